@@ -1,0 +1,1 @@
+"""npae: NumPy AutoEncoders with hand-derived backprop."""
