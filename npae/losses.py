@@ -1,0 +1,96 @@
+"""Reconstruction losses, each returning its value and the output delta δ³ = ∂J/∂Z2.
+
+Goodfellow et al. (2016), §14.4 ("Stochastic encoders and decoders"): training an autoencoder with a
+reconstruction loss L(x, g(h)) is maximum likelihood for a decoder distribution p(x | h):
+
+- squared error       = -log p(x | h) for a Gaussian decoder N(x; x̂, I), up to a constant;
+- cross-entropy       = -log p(x | h) for a Bernoulli decoder with means x̂ = σ(z).
+
+Both are normalised as in ``shared/README.md``: **the mean over samples of a sum over features**.
+UFLDL's J is the squared error with the ½. The functions take ``scale = 1/m`` explicitly because the
+model may process the samples in blocks (see :meth:`npae.model.Autoencoder.loss_and_grads`): a block
+of rows contributes ``scale`` times its sum, and the blocks add up to the mean over all m samples.
+
+Both functions return the delta at the output pre-activation, δ³ = ∂J/∂Z2, of shape
+(n_rows, n_visible) — the quantity UFLDL's backprop starts from. They never divide by the block's
+own row count.
+"""
+
+import numpy as np
+
+from .activations import sigmoid, softplus
+
+
+def squared_error(Z2, target, decoder, scale):
+    """Squared error ½‖x̂ - x‖² (summed over features, times ``scale``) and its delta δ³.
+
+    Implements UFLDL (sparse autoencoder notes, §2.2): J = (1/m) Σᵢ ½‖x̂⁽ⁱ⁾ - x⁽ⁱ⁾‖², and the
+    output delta δ³ = (x̂ - x) ∘ f'(z³), here with the 1/m included: δ³ = scale (x̂ - x) ∘ f'(Z2).
+    For the linear decoder f'(z) = 1, so δ³ = scale (x̂ - x) (UFLDL's linear-decoder exercise).
+
+    Parameters
+    ----------
+    Z2 : ndarray of shape (n_rows, n_visible), float
+        Decoder pre-activations ``H @ W2 + b2``.
+    target : ndarray of shape (n_rows, n_visible)
+        The clean inputs x that the reconstruction is compared with.
+    decoder : npae.activations.Activation
+        The decoder's output nonlinearity f (sigmoid or linear).
+    scale : float
+        1/m for the whole batch of m samples.
+
+    Returns
+    -------
+    value : float
+        scale · Σ ½ (x̂ - x)² over the rows and features given.
+    delta3 : ndarray of shape (n_rows, n_visible), dtype of ``Z2``
+        ∂value/∂Z2.
+    """
+    X_hat = decoder.forward(Z2)
+    residual = X_hat - target                                   # x̂ - x
+    flat = residual.reshape(-1)
+    value = 0.5 * scale * float(flat @ flat)                    # ½ Σ (x̂ - x)², one BLAS dot
+    delta3 = residual
+    delta3 *= decoder.derivative(Z2, X_hat)                     # ∘ f'(z): the decoder's slope
+    delta3 *= scale                                             # the 1/m of the mean
+    return value, delta3
+
+
+def cross_entropy(Z2, target, decoder, scale):
+    """Bernoulli cross-entropy from the logits, and its delta δ³ = scale (σ(Z2) - x).
+
+    -log p(x | h) = -Σⱼ [xⱼ log x̂ⱼ + (1 - xⱼ) log(1 - x̂ⱼ)] with x̂ = σ(z). Using
+    -log σ(z) = softplus(-z) and -log(1 - σ(z)) = softplus(z) = softplus(-z) + z, this is
+    Σⱼ [softplus(zⱼ) - xⱼ zⱼ], which is finite for every z: a saturated unit never gives log(0).
+    Its derivative is ∂/∂z = σ(z) - x: the sigmoid's slope cancels, which is why cross-entropy does
+    not stall on saturated outputs the way squared error does (Goodfellow et al. §6.2.2.2).
+
+    Targets x may be any values in [0, 1] (grey levels), not only 0/1. The minimum over z is then the
+    entropy of the targets, not 0. Keras reports the mean per pixel: divide by n_visible to compare.
+
+    Parameters
+    ----------
+    Z2 : ndarray of shape (n_rows, n_visible), float
+        Decoder logits.
+    target : ndarray of shape (n_rows, n_visible), values in [0, 1]
+    decoder : npae.activations.Activation
+        Must be the sigmoid: the model refuses cross-entropy with another decoder.
+    scale : float
+        1/m for the whole batch of m samples.
+
+    Returns
+    -------
+    value : float
+        scale · Σ [softplus(z) - x z] over the rows and features given.
+    delta3 : ndarray of shape (n_rows, n_visible), dtype of ``Z2``
+        ∂value/∂Z2 = scale (σ(Z2) - x).
+    """
+    flat_z = Z2.reshape(-1)
+    value = scale * (float(softplus(Z2).sum()) - float(target.reshape(-1) @ flat_z))
+    delta3 = sigmoid(Z2)
+    delta3 -= target                                            # σ(z) - x
+    delta3 *= scale
+    return value, delta3
+
+
+LOSSES = {"squared_error": squared_error, "cross_entropy": cross_entropy}

@@ -1,0 +1,387 @@
+"""The two-layer autoencoder: one forward pass and one hand-derived backward pass for every variant.
+
+Notation (``shared/README.md``; UFLDL's W⁽¹⁾ is our ``W1.T`` because our samples are rows)::
+
+    X      (m, n_visible)        inputs, one sample per row (x̃ for a denoising autoencoder)
+    Z1 = X @ W1 + b1             (m, n_hidden)      encoder pre-activation      [UFLDL z⁽²⁾]
+    H  = f(Z1)                   (m, n_hidden)      the code h                   [UFLDL a⁽²⁾]
+    Z2 = H @ W2 + b2             (m, n_visible)     decoder pre-activation      [UFLDL z⁽³⁾]
+    X_hat = g(Z2)                (m, n_visible)     the reconstruction r = x̂    [UFLDL a⁽³⁾]
+    J = L(X_hat, target) + Σ Ω(θ, H)                loss plus penalties, all means over the m samples
+
+The sparse, contractive, L1-sparse and denoising autoencoders are configurations of this one class
+(a list of :mod:`npae.penalties`, and for denoising a corrupted input with the clean ``target``), and
+the tied autoencoder is the same class with ``W2 = W1.T``. There is no second copy of the backprop.
+"""
+
+import numbers
+
+import numpy as np
+
+from .activations import get_activation
+from .losses import LOSSES
+from .penalties import Penalty
+
+ENCODERS = ("sigmoid", "relu")
+DECODERS = ("sigmoid", "linear")
+
+
+def check_data(X, name, n_columns, dtype, unit_interval=False):
+    """Validate a data array and return it as a C-contiguous array of ``dtype``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_columns)
+    name : str
+        The argument's name, for the error messages.
+    n_columns : int
+        The expected width (n_visible).
+    dtype : numpy dtype
+        float64 or float32; ``X`` is converted (copied) only if it has another dtype.
+    unit_interval : bool
+        Also require every value to lie in [0, 1] (targets of a sigmoid decoder).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_columns) and dtype ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not numeric.
+    ValueError
+        If ``X`` is not 2-D, has no rows, has the wrong width, contains NaN or inf, or (with
+        ``unit_interval``) has values outside [0, 1]. The message names ``name``.
+    """
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a numeric array, got dtype {X.dtype}")
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D of shape (n_samples, {n_columns}), got shape {X.shape}")
+    if X.shape[1] != n_columns or X.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n_samples >= 1, {n_columns}), got {X.shape}")
+    X = np.ascontiguousarray(X, dtype=dtype)
+    # min and max propagate NaN, and are ±inf if any value is: two passes check everything.
+    lo, hi = float(X.min()), float(X.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    if unit_interval and (lo < 0.0 or hi > 1.0):
+        raise ValueError(
+            f"{name} must lie in [0, 1] for a sigmoid decoder (its outputs cannot leave that range), "
+            f"got values in [{lo:.4g}, {hi:.4g}]; rescale the data or use decoder='linear'")
+    return X
+
+
+class Autoencoder:
+    """A two-layer autoencoder with hand-derived backprop (UFLDL sparse-autoencoder notes; Goodfellow et al. ch. 14).
+
+    Parameters
+    ----------
+    n_visible : int ≥ 1
+        Input (and output) width.
+    n_hidden : int ≥ 1
+        Code width. Undercomplete when ``n_hidden < n_visible`` (Goodfellow et al. §14.1).
+    encoder : {"sigmoid", "relu"}
+        The code nonlinearity f in H = f(X W1 + b1).
+    decoder : {"sigmoid", "linear"}
+        The output nonlinearity g in X_hat = g(H W2 + b2); "linear" is UFLDL's linear decoder, for
+        inputs that are not in [0, 1].
+    loss : {"squared_error", "cross_entropy"}
+        Gaussian (squared error) or Bernoulli (cross-entropy, sigmoid decoder only) decoder;
+        see :mod:`npae.losses`.
+    tied : bool
+        If True the decoder uses ``W1.T`` and ``params`` has no ``W2``.
+    penalties : sequence of npae.penalties.Penalty
+        Regularisers, e.g. ``[WeightDecay(1e-4), KLSparsity(rho=0.01, beta=3)]``.
+    rng : numpy.random.Generator, optional
+        Draws the initial weights. If None, a fresh unseeded generator is used (not reproducible).
+    dtype : {numpy.float64, numpy.float32}
+        Parameter dtype. Gradient checks need float64; float32 is an opt-in for speed.
+    init : {"ufldl", "glorot"}
+        "ufldl": W ~ U[-r, r], r = √(6 / (n_visible + n_hidden + 1)) for both matrices (UFLDL
+        ``initializeParameters.m``); "glorot": r = √(6 / (fan_in + fan_out)) (Glorot & Bengio 2010,
+        Keras' default). Biases start at 0.
+
+    Attributes
+    ----------
+    params : dict of str -> ndarray
+        ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible) unless tied,
+        ``b2`` (n_visible,). Read at every call: assigning new arrays of the same shapes is honoured.
+    block_size : int
+        Rows processed at a time on the decoder side (see :meth:`loss_and_grads`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a non-positive size, an unknown encoder/decoder/loss/init name, cross-entropy with a linear
+        decoder, a penalty that needs a sigmoid code with a ReLU encoder, or a penalty that is not a
+        :class:`~npae.penalties.Penalty`.
+    """
+
+    def __init__(self, n_visible, n_hidden, *, encoder="sigmoid", decoder="sigmoid", loss="squared_error",
+                 tied=False, penalties=(), rng=None, dtype=np.float64, init="ufldl"):
+        for name, value in (("n_visible", n_visible), ("n_hidden", n_hidden)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        self.n_visible, self.n_hidden = int(n_visible), int(n_hidden)
+        self.encoder = get_activation(encoder, "encoder", ENCODERS)
+        self.decoder = get_activation(decoder, "decoder", DECODERS)
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {tuple(LOSSES)}, got {loss!r}")
+        if loss == "cross_entropy" and decoder != "sigmoid":
+            raise ValueError("loss='cross_entropy' needs decoder='sigmoid' (a Bernoulli mean must lie in "
+                             f"(0, 1)), got decoder={decoder!r}")
+        self.loss_name = loss
+        self.tied = bool(tied)
+        self.penalties = list(penalties)
+        for p in self.penalties:
+            if not isinstance(p, Penalty):
+                raise TypeError(f"penalties must hold npae.penalties.Penalty objects, got {p!r}")
+            if p.needs_sigmoid_code and encoder != "sigmoid":
+                raise ValueError(f"{type(p).__name__} assumes a sigmoid code; it cannot be used with "
+                                 f"encoder={encoder!r}")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float64, np.float32):
+            raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
+        self.init = init
+        self.params = self.initial_params(rng if rng is not None else np.random.default_rng())
+        self.block_size = max(1, 2**20 // self.n_visible)    # about 1M values: 8 MiB in float64
+
+    # ------------------------------------------------------------------ parameters
+    def initial_params(self, rng):
+        """Draw initial parameters: weights uniform in [-r, r], biases zero (see ``init``).
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        dict of str -> ndarray of ``self.dtype``: ``W1``, ``b1`` and, unless tied, ``W2``; then ``b2``.
+
+        Raises
+        ------
+        TypeError
+            If ``rng`` is not a ``numpy.random.Generator``.
+        ValueError
+            If ``self.init`` is not "ufldl" or "glorot".
+        """
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        if self.init == "ufldl":
+            r = np.sqrt(6.0 / (self.n_visible + self.n_hidden + 1))
+        elif self.init == "glorot":
+            r = np.sqrt(6.0 / (self.n_visible + self.n_hidden))
+        else:
+            raise ValueError(f"init must be 'ufldl' or 'glorot', got {self.init!r}")
+        shape1, shape2 = (self.n_visible, self.n_hidden), (self.n_hidden, self.n_visible)
+        params = {"W1": rng.uniform(-r, r, size=shape1).astype(self.dtype),
+                  "b1": np.zeros(self.n_hidden, dtype=self.dtype)}
+        if not self.tied:
+            params["W2"] = rng.uniform(-r, r, size=shape2).astype(self.dtype)
+        params["b2"] = np.zeros(self.n_visible, dtype=self.dtype)
+        return params
+
+    def _shapes(self):
+        shapes = {"W1": (self.n_visible, self.n_hidden), "b1": (self.n_hidden,)}
+        if not self.tied:
+            shapes["W2"] = (self.n_hidden, self.n_visible)
+        shapes["b2"] = (self.n_visible,)
+        return shapes
+
+    def _checked(self, params):
+        """Return ``params`` (default ``self.params``) after checking its keys and shapes."""
+        params = self.params if params is None else params
+        shapes = self._shapes()
+        if set(params) != set(shapes):
+            raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
+        for name, shape in shapes.items():
+            if np.shape(params[name]) != shape:
+                raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
+        return params
+
+    def _decoder_weights(self, params):
+        """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy)."""
+        return params["W1"].T if self.tied else params["W2"]
+
+    # ------------------------------------------------------------------ forward
+    def encode(self, X, params=None):
+        """The code H = f(X @ W1 + b1).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_visible)
+        params : dict, optional
+            Parameters to use instead of ``self.params``.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_hidden), dtype ``self.dtype``
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``X`` is not a finite numeric 2-D array of width n_visible.
+        """
+        params = self._checked(params)
+        X = check_data(X, "X", self.n_visible, self.dtype)
+        return self.encoder.forward(X @ params["W1"] + params["b1"])
+
+    def decode(self, H, params=None):
+        """The reconstruction X_hat = g(H @ W2 + b2).
+
+        Parameters
+        ----------
+        H : array_like of shape (n_samples, n_hidden)
+        params : dict, optional
+
+        Returns
+        -------
+        X_hat : ndarray of shape (n_samples, n_visible), dtype ``self.dtype``
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``H`` is not a finite numeric 2-D array of width n_hidden.
+        """
+        params = self._checked(params)
+        H = check_data(H, "H", self.n_hidden, self.dtype)
+        return self.decoder.forward(H @ self._decoder_weights(params) + params["b2"])
+
+    def reconstruct(self, X, params=None):
+        """``decode(encode(X))``: an (n_samples, n_visible) array of ``self.dtype``."""
+        return self.decode(self.encode(X, params), params)
+
+    # ------------------------------------------------------------------ loss and backprop
+    def loss(self, X, target=None, params=None):
+        """The loss J without gradients (cheaper; used for validation). Arguments as :meth:`loss_and_grads`."""
+        return self._forward_backward(X, target, params, need_grads=False)[0]
+
+    def loss_and_grads(self, X, target=None, params=None):
+        """The loss J and its gradient with respect to every parameter, by hand-derived backprop.
+
+        J = (1/m) Σᵢ L(x̂⁽ⁱ⁾, t⁽ⁱ⁾) + Σ_penalties Ω, every term a mean over the m samples as the
+        design card says (squared error with the ½; see :mod:`npae.losses`, :mod:`npae.penalties`).
+
+        Backward pass (UFLDL sparse-autoencoder notes §2.2, "backpropagation algorithm"; our δs carry
+        the 1/m of the mean, so the gradients are plain products with no further division):
+
+        1. δ³ = ∂J/∂Z2 = (1/m)(x̂ - t) ∘ g'(Z2)  (squared error; cross-entropy: (1/m)(σ(Z2) - t))
+        2. ∂J/∂W2 = Hᵀ δ³,  ∂J/∂b2 = Σᵢ δ³ᵢ
+        3. ∂J/∂H = δ³ W2ᵀ + Σ_penalties ∂Ω/∂H            (UFLDL's Σ W⁽²⁾δ⁽³⁾ plus the sparsity term)
+        4. δ² = ∂J/∂Z1 = ∂J/∂H ∘ f'(Z1)
+        5. ∂J/∂W1 = Xᵀ δ²,  ∂J/∂b1 = Σᵢ δ²ᵢ
+        6. + the penalties' direct terms (λ W for weight decay, the contractive 2 s² W term);
+           tied: ∂J/∂W1 += (∂J/∂W2)ᵀ, because the same matrix is used twice, once as W1 in the encoder
+           and once as W1ᵀ in the decoder, and a parameter used twice gets the sum of both paths.
+
+        Steps 1–3 work on (m, n_visible) arrays, the largest in the computation; they are done for
+        ``block_size`` rows at a time. The loss is a sum over samples, so the blocks' contributions
+        simply add up. This keeps each temporary to a few MiB, which the allocator reuses from call to
+        call; one (m, n_visible) temporary per step is a fresh 60 MiB mapping at MNIST size, and its page
+        faults cost more than the matrix products (see ``benchmarks/bench_loss_and_grads.py``). The
+        penalties need the whole H (ρ̂ is a mean over the batch), so the encoder runs on all rows first.
+
+        Parameters
+        ----------
+        X : array_like of shape (m, n_visible)
+            Inputs; for a denoising autoencoder the corrupted x̃ (drawn before the call, so that this
+            function is deterministic and can be gradient-checked).
+        target : array_like of shape (m, n_visible), optional
+            What the reconstruction is compared with; defaults to ``X``. Denoising: the clean x.
+        params : dict, optional
+            Parameters to evaluate at instead of ``self.params`` (the gradient checker uses this;
+            nothing is mutated).
+
+        Returns
+        -------
+        loss : float
+        grads : dict of str -> ndarray
+            Same keys, shapes and dtype as the parameters.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If ``X`` or ``target`` is not a finite numeric (m, n_visible) array, or — for a sigmoid
+            decoder — ``target`` has values outside [0, 1]; if ``params`` has wrong keys or shapes.
+        """
+        return self._forward_backward(X, target, params, need_grads=True)
+
+    def _forward_backward(self, X, target, params, need_grads):
+        params = self._checked(params)
+        sigmoid_out = self.decoder.name == "sigmoid"
+        # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
+        X = check_data(X, "X", self.n_visible, self.dtype, unit_interval=sigmoid_out and target is None)
+        if target is None:
+            T = X
+        else:
+            T = check_data(target, "target", self.n_visible, self.dtype, unit_interval=sigmoid_out)
+            if T.shape != X.shape:
+                raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
+        m = X.shape[0]
+        scale = 1.0 / m
+        W1, b1, b2 = params["W1"], params["b1"], params["b2"]
+        W2 = self._decoder_weights(params)
+        loss_fn = LOSSES[self.loss_name]
+
+        # Forward through the encoder, all rows at once: (m, n_hidden) arrays are small.
+        Z1 = X @ W1
+        Z1 += b1
+        H = self.encoder.forward(Z1)
+
+        # Decoder, loss and steps 1-3, a block of rows at a time.
+        loss = 0.0
+        dH = np.empty_like(H) if need_grads else None
+        dW2 = np.zeros_like(W2) if need_grads else None
+        db2 = np.zeros_like(b2) if need_grads else None
+        for start in range(0, m, self.block_size):
+            rows = slice(start, start + self.block_size)
+            Z2 = H[rows] @ W2
+            Z2 += b2
+            value, delta3 = loss_fn(Z2, T[rows], self.decoder, scale)   # step 1: δ³ (rows, n_visible)
+            loss += value
+            if need_grads:
+                dW2 += H[rows].T @ delta3                                 # step 2: Hᵀ δ³
+                db2 += delta3.sum(axis=0)
+                np.matmul(delta3, W2.T, out=dH[rows])                     # step 3: δ³ W2ᵀ
+
+        # Penalties: value, gradient through the code, direct gradients.
+        direct = []
+        for penalty in self.penalties:
+            value, dH_penalty, direct_grads = penalty(params, H, scale)
+            loss += value
+            if need_grads:
+                if dH_penalty is not None:
+                    dH += dH_penalty                                      # step 3 (broadcasts)
+                direct.append(direct_grads)
+        if not need_grads:
+            return loss, None
+
+        delta2 = dH
+        delta2 *= self.encoder.derivative(Z1, H)                          # step 4: δ² = ∂J/∂H ∘ f'(Z1)
+        grads = {"W1": X.T @ delta2,                                      # step 5: Xᵀ δ²
+                 "b1": delta2.sum(axis=0)}
+        if self.tied:
+            grads["W1"] += dW2.T                                          # step 6: the decoder path of W1
+        else:
+            grads["W2"] = dW2
+        grads["b2"] = db2
+        for direct_grads in direct:                                       # step 6: direct terms
+            for name, g in direct_grads.items():
+                grads[name] += g
+        return loss, grads
+
+    # ------------------------------------------------------------------ description
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model."""
+        return {"n_visible": self.n_visible, "n_hidden": self.n_hidden, "encoder": self.encoder.name,
+                "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,
+                "penalties": [(type(p).__name__, p.config()) for p in self.penalties],
+                "dtype": self.dtype.name, "init": self.init}
+
+    def __repr__(self):
+        c = self.config()
+        pens = ", ".join(repr(p) for p in self.penalties)
+        return (f"Autoencoder({c['n_visible']}, {c['n_hidden']}, encoder={c['encoder']!r}, "
+                f"decoder={c['decoder']!r}, loss={c['loss']!r}, tied={c['tied']}, penalties=[{pens}], "
+                f"dtype={c['dtype']})")
