@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 from .activations import get_activation
+from .layers import affine_backward
 from .losses import LOSSES
 from .penalties import Penalty
 
@@ -341,9 +342,10 @@ class Autoencoder:
             value, delta3 = loss_fn(Z2, T[rows], self.decoder, scale)   # step 1: δ³ (rows, n_visible)
             loss += value
             if need_grads:
-                dW2 += H[rows].T @ delta3                                 # step 2: Hᵀ δ³
-                db2 += delta3.sum(axis=0)
-                np.matmul(delta3, W2.T, out=dH[rows])                     # step 3: δ³ W2ᵀ
+                # steps 2 and 3: Hᵀ δ³, Σᵢ δ³ᵢ, and δ³ W2ᵀ written into this block's rows of dH
+                dW2_block, db2_block, _ = affine_backward(delta3, H[rows], W2, dA_out=dH[rows])
+                dW2 += dW2_block
+                db2 += db2_block
 
         # Penalties: value, gradient through the code, direct gradients.
         direct = []
@@ -359,8 +361,8 @@ class Autoencoder:
 
         delta2 = dH
         delta2 *= self.encoder.derivative(Z1, H)                          # step 4: δ² = ∂J/∂H ∘ f'(Z1)
-        grads = {"W1": X.T @ delta2,                                      # step 5: Xᵀ δ²
-                 "b1": delta2.sum(axis=0)}
+        dW1, db1, _ = affine_backward(delta2, X, W1, need_dA=False)       # step 5: Xᵀ δ², Σᵢ δ²ᵢ
+        grads = {"W1": dW1, "b1": db1}
         if self.tied:
             grads["W1"] += dW2.T                                          # step 6: the decoder path of W1
         else:
