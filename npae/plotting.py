@@ -57,8 +57,11 @@ def tile_images(images, image_shape=None, ncols=None, border=1, normalize=True, 
     border : int, default 1
         Width in pixels of the border between and around tiles, >= 0.
     normalize : bool, default True
-        If True, divide each tile by its largest absolute value (UFLDL's contrast
-        normalisation), so every tile lies in [-1, 1]; an all-zero tile stays zero.
+        If True, do what UFLDL's display_network does: subtract the mean of *all* values of
+        ``images`` (one number), then divide each tile by its own largest absolute value, so
+        every tile lies in [-1, 1] (an all-zero tile stays zero). Weights have a mean near 0,
+        so for them this is just the per-tile contrast normalisation; for patches in
+        [0.1, 0.9] it centres them on 0 (mid-grey) first.
     border_value : float or None
         Value of the border pixels; None means -1 when ``normalize`` else the smallest value
         in ``images`` (black in a grey colormap either way).
@@ -86,6 +89,7 @@ def tile_images(images, image_shape=None, ncols=None, border=1, normalize=True, 
     n_rows, ncols = _grid_shape(n_tiles, ncols)
 
     if normalize:
+        images = images - images.mean()
         scale = np.abs(images).max(axis=1, keepdims=True)
         images = images / np.where(scale > 0, scale, 1.0)
     if border_value is None:
@@ -131,8 +135,9 @@ def display_network(W, patch_shape=None, path=None, ncols=None):
     """Show each hidden unit's incoming weights as an image: UFLDL's ``display_network``.
 
     With npae's convention ``Z1 = X @ W1 + b1``, hidden unit j's incoming weights are the
-    column ``W1[:, j]`` (UFLDL passes ``W1'``, whose columns are the same vectors). Each column
-    is reshaped to ``patch_shape`` (row-major), divided by its largest absolute value, and the
+    column ``W1[:, j]`` (UFLDL passes ``W1'``, whose columns are the same vectors). As in
+    UFLDL, the mean of all entries of ``W`` is subtracted first; then each column is reshaped
+    to ``patch_shape`` (row-major), divided by its largest absolute value, and the
     tiles are laid out in a grid with a 1-pixel black border, grey colormap from -1 (black) to
     +1 (white).
 

@@ -17,7 +17,10 @@ def test_tile_images_layout_matches_display_network_convention():
     for j in range(6):
         i, c = divmod(j, 3)
         tile = mosaic[1 + 9 * i:9 + 9 * i, 1 + 9 * c:9 + 9 * c]
-        expected = W[:, j].reshape(8, 8) / np.abs(W[:, j]).max()  # row-major, max-abs normalised
+        # UFLDL: subtract the mean of all of W, then divide each column by its max |value|;
+        # the column becomes the tile in row-major order
+        centred = W[:, j] - W.mean()
+        expected = centred.reshape(8, 8) / np.abs(centred).max()
         np.testing.assert_array_equal(tile, expected)
         assert np.abs(tile).max() == 1.0
     # the 1-pixel borders are black (-1)
@@ -38,9 +41,9 @@ def test_tile_images_non_square_tiles_unused_slots_and_no_normalisation():
 
 def test_tile_images_zero_tile_stays_zero():
     X = np.zeros((2, 4))
-    X[1] = [1.0, -2.0, 0.5, 0.0]
+    X[1] = [1.0, -1.5, 0.5, 0.0]  # mean of all values is 0
     mosaic = tile_images(X, border=0, ncols=2)
-    np.testing.assert_array_equal(mosaic, [[0.0, 0.0, 0.5, -1.0], [0.0, 0.0, 0.25, 0.0]])
+    np.testing.assert_array_equal(mosaic, [[0.0, 0.0, 1.0 / 1.5, -1.0], [0.0, 0.0, 0.5 / 1.5, 0.0]])
 
 
 @pytest.mark.parametrize(
