@@ -120,8 +120,7 @@ def whiten(image, f0_fraction=0.4):
     Natural images have an amplitude spectrum falling roughly as 1/|f|. Olshausen & Field
     (1997, "Sparse coding with an overcomplete basis set: a strategy employed by V1?", Vision
     Research 37(23), 3311-3325, in the section describing the training images; also Nature
-    381, 1996) flattened it by
-    multiplying the 2-D Fourier transform of each image by
+    381, 1996) flattened it by multiplying the 2-D Fourier transform of each image by
 
         R(f) = |f| * exp(-(|f| / f0)^4),
 
