@@ -1,0 +1,208 @@
+"""Figures: learned filters (UFLDL's ``display_network``) and grids of images or patches.
+
+One tiling function, :func:`tile_images`, builds the mosaic as a plain NumPy array (testable
+without drawing anything); :func:`display_network` and :func:`show_images` only draw it.
+
+Figures are made with ``matplotlib.figure.Figure`` and saved through the Agg canvas, never through
+``pyplot``, so they need no display and leave no global figure state behind.
+
+Pixel order: a row of length h*w is reshaped to (h, w) in row-major (C) order, the order in which
+``npae.data.natural_images.sample_patches`` flattens patches.
+"""
+import math
+
+import numpy as np
+
+
+def _grid_shape(n_tiles, ncols):
+    if ncols is None:
+        ncols = math.ceil(math.sqrt(n_tiles))
+    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)):
+        raise TypeError(f"ncols must be an integer or None, got {type(ncols).__name__}")
+    if ncols < 1:
+        raise ValueError(f"ncols must be >= 1, got {ncols}")
+    ncols = min(ncols, n_tiles)
+    return math.ceil(n_tiles / ncols), ncols
+
+
+def _image_shape(n_pixels, image_shape, name):
+    if image_shape is None:
+        side = math.isqrt(n_pixels)
+        if side * side != n_pixels:
+            raise ValueError(
+                f"{name}: {n_pixels} pixels is not a square number; pass the tile shape (rows, cols)"
+            )
+        return side, side
+    image_shape = tuple(int(s) for s in image_shape)
+    if len(image_shape) != 2 or image_shape[0] * image_shape[1] != n_pixels:
+        raise ValueError(f"{name} must be (rows, cols) with rows*cols = {n_pixels}, got {image_shape}")
+    return image_shape
+
+
+def tile_images(images, image_shape=None, ncols=None, border=1, normalize=True, border_value=None):
+    """Arrange flattened images as tiles of one mosaic array.
+
+    Tile k (row k of ``images``) goes to grid position (k // ncols, k % ncols); tile (i, j)
+    starts at pixel (border + i*(rows + border), border + j*(cols + border)). Unused grid
+    positions and the borders hold ``border_value``.
+
+    Parameters
+    ----------
+    images : array_like, shape (n_tiles, rows*cols)
+        One flattened image a row, row-major pixel order.
+    image_shape : (int, int) or None
+        (rows, cols) of a tile; None means square.
+    ncols : int or None
+        Tiles per grid row; None means ceil(sqrt(n_tiles)), as UFLDL's display_network.
+    border : int, default 1
+        Width in pixels of the border between and around tiles, >= 0.
+    normalize : bool, default True
+        If True, do what UFLDL's display_network does: subtract the mean of *all* values of
+        ``images`` (one number), then divide each tile by its own largest absolute value, so
+        every tile lies in [-1, 1] (an all-zero tile stays zero). Weights have a mean near 0,
+        so for them this is just the per-tile contrast normalisation; for patches in
+        [0.1, 0.9] it centres them on 0 (mid-grey) first.
+    border_value : float or None
+        Value of the border pixels; None means -1 when ``normalize`` else the smallest value
+        in ``images`` (black in a grey colormap either way).
+
+    Returns
+    -------
+    ndarray, shape (border + n_rows*(rows+border), border + ncols*(cols+border)), float64
+        The mosaic.
+
+    Raises
+    ------
+    ValueError
+        If ``images`` is not 2-D or empty, the tile shape does not match, or ``border`` < 0.
+    TypeError
+        If ``ncols`` is not an integer or None.
+    """
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim != 2 or images.shape[0] == 0:
+        raise ValueError(f"images must be a non-empty 2-D array (n_tiles, n_pixels), got shape {images.shape}")
+    if int(border) != border or border < 0:
+        raise ValueError(f"border must be an integer >= 0, got {border}")
+    border = int(border)
+    n_tiles, n_pixels = images.shape
+    rows, cols = _image_shape(n_pixels, image_shape, "image_shape")
+    n_rows, ncols = _grid_shape(n_tiles, ncols)
+
+    if normalize:
+        images = images - images.mean()
+        scale = np.abs(images).max(axis=1, keepdims=True)
+        images = images / np.where(scale > 0, scale, 1.0)
+    if border_value is None:
+        border_value = -1.0 if normalize else images.min()
+
+    mosaic = np.full(
+        (border + n_rows * (rows + border), border + ncols * (cols + border)), float(border_value)
+    )
+    tiles = images.reshape(n_tiles, rows, cols)
+    for k in range(n_tiles):
+        i, j = divmod(k, ncols)
+        r0 = border + i * (rows + border)
+        c0 = border + j * (cols + border)
+        mosaic[r0:r0 + rows, c0:c0 + cols] = tiles[k]
+    return mosaic
+
+
+def _draw(mosaic, path, title, vmin, vmax, pixels_per_cell=6):
+    """Figure showing ``mosaic`` pixel-exactly in grey; saved as PNG when ``path`` is given."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    dpi = 100
+    height, width = mosaic.shape
+    title_inches = 0.4 if title else 0.0
+    fig = Figure(
+        figsize=(max(width * pixels_per_cell / dpi, 1.0), max(height * pixels_per_cell / dpi, 1.0) + title_inches),
+        dpi=dpi,
+    )
+    FigureCanvasAgg(fig)
+    top = 1.0 - title_inches / fig.get_figheight()
+    ax = fig.add_axes((0.0, 0.0, 1.0, top))
+    ax.imshow(mosaic, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        fig.suptitle(title, y=1.0 - 0.05 * title_inches / fig.get_figheight())
+    if path is not None:
+        fig.savefig(path, format="png", dpi=dpi)
+    return fig
+
+
+def display_network(W, patch_shape=None, path=None, ncols=None):
+    """Show each hidden unit's incoming weights as an image: UFLDL's ``display_network``.
+
+    With npae's convention ``Z1 = X @ W1 + b1``, hidden unit j's incoming weights are the
+    column ``W1[:, j]`` (UFLDL passes ``W1'``, whose columns are the same vectors). As in
+    UFLDL, the mean of all entries of ``W`` is subtracted first; then each column is reshaped
+    to ``patch_shape`` (row-major), divided by its largest absolute value, and the
+    tiles are laid out in a grid with a 1-pixel black border, grey colormap from -1 (black) to
+    +1 (white).
+
+    Parameters
+    ----------
+    W : array_like, shape (n_visible, n_hidden)
+        Weights, one hidden unit a column (e.g. ``params["W1"]``).
+    patch_shape : (int, int) or None
+        Tile shape (rows, cols) with rows*cols = n_visible; None means square.
+    path : str or os.PathLike or None
+        If given, the figure is saved there as PNG.
+    ncols : int or None
+        Tiles per grid row; None means ceil(sqrt(n_hidden)).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`tile_images` (the message names the argument).
+    """
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"W must be a 2-D array (n_visible, n_hidden), got shape {W.shape}")
+    mosaic = tile_images(W.T, patch_shape, ncols=ncols, border=1, normalize=True)
+    return _draw(mosaic, path, None, vmin=-1.0, vmax=1.0)
+
+
+def show_images(X, image_shape=None, path=None, ncols=None, title=None, normalize=False):
+    """Show samples (patches, digits, reconstructions) as a grid of grey tiles.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_samples, rows*cols)
+        One flattened image a row, row-major pixel order.
+    image_shape : (int, int) or None
+        (rows, cols) of an image; None means square.
+    path : str or os.PathLike or None
+        If given, the figure is saved there as PNG.
+    ncols : int or None
+        Images per grid row; None means ceil(sqrt(n_samples)).
+    title : str or None
+        Figure title.
+    normalize : bool, default False
+        False shows all tiles on one common grey scale (from the smallest to the largest value
+        of ``X``), so that contrasts between samples stay visible; True contrast-normalises each
+        tile as :func:`display_network` does.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`tile_images` (the message names the argument).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"X must be a non-empty 2-D array (n_samples, n_pixels), got shape {X.shape}")
+    mosaic = tile_images(X, image_shape, ncols=ncols, border=1, normalize=normalize)
+    if normalize:
+        vmin, vmax = -1.0, 1.0
+    else:
+        vmin, vmax = X.min(), X.max()
+    return _draw(mosaic, path, title, vmin=vmin, vmax=vmax)
