@@ -254,11 +254,11 @@ class Autoencoder:
         return self.decode(self.encode(X, params), params)
 
     # ------------------------------------------------------------------ loss and backprop
-    def loss(self, X, target=None, params=None):
+    def loss(self, X, target=None, params=None, code_noise=None):
         """The loss J without gradients (cheaper; used for validation). Arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, target, params, need_grads=False)[0]
+        return self._forward_backward(X, target, params, code_noise, need_grads=False)[0]
 
-    def loss_and_grads(self, X, target=None, params=None):
+    def loss_and_grads(self, X, target=None, params=None, code_noise=None):
         """The loss J and its gradient with respect to every parameter, by hand-derived backprop.
 
         J = (1/m) Σᵢ L(x̂⁽ⁱ⁾, t⁽ⁱ⁾) + Σ_penalties Ω, every term a mean over the m samples as the
@@ -293,6 +293,11 @@ class Autoencoder:
         params : dict, optional
             Parameters to evaluate at instead of ``self.params`` (the gradient checker uses this;
             nothing is mutated).
+        code_noise : array_like of shape (m, n_hidden), optional
+            Added to the encoder's pre-activation, H = f(Z1 + N): Salakhutdinov & Hinton's semantic-hashing
+            trick (noise at the input of the code units pushes them to saturate, so that thresholding
+            them loses little). Drawn by the caller, so the loss stays deterministic; the backward pass
+            is unchanged (f' is taken at the noisy pre-activation).
 
         Returns
         -------
@@ -306,9 +311,9 @@ class Autoencoder:
             If ``X`` or ``target`` is not a finite numeric (m, n_visible) array, or — for a sigmoid
             decoder — ``target`` has values outside [0, 1]; if ``params`` has wrong keys or shapes.
         """
-        return self._forward_backward(X, target, params, need_grads=True)
+        return self._forward_backward(X, target, params, code_noise, need_grads=True)
 
-    def _forward_backward(self, X, target, params, need_grads):
+    def _forward_backward(self, X, target, params, code_noise, need_grads):
         params = self._checked(params)
         sigmoid_out = self.decoder.name == "sigmoid"
         # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
@@ -328,6 +333,8 @@ class Autoencoder:
         # Forward through the encoder, all rows at once: (m, n_hidden) arrays are small.
         Z1 = X @ W1
         Z1 += b1
+        if code_noise is not None:
+            Z1 += check_data(code_noise, "code_noise", self.n_hidden, self.dtype).reshape(Z1.shape)
         H = self.encoder.forward(Z1)
 
         # Decoder, loss and steps 1-3, a block of rows at a time.

@@ -24,7 +24,7 @@ def test_the_bar_catches_a_sparsity_delta_off_by_one_percent():
             value, dH, direct = super().__call__(params, H, scale)
             return value, dH * 1.01, direct
 
-    model, X, target, params = Case("wrong kl", penalties="custom",
+    model, X, target, params, _ = Case("wrong kl", penalties="custom",
                                     custom_penalties=(WrongKL(rho=0.2, beta=3.0),)).build()
     result = check_gradients(lambda p: model.loss_and_grads(X, target, params=p), params)
     assert result.per_block["W1"] > 1e-6 and result.per_block["b1"] > 1e-6

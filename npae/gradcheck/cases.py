@@ -57,6 +57,7 @@ class Case:
     corrupted: bool = False
     seed: int = 0
     custom_penalties: tuple = ()
+    code_noise: bool = False
 
     def build(self):
         """Make the model, the inputs, the target and the parameters to check at.
@@ -67,6 +68,7 @@ class Case:
         X_in : ndarray (n_samples, n_visible)    what the encoder sees (x̃ when corrupted)
         target : ndarray (n_samples, n_visible)  the clean x
         params : dict of float64 arrays, drawn away from the initialisation
+        code_noise : ndarray (n_samples, n_hidden) or None   fixed noise at the code units' input
         """
         rng = np.random.default_rng(self.seed)
         penalties = list(self.custom_penalties) if self.penalties == "custom" else PENALTY_SETS[self.penalties]()
@@ -76,17 +78,19 @@ class Case:
         else:
             X = rng.uniform(0.0, 1.0, (self.n_samples, self.n_visible))
         X_in = masking(X, 0.3, rng) if self.corrupted else X
+        noise = rng.normal(0.0, 2.0, (self.n_samples, self.n_hidden)) if self.code_noise else None
         # Redraw until no encoder pre-activation is near a ReLU kink (|z| > 0.05, far beyond 2h|x|).
         for _ in range(1000):
             params = {name: rng.normal(0.0, 0.6, value.shape) for name, value in model.params.items()}
             if model.encoder.name != "relu" or np.abs(X_in @ params["W1"] + params["b1"]).min() > 0.05:
                 break
-        return model, X_in, X, params
+        return model, X_in, X, params, noise
 
     def run(self, method="five_point", step=None):
         """Build the problem and return its :class:`~npae.gradcheck.GradCheck`."""
-        model, X_in, target, params = self.build()
-        return check_gradients(lambda p: model.loss_and_grads(X_in, target, params=p), params, method, step)
+        model, X_in, target, params, noise = self.build()
+        return check_gradients(lambda p: model.loss_and_grads(X_in, target, params=p, code_noise=noise),
+                               params, method, step)
 
 
 def sparse_cases():
@@ -135,6 +139,13 @@ def relu_cases():
     return cases
 
 
+def code_noise_cases():
+    """Semantic hashing's fixed noise at the code units' input (Salakhutdinov & Hinton), tied and untied."""
+    return [Case(f"code noise cross_entropy {'tied' if tied else 'untied'} weight_decay",
+                 model=dict(loss="cross_entropy", tied=tied), penalties="weight_decay", code_noise=True,
+                 seed=600 + tied) for tied in (False, True)]
+
+
 def all_cases():
     """Every case, in the order the table prints them."""
-    return sparse_cases() + matrix_cases() + relu_cases()
+    return sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases()

@@ -1,0 +1,79 @@
+"""The explicit encoder Jacobian against finite differences, and the contractive penalty's closed form against it."""
+
+import numpy as np
+import pytest
+
+import npae
+from npae.jacobian import encoder_jacobian, jacobian_svd, stacked_encoder_jacobian
+
+
+def fd_jacobian(f, x, h=1e-5):
+    """Central differences of a vector function, column by column: (f(x + h eₖ) - f(x - h eₖ)) / 2h."""
+    cols = []
+    for k in range(x.size):
+        e = np.zeros_like(x)
+        e[k] = h
+        cols.append((f(x + e) - f(x - e)) / (2 * h))
+    return np.stack(cols, axis=-1)
+
+
+@pytest.mark.parametrize("encoder", ["sigmoid", "relu"])
+def test_encoder_jacobian_matches_finite_differences(encoder):
+    rng = np.random.default_rng(0)
+    model = npae.Autoencoder(7, 4, encoder=encoder, rng=rng)
+    model.params["b1"] = rng.normal(0, 0.5, 4)
+    X = rng.uniform(0, 1, (5, 7))
+    J = encoder_jacobian(model, X)
+    assert J.shape == (5, 4, 7)
+    for i in range(5):
+        numeric = fd_jacobian(lambda x: model.encode(x[None, :])[0], X[i])
+        np.testing.assert_allclose(J[i], numeric, rtol=1e-7, atol=1e-10)
+    np.testing.assert_array_equal(encoder_jacobian(model, X[0]), J[0])          # one point
+
+
+def test_contractive_penalty_equals_the_explicit_jacobian_norm():
+    rng = np.random.default_rng(1)
+    model = npae.Autoencoder(9, 6, penalties=[npae.Contractive(0.3)], rng=rng)
+    X = rng.uniform(0, 1, (11, 9))
+    J = encoder_jacobian(model, X)
+    explicit = 0.3 * np.mean(np.sum(J**2, axis=(1, 2)))
+    plain = npae.Autoencoder(9, 6, rng=rng)
+    plain.params = {k: v.copy() for k, v in model.params.items()}
+    assert model.loss(X) - plain.loss(X) == pytest.approx(explicit, rel=1e-12)
+
+
+def test_stacked_jacobian_is_the_chain_rule_and_matches_finite_differences():
+    rng = np.random.default_rng(2)
+    layers = [(rng.normal(size=(6, 5)), rng.normal(size=5)), (rng.normal(size=(5, 3)), rng.normal(size=3))]
+    X = rng.uniform(0, 1, (4, 6))
+
+    def encode(x):
+        for W, b in layers:
+            x = 1 / (1 + np.exp(-(x @ W + b)))
+        return x
+
+    J = stacked_encoder_jacobian(layers, X)
+    assert J.shape == (4, 3, 6)
+    for i in range(4):
+        np.testing.assert_allclose(J[i], fd_jacobian(encode, X[i]), rtol=1e-7, atol=1e-10)
+    with pytest.raises(ValueError, match="layer 1"):
+        stacked_encoder_jacobian([layers[0], (np.zeros((4, 2)), np.zeros(2))], X)
+
+
+def test_svd_matches_numpy_on_each_jacobian():
+    rng = np.random.default_rng(3)
+    J = rng.normal(size=(3, 4, 10))
+    s, Vt = jacobian_svd(J)
+    assert s.shape == (3, 4) and Vt.shape == (3, 4, 10)
+    for i in range(3):
+        np.testing.assert_allclose(s[i], np.linalg.svd(J[i], compute_uv=False), rtol=1e-12)
+        # J Vtᵀ = U S: each right-singular vector is mapped to a vector of length σ.
+        np.testing.assert_allclose(np.linalg.norm(J[i] @ Vt[i].T, axis=0), s[i], rtol=1e-12)
+
+
+def test_bad_input():
+    model = npae.Autoencoder(4, 2, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="shape"):
+        encoder_jacobian(model, np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="NaN"):
+        encoder_jacobian(model, np.full(4, np.nan))
