@@ -167,3 +167,23 @@ def test_import_real_debian_files_with_recorded_digests(mods, tmp_path):
     assert fetch_fashion.main(["--from-debian", "--out", str(out)]) == 0
     for name in NAMES:
         assert (out / name).read_bytes() == (DEBIAN / name).read_bytes()
+
+
+@pytest.mark.skipif(not DEBIAN.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+def test_recorded_upstream_sha256_rederived_from_debian(mods):
+    """Re-do the check described in fetch_fashion_mnist.py: Debian's .gz with the upstream gzip header
+    restored (FNAME flag, name, upstream mtime) has the published upstream MD5, and its SHA-256 is the
+    first recorded SHA-256."""
+    import struct
+
+    _, _, fetch_fashion = mods
+    mtimes = {"train": 1504176606, "t10k": 1504176627}
+    for spec in fetch_fashion.FILES:
+        deb = (DEBIAN / spec.name).read_bytes()
+        assert deb[:4] == b"\x1f\x8b\x08\x00"  # deflate, no flags
+        stem = spec.name[: -len(".gz")]
+        mtime = mtimes[stem.split("-")[0]]
+        upstream = b"\x1f\x8b\x08\x08" + struct.pack("<I", mtime) + deb[8:10] + stem.encode() + b"\0" + deb[10:]
+        assert hashlib.md5(upstream).hexdigest() == spec.md5
+        assert hashlib.sha256(upstream).hexdigest() == spec.sha256[0]
+        assert hashlib.sha256(deb).hexdigest() == spec.sha256[1]
