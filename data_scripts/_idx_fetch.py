@@ -10,19 +10,19 @@ file, :func:`fetch`
   it otherwise: the destination never holds a partial or unverified file;
 - prints the SHA-256 and MD5 of every file it stores, so that a digest can be recorded.
 
-Only the standard library: urllib.request, hashlib, os, tempfile.
+Only the standard library (urllib.request, hashlib) and the atomic write of `_download.py`.
 """
 
 import hashlib
 import os
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
-CHUNK = 1 << 20
+from _download import CHUNK, atomic_output
+
 
 
 class FileSpec(NamedTuple):
@@ -69,8 +69,8 @@ def _expected(spec):
 def store_verified(stream, dest, spec):
     """Copy ``stream`` (a binary file object) to ``dest`` if its digest matches ``spec``.
 
-    Writes to a temporary file beside ``dest``, then ``os.replace``; on a mismatch or any error
-    the temporary file is removed and ``dest`` is left as it was.
+    Writes through :func:`_download.atomic_output` (a temporary file beside ``dest``, then
+    ``os.replace``): on a mismatch or any error ``dest`` is left as it was.
 
     Returns
     -------
@@ -82,26 +82,18 @@ def store_verified(stream, dest, spec):
     FetchError
         If the digest does not match.
     """
-    dest = Path(dest)
     sha, md5 = hashlib.sha256(), hashlib.md5()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in iter(lambda: stream.read(CHUNK), b""):
-                sha.update(chunk)
-                md5.update(chunk)
-                out.write(chunk)
+    with atomic_output(dest) as tmp, open(tmp, "wb") as out:
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            sha.update(chunk)
+            md5.update(chunk)
+            out.write(chunk)
         digests = {"sha256": sha.hexdigest(), "md5": md5.hexdigest()}
         if not matches(spec, digests):
             raise FetchError(
                 f"{spec.name}: digest mismatch: got sha256 {digests['sha256']} "
                 f"(md5 {digests['md5']}), expected {_expected(spec)}"
             )
-        os.replace(tmp, dest)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return digests
 
 
