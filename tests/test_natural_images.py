@@ -61,11 +61,11 @@ def _dct_basis(n, k):
 
 def test_whiten_multiplies_each_frequency_by_olshausen_field_filter():
     n = 64
-    k1, k2 = 6, 40  # 6/128 and 40/128 cycles/pixel, below and above f0 = 0.2
+    k1, k2 = 6, 40  # 6/128 and 40/128 cycles/pixel, below and above f0 = 0.2 (f0_fraction 0.4)
     c1 = np.outer(np.ones(n), _dct_basis(n, k1))
     c2 = np.outer(_dct_basis(n, k2), np.ones(n))
     a, b = 1.0, 0.5
-    out = ni.whiten(a * c1 + b * c2 + 3.0)
+    out = ni.whiten(a * c1 + b * c2 + 3.0, f0_fraction=0.4)
 
     def R(f, f0=0.2):
         return f * np.exp(-((f / f0) ** 4))
