@@ -111,7 +111,7 @@ print(f"loss of the mean patch {loss_mean_patch:.4f}")
 # L-BFGS-B; the model supplies $J$ and its gradient, computed by hand-written backpropagation.
 
 # %%
-maxiter = 20 if QUICK else 300
+maxiter = 20 if QUICK else 200
 start = time.perf_counter()
 result = train_lbfgs(model, X, maxiter=maxiter, print_every=100)
 seconds = time.perf_counter() - start
