@@ -146,9 +146,10 @@ for name, r in results.items():
 # %% [markdown]
 # ## Reconstructions
 #
-# The top row of each pair is the input, the bottom row what the 32-number code gives back. A
-# 32-dimensional code keeps the silhouette and the overall brightness; the fine texture (prints on
-# shirts, the laces of a sneaker) is what it throws away.
+# The top row is the input, the bottom row what the 32-number code gives back. In the full run the code
+# keeps each garment's silhouette and overall brightness (trousers, pullovers, sneakers come back
+# recognisable) and throws away the detail: a printed logo becomes a faint smudge, a plaid shirt a plain
+# one, and a strappy sandal comes back as a blurred generic shoe.
 
 # %%
 for name, r in results.items():
@@ -177,9 +178,10 @@ for name, r in results.items():
 # %% [markdown]
 # ## The same recipe with a sigmoid code
 #
-# Change one word, `encoder="sigmoid"`, and keep everything else. The curve is very different: it
-# sits near the **mean-image** level for epochs before it starts to fall. To see why, recall what
-# Adadelta's first steps look like. With $E[\Delta\theta^2] = 0$ at the start,
+# Change one word, `encoder="sigmoid"`, and keep everything else. The curve is very different: after
+# the first epoch it is just below the **mean-image** level (in our full run 0.485 against 0.491, where
+# the ReLU code is already at 0.336), and it crawls down from there for many epochs. To see why, recall
+# what Adadelta's first steps look like. With $E[\Delta\theta^2] = 0$ at the start,
 #
 # $$\Delta\theta_1 = -\frac{\sqrt{\varepsilon}}{\sqrt{(1-\rho)g^2 + \varepsilon}}\,g
 #   \approx -\sqrt{\tfrac{\varepsilon}{1-\rho}}\,\mathrm{sign}(g) \approx -1.4\times10^{-3}\,\mathrm{sign}(g)
@@ -200,6 +202,15 @@ for name, r in results.items():
 #
 # A ReLU code has no ceiling: it can grow to act as a bias *and* keep its slope 1 and its variation
 # across inputs. We measure all of this below.
+#
+# What the measurements show (full run, Fashion-MNIST): the first step is 1.41e-3 in *every* block for
+# both codes, although the median gradients differ sixteen-fold between blocks (the σ' ≤ 1/4 factor on
+# W1's gradient does not shrink Adadelta's first steps: they are unit-free). The difference is in the
+# *direction*. Within 20 steps the sigmoid code's mean rises from 0.52 to 0.97, its mean slope σ'(z)
+# falls from 0.23 to 0.03 (0.002 after one epoch), its spread across inputs falls from 0.087 to 0.02,
+# and the rows of W2 become alike (mean cosine 0.56 after 200 steps, from 0): the units have become one
+# shared bias. The ReLU code's mean rises too (to ~3) but its spread grows with it (to ~2.7) and its
+# slope stays ~0.8; its W2 rows stay different (cosine 0.19).
 
 # %%
 def code_diagnostics(model, X_probe):
@@ -308,11 +319,16 @@ print("wrote", path)
 # %% [markdown]
 # ## What to take away
 #
-# - The blog's autoencoder needs nothing but two matrix products forward, two backward and an update
-#   rule; in NumPy it trains at about the speed of a framework on a CPU.
+# - The blog's autoencoder needs nothing but two matrix products forward, three backward and an
+#   update rule; in NumPy it reaches the blog's kind of result in 50 epochs.
 # - Its loss is best read against the two references: the entropy floor (what a perfect copy costs on
 #   grey-level data) and the mean image (what a code that says nothing costs).
 # - Adadelta starts with steps of about $\sqrt{\varepsilon/(1-\rho)}$, the same for every parameter.
 #   With a sigmoid code, the quickest way to use such steps is to saturate every hidden unit and use
 #   the decoder's weights as extra biases. The code then says nothing, its slope is near zero, and the
-#   units are copies of each other: a plateau near the mean image. The ReLU code never saturates.
+#   units are copies of each other: a plateau near the mean image, left only slowly as the code
+#   desaturates (still 0.308 after 50 epochs against 0.288 for ReLU in our run). The ReLU code never
+#   saturates.
+# - Timing note: these matrices are small (256 × 784 × 32). On a busy machine a multi-threaded BLAS
+#   spends more time synchronising its threads than multiplying; `OPENBLAS_NUM_THREADS=1` can then be
+#   several times faster.
