@@ -162,6 +162,11 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
     exchange, a blow-up loses one step rather than a whole epoch, and the parameters restored
     are exactly ones whose loss was seen to be finite (a copy taken at the end of an epoch
     would only have the *mean* of losses measured at earlier parameters).
+
+    To resume training, call this function again on the same model: it continues from
+    ``model.params``. Pass the same optimizer *instance* to keep its running averages; a model
+    saved with :func:`npae.serialize.save_model` and read back with
+    :func:`npae.serialize.load_model` resumes with a fresh optimizer (its state is not saved).
     """
     # ---- check the arguments ------------------------------------------------------------
     for attr in ("params", "loss_and_grads", "loss", "dtype"):

@@ -1,0 +1,250 @@
+"""Save and load an :class:`~npae.model.Autoencoder`: architecture, hyperparameters and parameters in one ``.npz``.
+
+The file is an ordinary NumPy zip archive (``numpy.savez``) holding only numeric and unicode arrays,
+so it is read with ``numpy.load(allow_pickle=False)``: loading a model never unpickles anything, and a
+file that needs pickle to be read is refused. Its keys::
+
+    format         0-d unicode array   "npae.Autoencoder"            what the file is
+    version        0-d int64 array     1                              layout version (FORMAT_VERSION)
+    config         0-d unicode array   JSON of ``model.config()``     architecture and hyperparameters,
+                                                                      penalties as [class name, config]
+    params/W1      (n_visible, n_hidden)                              the parameters, with the model's dtype
+    params/b1      (n_hidden,)
+    params/W2      (n_hidden, n_visible)                              absent for a tied model
+    params/b2      (n_visible,)
+
+Loading checks everything before building anything: the format marker and version (a newer
+version is refused rather than half-read), that exactly the expected keys are present, that the
+config is JSON describing a valid model, that every penalty is one of the known classes (looked up
+in :data:`PENALTIES`, never by evaluating a name), and that every parameter has exactly the shape
+and dtype the architecture implies and only finite values. Each failure is a ``ValueError`` saying
+what is wrong. The parameters are stored bit for bit, so a loaded model computes exactly the same
+losses as the saved one.
+
+Continuing training
+-------------------
+``train_minibatch`` updates ``model.params`` in place, so to resume::
+
+    model = load_model("ae.npz")
+    train_minibatch(model, X, optimizer=Adadelta(), epochs=10, ...)
+
+The optimizer's running averages (Adam's moments, Adadelta's accumulators) are not saved: a resumed
+run restarts them from zero, as a fresh optimizer would. To continue *exactly* within one session,
+pass the same optimizer instance again instead of a name (its state is kept across calls).
+"""
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .model import Autoencoder
+from .penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "PENALTIES", "save_model", "load_model"]
+
+FORMAT_NAME = "npae.Autoencoder"
+FORMAT_VERSION = 1
+
+#: The penalty classes a file may name. A saved model can only refer to these.
+PENALTIES = {cls.__name__: cls for cls in (WeightDecay, KLSparsity, L1Sparsity, Contractive)}
+
+_CONFIG_KEYS = {"n_visible": int, "n_hidden": int, "encoder": str, "decoder": str, "loss": str,
+                "tied": bool, "penalties": list, "dtype": str, "init": str}
+_META_KEYS = ("format", "version", "config")
+_PARAM_PREFIX = "params/"
+
+
+def save_model(model, path):
+    """Write ``model``'s architecture, hyperparameters and parameters to one ``.npz`` file.
+
+    Parameters
+    ----------
+    model : npae.model.Autoencoder
+        The model to save. Its penalties must be classes in :data:`PENALTIES`.
+    path : str or os.PathLike
+        The file to write (overwritten if it exists). Written exactly as given: unlike
+        ``numpy.savez`` called with a name, no ``.npz`` is appended.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not an :class:`~npae.model.Autoencoder`.
+    ValueError
+        If a penalty is not one of :data:`PENALTIES` (it could not be loaded back), or a parameter
+        is not finite or does not have the model's shape and dtype.
+    """
+    if not isinstance(model, Autoencoder):
+        raise TypeError(f"model must be an npae.model.Autoencoder, got {type(model).__name__}")
+    config = model.config()
+    for name, _ in config["penalties"]:
+        if PENALTIES.get(name) is None:
+            raise ValueError(f"penalty {name!r} cannot be saved: known penalties are {sorted(PENALTIES)}")
+    expected = _expected_params(model)
+    _check_params(model.params, expected, "model.params")
+    arrays = {"format": np.array(FORMAT_NAME), "version": np.array(FORMAT_VERSION, dtype=np.int64),
+              "config": np.array(json.dumps(config, sort_keys=True))}
+    for key in expected:
+        arrays[_PARAM_PREFIX + key] = np.asarray(model.params[key])
+    with open(path, "wb") as f:           # a file object: savez then adds no suffix
+        np.savez(f, **arrays)
+
+
+def load_model(path):
+    """Read a model written by :func:`save_model`, checking the file thoroughly first.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An ``.npz`` file written by :func:`save_model`.
+
+    Returns
+    -------
+    npae.model.Autoencoder
+        A model with the saved configuration and (bitwise) the saved parameters.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not an npz archive; contains an array that needs pickle (object arrays are
+        never loaded); has a wrong format marker or an unknown (e.g. newer) version; misses a
+        required key or has an unexpected one; has a config that is not JSON describing a valid
+        model; names a penalty not in :data:`PENALTIES` or gives it invalid arguments; or has a
+        parameter of the wrong shape or dtype or with NaN/inf values. The message names the key.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {str(path)!r}")
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{str(path)!r} is not an npae model file (.npz): {error}") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(f"{str(path)!r} is a single .npy array, not an npae model file (.npz)")
+    with archive:
+        arrays = {}
+        for key in archive.files:
+            try:
+                arrays[key] = archive[key]
+            except ValueError as error:   # "Object arrays cannot be loaded when allow_pickle=False"
+                raise ValueError(f"{str(path)!r}: array {key!r} cannot be read without pickle, which "
+                                 f"npae never uses to load models ({error})") from None
+            except (OSError, EOFError, zipfile.BadZipFile) as error:
+                raise ValueError(f"{str(path)!r}: array {key!r} is corrupt ({error})") from None
+    return _model_from_arrays(arrays, str(path))
+
+
+# ---------------------------------------------------------------------------------- checks
+
+def _model_from_arrays(arrays, where):
+    for key in _META_KEYS:
+        if key not in arrays:
+            raise ValueError(f"{where}: missing key {key!r}; not an npae model file")
+    fmt = _scalar_string(arrays["format"], "format", where)
+    if fmt != FORMAT_NAME:
+        raise ValueError(f"{where}: format must be {FORMAT_NAME!r}, got {fmt!r}")
+    version = arrays["version"]
+    if version.shape != () or version.dtype.kind not in "iu":
+        raise ValueError(f"{where}: version must be a 0-d integer array, got dtype {version.dtype} "
+                         f"shape {version.shape}")
+    version = int(version)
+    if version != FORMAT_VERSION:
+        newer = " (written by a newer npae? upgrade npae to read it)" if version > FORMAT_VERSION else ""
+        raise ValueError(f"{where}: unsupported format version {version}; this npae reads version "
+                         f"{FORMAT_VERSION}{newer}")
+    config = _parse_config(_scalar_string(arrays["config"], "config", where), where)
+    model = _build(config, where)
+
+    expected = _expected_params(model)
+    present = {k[len(_PARAM_PREFIX):] for k in arrays if k.startswith(_PARAM_PREFIX)}
+    missing = [k for k in expected if k not in present]
+    if missing:
+        raise ValueError(f"{where}: missing parameter key(s) {[_PARAM_PREFIX + k for k in missing]} "
+                         f"for this architecture (tied={model.tied})")
+    unexpected = sorted(set(arrays) - set(_META_KEYS) - {_PARAM_PREFIX + k for k in expected})
+    if unexpected:
+        raise ValueError(f"{where}: unexpected key(s) {unexpected} for this architecture "
+                         f"(tied={model.tied})")
+    params = {k: arrays[_PARAM_PREFIX + k] for k in expected}
+    _check_params(params, expected, where + ": " + _PARAM_PREFIX.rstrip("/"))
+    model.params = {k: np.array(v, copy=True, order="C") for k, v in params.items()}
+    return model
+
+
+def _scalar_string(array, key, where):
+    if array.shape != () or array.dtype.kind != "U":
+        raise ValueError(f"{where}: {key!r} must be a 0-d unicode array, got dtype {array.dtype} "
+                         f"shape {array.shape}")
+    return str(array[()])
+
+
+def _parse_config(text, where):
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where}: config is not valid JSON ({error})") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"{where}: config must be a JSON object, got {type(config).__name__}")
+    missing = sorted(set(_CONFIG_KEYS) - set(config))
+    if missing:
+        raise ValueError(f"{where}: config misses the key(s) {missing}")
+    unexpected = sorted(set(config) - set(_CONFIG_KEYS))
+    if unexpected:
+        raise ValueError(f"{where}: config has unexpected key(s) {unexpected}")
+    for key, kind in _CONFIG_KEYS.items():
+        value = config[key]
+        wrong = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+        if wrong:
+            raise ValueError(f"{where}: config[{key!r}] must be of type {kind.__name__}, got {value!r}")
+    if config["dtype"] not in ("float32", "float64"):
+        raise ValueError(f"{where}: config['dtype'] must be 'float32' or 'float64', got {config['dtype']!r}")
+    return config
+
+
+def _build(config, where):
+    penalties = []
+    for i, entry in enumerate(config["penalties"]):
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], dict)):
+            raise ValueError(f"{where}: config['penalties'][{i}] must be [class name, {{arguments}}], "
+                             f"got {entry!r}")
+        name, kwargs = entry
+        cls = PENALTIES.get(name)
+        if cls is None:
+            raise ValueError(f"{where}: unknown penalty {name!r}; known penalties are {sorted(PENALTIES)}")
+        try:
+            penalties.append(cls(**kwargs))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{where}: invalid arguments {kwargs!r} for penalty {name}: {error}") from None
+    arguments = {k: v for k, v in config.items() if k != "penalties"}
+    arguments["dtype"] = np.dtype(arguments["dtype"])
+    try:
+        # the rng only draws throw-away initial weights, replaced by the saved ones
+        return Autoencoder(**arguments, penalties=penalties, rng=np.random.default_rng(0))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}: config does not describe a valid model: {error}") from None
+
+
+def _expected_params(model):
+    """Key -> (shape, dtype) of the parameters of ``model``'s architecture, in the model's order."""
+    shapes = {"W1": (model.n_visible, model.n_hidden), "b1": (model.n_hidden,)}
+    if not model.tied:
+        shapes["W2"] = (model.n_hidden, model.n_visible)
+    shapes["b2"] = (model.n_visible,)
+    return {k: (shape, model.dtype) for k, shape in shapes.items()}
+
+
+def _check_params(params, expected, where):
+    if set(params) != set(expected):
+        raise ValueError(f"{where} must have exactly the keys {sorted(expected)}, got {sorted(params)}")
+    for key, (shape, dtype) in expected.items():
+        value = np.asarray(params[key])
+        if value.shape != shape:
+            raise ValueError(f"{where}[{key!r}] must have shape {shape}, got {value.shape}")
+        if value.dtype != dtype:
+            raise ValueError(f"{where}[{key!r}] must have dtype {dtype}, got {value.dtype}")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{where}[{key!r}] contains NaN or inf values")

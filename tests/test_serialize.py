@@ -1,0 +1,271 @@
+"""save_model / load_model: exact round trips, and every kind of bad file refused with a clear ValueError."""
+
+import json
+
+import numpy as np
+import pytest
+
+from npae.model import Autoencoder
+from npae.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+from npae.serialize import FORMAT_NAME, FORMAT_VERSION, PENALTIES, load_model, save_model
+
+
+def trained_like(model, rng):
+    """Give the model non-trivial parameters (non-zero biases too) so a round trip tests something."""
+    for key, value in model.params.items():
+        value[...] = rng.normal(scale=0.3, size=value.shape)
+    return model
+
+
+def data(n_visible, rng, dtype=np.float64):
+    return rng.uniform(0.05, 0.95, size=(7, n_visible)).astype(dtype)
+
+
+PENALTY_CASES = [
+    [],
+    [WeightDecay(1e-3)],
+    [KLSparsity(rho=0.05, beta=3.0)],
+    [L1Sparsity(0.1)],
+    [Contractive(0.2)],
+    [WeightDecay(1e-4), KLSparsity(rho=0.1, beta=3.0)],
+]
+
+
+@pytest.mark.parametrize("tied", [False, True])
+@pytest.mark.parametrize("penalties", PENALTY_CASES, ids=lambda p: "+".join(type(q).__name__ for q in p) or "none")
+def test_round_trip_is_exact(tmp_path, tied, penalties):
+    rng = np.random.default_rng(0)
+    model = trained_like(Autoencoder(6, 4, tied=tied, penalties=penalties, loss="cross_entropy",
+                                     rng=rng, init="glorot"), rng)
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.config() == model.config()
+    assert list(loaded.params) == list(model.params)
+    for key, value in model.params.items():
+        assert loaded.params[key].dtype == value.dtype
+        assert loaded.params[key].tobytes() == value.tobytes(), key      # bitwise equal
+        assert loaded.params[key] is not value
+    X = data(6, rng)
+    assert loaded.loss(X) == model.loss(X)
+    _, g1 = model.loss_and_grads(X)
+    _, g2 = loaded.loss_and_grads(X)
+    for key in g1:
+        assert np.array_equal(g1[key], g2[key])
+
+
+@pytest.mark.parametrize("encoder", ["sigmoid", "relu"])
+def test_round_trip_float32_relu_and_sigmoid(tmp_path, encoder):
+    rng = np.random.default_rng(1)
+    model = trained_like(Autoencoder(9, 3, encoder=encoder, decoder="linear", dtype=np.float32, rng=rng), rng)
+    save_model(model, tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz")
+    assert loaded.dtype == np.float32 and loaded.encoder.name == encoder and loaded.decoder.name == "linear"
+    for key, value in model.params.items():
+        assert loaded.params[key].dtype == np.float32
+        assert loaded.params[key].tobytes() == value.tobytes()
+    X = data(9, rng, np.float32)
+    assert loaded.loss(X) == model.loss(X)
+
+
+def test_path_is_written_exactly_as_given(tmp_path):
+    model = Autoencoder(4, 2, rng=np.random.default_rng(0))
+    save_model(model, tmp_path / "no_suffix")
+    assert (tmp_path / "no_suffix").is_file() and not (tmp_path / "no_suffix.npz").exists()
+    assert load_model(tmp_path / "no_suffix").config() == model.config()
+
+
+def test_every_penalty_class_is_registered():
+    assert set(PENALTIES) == {"WeightDecay", "KLSparsity", "L1Sparsity", "Contractive"}
+
+
+# ---------------------------------------------------------------- malformed files
+
+def saved_arrays(tmp_path, tied=False):
+    """The arrays of a freshly saved model, as a dict we can tamper with."""
+    rng = np.random.default_rng(3)
+    model = trained_like(Autoencoder(5, 3, tied=tied, penalties=[WeightDecay(1e-3)], rng=rng), rng)
+    save_model(model, tmp_path / "good.npz")
+    with np.load(tmp_path / "good.npz") as f:
+        return {k: f[k] for k in f.files}
+
+
+def write(tmp_path, arrays):
+    path = tmp_path / "bad.npz"
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+    return path
+
+
+def test_saved_file_has_the_documented_layout(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    assert str(arrays["format"]) == FORMAT_NAME and int(arrays["version"]) == FORMAT_VERSION
+    assert arrays["config"].shape == () and arrays["config"].dtype.kind == "U"
+    assert json.loads(str(arrays["config"]))["penalties"] == [["WeightDecay", {"weight_decay": 1e-3}]]
+    assert sorted(arrays) == sorted(["format", "version", "config", "params/W1", "params/b1", "params/W2",
+                                     "params/b2"])
+
+
+@pytest.mark.parametrize("key", ["format", "version", "config", "params/W1", "params/b2"])
+def test_missing_key(tmp_path, key):
+    arrays = saved_arrays(tmp_path)
+    del arrays[key]
+    with pytest.raises(ValueError, match=f"missing.*{key}"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_unexpected_key(tmp_path):
+    arrays = saved_arrays(tmp_path, tied=True)
+    arrays["params/W2"] = np.zeros((3, 5))           # a tied model has no W2
+    with pytest.raises(ValueError, match=r"unexpected key.*params/W2"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_wrong_shape(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    arrays["params/W1"] = arrays["params/W1"].T.copy()
+    with pytest.raises(ValueError, match=r"W1.*shape \(5, 3\)"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_wrong_dtype(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    arrays["params/b1"] = arrays["params/b1"].astype(np.float32)
+    with pytest.raises(ValueError, match=r"b1.*dtype float64"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_non_finite_parameter(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    arrays["params/W2"][1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"W2.*NaN"):
+        load_model(write(tmp_path, arrays))
+
+
+@pytest.mark.parametrize("version", [FORMAT_VERSION + 1, 0])
+def test_wrong_version(tmp_path, version):
+    arrays = saved_arrays(tmp_path)
+    arrays["version"] = np.array(version, dtype=np.int64)
+    with pytest.raises(ValueError, match=f"unsupported format version {version}"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_wrong_format_marker(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    arrays["format"] = np.array("something.else")
+    with pytest.raises(ValueError, match="format must be"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_not_an_npz(tmp_path):
+    path = tmp_path / "text.npz"
+    path.write_text("hello, I am not a zip archive\n")
+    with pytest.raises(ValueError, match="not an npae model file"):
+        load_model(path)
+
+
+def test_a_single_npy_is_not_a_model(tmp_path):
+    path = tmp_path / "array.npy"
+    np.save(path, np.zeros(3))
+    with pytest.raises(ValueError, match="single .npy"):
+        load_model(path)
+
+
+def test_a_pickled_file_is_refused(tmp_path):
+    path = tmp_path / "pickle.npz"
+    with open(path, "wb") as f:                                   # a .npy holding a pickle
+        np.save(f, np.array([{"W1": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="not an npae model file"):
+        load_model(path)
+
+
+def test_pickle_containing_npz_is_refused(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    arrays["config"] = np.array([{"evil": "payload"}], dtype=object)   # needs pickle to be read
+    path = tmp_path / "pickled.npz"
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+    with pytest.raises(ValueError, match=r"'config' cannot be read without pickle"):
+        load_model(path)
+
+
+def test_unknown_penalty_name(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    config = json.loads(str(arrays["config"]))
+    config["penalties"] = [["os.system", {"command": "echo hi"}]]
+    arrays["config"] = np.array(json.dumps(config))
+    with pytest.raises(ValueError, match="unknown penalty 'os.system'"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_bad_penalty_arguments(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    config = json.loads(str(arrays["config"]))
+    config["penalties"] = [["KLSparsity", {"rho": 2.0, "beta": 3.0}]]
+    arrays["config"] = np.array(json.dumps(config))
+    with pytest.raises(ValueError, match="invalid arguments.*KLSparsity"):
+        load_model(write(tmp_path, arrays))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "must be a JSON object"),
+    ('{"n_visible": 5}', "misses the key"),
+])
+def test_unparseable_config(tmp_path, text, message):
+    arrays = saved_arrays(tmp_path)
+    arrays["config"] = np.array(text)
+    with pytest.raises(ValueError, match=message):
+        load_model(write(tmp_path, arrays))
+
+
+def test_invalid_architecture_in_config(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    config = json.loads(str(arrays["config"]))
+    config["encoder"] = "tanh"
+    arrays["config"] = np.array(json.dumps(config))
+    with pytest.raises(ValueError, match="not describe a valid model.*encoder"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_truncated_archive(tmp_path):
+    saved_arrays(tmp_path)
+    raw = (tmp_path / "good.npz").read_bytes()
+    path = tmp_path / "truncated.npz"
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(ValueError):
+        load_model(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "nowhere.npz")
+
+
+def test_save_refuses_a_non_model(tmp_path):
+    with pytest.raises(TypeError, match="Autoencoder"):
+        save_model({"W1": np.zeros((2, 2))}, tmp_path / "x.npz")
+
+
+def test_save_refuses_an_unregistered_penalty(tmp_path):
+    class Custom(WeightDecay):
+        pass
+
+    model = Autoencoder(4, 2, penalties=[Custom(1e-3)], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="penalty 'Custom' cannot be saved"):
+        save_model(model, tmp_path / "x.npz")
+
+
+def test_resume_training_after_loading(tmp_path):
+    from npae.minibatch import train_minibatch
+
+    rng = np.random.default_rng(4)
+    X = rng.uniform(size=(64, 8))
+    model = Autoencoder(8, 3, loss="cross_entropy", rng=rng)
+    train_minibatch(model, X, optimizer="adam", epochs=2, batch_size=16, rng=rng, verbose=False)
+    save_model(model, tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz")
+    before = loaded.loss(X)
+    assert before == model.loss(X)
+    train_minibatch(loaded, X, optimizer="adam", epochs=3, batch_size=16, rng=rng, verbose=False)
+    assert loaded.loss(X) < before
