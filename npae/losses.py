@@ -21,7 +21,7 @@ import numpy as np
 from .activations import sigmoid, softplus
 
 
-def squared_error(Z2, target, decoder, scale):
+def squared_error(Z2, target, decoder, scale, out=None):
     """Squared error ½‖x̂ - x‖² (summed over features, times ``scale``) and its delta δ³.
 
     Implements UFLDL (sparse autoencoder notes, §2.2): J = (1/m) Σᵢ ½‖x̂⁽ⁱ⁾ - x⁽ⁱ⁾‖², and the
@@ -38,6 +38,9 @@ def squared_error(Z2, target, decoder, scale):
         The decoder's output nonlinearity f (sigmoid or linear).
     scale : float
         1/m for the whole batch of m samples.
+    out : ndarray of shape (n_rows, n_visible), optional
+        Where to write δ³ (the model passes one buffer for all its blocks of rows, so that no new
+        memory is touched per block); a new array if None.
 
     Returns
     -------
@@ -47,16 +50,15 @@ def squared_error(Z2, target, decoder, scale):
         ∂value/∂Z2.
     """
     X_hat = decoder.forward(Z2)
-    residual = X_hat - target                                   # x̂ - x
-    flat = residual.reshape(-1)
-    value = 0.5 * scale * float(flat @ flat)                    # ½ Σ (x̂ - x)², one BLAS dot
-    delta3 = residual
+    residual = np.subtract(X_hat, target, out=out)              # x̂ - x
+    value = 0.5 * scale * float(np.einsum("ij,ij->", residual, residual))   # ½ Σ (x̂ - x)², one pass
+    delta3 = residual                                           # δ³ is computed in place from here
     delta3 *= decoder.derivative(Z2, X_hat)                     # ∘ f'(z): the decoder's slope
     delta3 *= scale                                             # the 1/m of the mean
     return value, delta3
 
 
-def cross_entropy(Z2, target, decoder, scale):
+def cross_entropy(Z2, target, decoder, scale, out=None):
     """Bernoulli cross-entropy from the logits, and its delta δ³ = scale (σ(Z2) - x).
 
     -log p(x | h) = -Σⱼ [xⱼ log x̂ⱼ + (1 - xⱼ) log(1 - x̂ⱼ)] with x̂ = σ(z). Using
@@ -77,6 +79,8 @@ def cross_entropy(Z2, target, decoder, scale):
         Must be the sigmoid: the model refuses cross-entropy with another decoder.
     scale : float
         1/m for the whole batch of m samples.
+    out : ndarray of shape (n_rows, n_visible), optional
+        Where to write δ³; a new array if None.
 
     Returns
     -------
@@ -87,7 +91,7 @@ def cross_entropy(Z2, target, decoder, scale):
     """
     flat_z = Z2.reshape(-1)
     value = scale * (float(softplus(Z2).sum()) - float(target.reshape(-1) @ flat_z))
-    delta3 = sigmoid(Z2)
+    delta3 = sigmoid(Z2, out=out)
     delta3 -= target                                            # σ(z) - x
     delta3 *= scale
     return value, delta3

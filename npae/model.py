@@ -342,11 +342,17 @@ class Autoencoder:
         dH = np.empty_like(H) if need_grads else None
         dW2 = np.zeros_like(W2) if need_grads else None
         db2 = np.zeros_like(b2) if need_grads else None
+        # One Z2 and one δ³ buffer serve all the blocks: fresh memory costs page faults, so these
+        # pages are touched once per call instead of once per block.
+        Z2_buffer = np.empty((min(m, self.block_size), self.n_visible), dtype=self.dtype)
+        delta3_buffer = np.empty_like(Z2_buffer)
         for start in range(0, m, self.block_size):
             rows = slice(start, start + self.block_size)
-            Z2 = H[rows] @ W2
+            n_rows = min(m - start, self.block_size)
+            Z2 = np.matmul(H[rows], W2, out=Z2_buffer[:n_rows])
             Z2 += b2
-            value, delta3 = loss_fn(Z2, T[rows], self.decoder, scale)   # step 1: δ³ (rows, n_visible)
+            value, delta3 = loss_fn(Z2, T[rows], self.decoder, scale,      # step 1: δ³ (rows, n_visible)
+                                    out=delta3_buffer[:n_rows])
             loss += value
             if need_grads:
                 # steps 2 and 3: Hᵀ δ³, Σᵢ δ³ᵢ, and δ³ W2ᵀ written into this block's rows of dH
