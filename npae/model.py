@@ -23,7 +23,7 @@ from .layers import affine_backward
 from .losses import LOSSES
 from .penalties import Penalty
 
-ENCODERS = ("sigmoid", "relu")
+ENCODERS = ("sigmoid", "relu", "linear")
 DECODERS = ("sigmoid", "linear")
 
 
@@ -82,8 +82,9 @@ class Autoencoder:
         Input (and output) width.
     n_hidden : int ≥ 1
         Code width. Undercomplete when ``n_hidden < n_visible`` (Goodfellow et al. §14.1).
-    encoder : {"sigmoid", "relu"}
-        The code nonlinearity f in H = f(X W1 + b1).
+    encoder : {"sigmoid", "relu", "linear"}
+        The code nonlinearity f in H = f(X W1 + b1). "linear" (f(z) = z) gives the linear autoencoder
+        whose optimum spans the principal subspace (Baldi & Hornik 1989; Goodfellow et al. §14.1).
     decoder : {"sigmoid", "linear"}
         The output nonlinearity g in X_hat = g(H W2 + b2); "linear" is UFLDL's linear decoder, for
         inputs that are not in [0, 1].
@@ -115,7 +116,7 @@ class Autoencoder:
     ------
     ValueError, TypeError
         For a non-positive size, an unknown encoder/decoder/loss/init name, cross-entropy with a linear
-        decoder, a penalty that needs a sigmoid code with a ReLU encoder, or a penalty that is not a
+        decoder, a penalty that needs a sigmoid code with another encoder, or a penalty that is not a
         :class:`~npae.penalties.Penalty`.
     """
 

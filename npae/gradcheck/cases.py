@@ -79,10 +79,13 @@ class Case:
             X = rng.uniform(0.0, 1.0, (self.n_samples, self.n_visible))
         X_in = masking(X, 0.3, rng) if self.corrupted else X
         noise = rng.normal(0.0, 2.0, (self.n_samples, self.n_hidden)) if self.code_noise else None
-        # Redraw until no encoder pre-activation is near a ReLU kink (|z| > 0.05, far beyond 2h|x|).
+        # Redraw until no encoder pre-activation is near a kink (|z| > 0.05, far beyond 2h|x|): the ReLU's,
+        # or, for a linear code, that of the L1 penalty's |h| at h = z = 0.
+        has_kink = model.encoder.name == "relu" or (
+            model.encoder.name == "linear" and any(isinstance(p, L1Sparsity) for p in penalties))
         for _ in range(1000):
             params = {name: rng.normal(0.0, 0.6, value.shape) for name, value in model.params.items()}
-            if model.encoder.name != "relu" or np.abs(X_in @ params["W1"] + params["b1"]).min() > 0.05:
+            if not has_kink or np.abs(X_in @ params["W1"] + params["b1"]).min() > 0.05:
                 break
         return model, X_in, X, params, noise
 
@@ -146,6 +149,22 @@ def code_noise_cases():
                  seed=600 + tied) for tied in (False, True)]
 
 
+def linear_encoder_cases():
+    """The linear encoder H = X W1 + b1 (the linear autoencoder of Baldi & Hornik 1989), with every output
+    and the penalties that do not assume a sigmoid code, tied and untied, clean and corrupted."""
+    cases, seed = [], 700
+    for loss, decoder in OUTPUTS:
+        for tied in (False, True):
+            for penalties in ("none", "weight_decay", "l1"):
+                for corrupted in (False, True):
+                    seed += 1
+                    name = (f"linear encoder {loss}/{decoder} {'tied' if tied else 'untied'} {penalties}"
+                            f"{' corrupted' if corrupted else ''}")
+                    cases.append(Case(name, model=dict(encoder="linear", loss=loss, decoder=decoder, tied=tied),
+                                      penalties=penalties, corrupted=corrupted, seed=seed))
+    return cases
+
+
 def all_cases():
     """Every case, in the order the table prints them."""
-    return sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases()
+    return sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + linear_encoder_cases()
