@@ -106,3 +106,21 @@ def test_bad_stacks_are_refused():
     a, b = Autoencoder(16, 5, rng=rng), Autoencoder(6, 3, rng=rng)
     with pytest.raises(ValueError, match="chain"):
         stacked_classifier([a, b], 2)
+
+
+def test_train_classifier_and_accuracy():
+    from npae.deep import StackedClassifier
+    from npae.stacking import accuracy, train_classifier
+    rng = np.random.default_rng(5)
+    centres = rng.uniform(size=(3, 6))
+    y = rng.integers(0, 3, 240)
+    X = np.clip(centres[y] + 0.05 * rng.normal(size=(240, 6)), 0, 1)
+    net = StackedClassifier([6, 5], 3, rng=rng)
+    before = accuracy(net, X, y)
+    histories = train_classifier(net, X, y, epochs=(20, 5), learning_rates=(1e-2, 1e-3), batch_size=32, rng=rng)
+    assert len(histories) == 2 and len(histories[0].loss) == 20
+    assert accuracy(net, X, y) > max(0.95, before)
+    with pytest.raises(ValueError, match="learning_rates"):
+        train_classifier(net, X, y, epochs=(1,), learning_rates=(1e-3, 1e-4))
+    with pytest.raises(ValueError, match="shape"):
+        accuracy(net, X, y[:5])
