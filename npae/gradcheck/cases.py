@@ -149,4 +149,6 @@ def code_noise_cases():
 
 def all_cases():
     """Every case, in the order the table prints them."""
-    return sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + psd_cases()
+    from .cases_deep import deep_cases        # imported here: cases_deep imports this package too
+    return (sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + deep_cases()
+            + psd_cases())
