@@ -1,0 +1,130 @@
+"""Deep networks: shapes, the tied/untied gradient identity, agreement with the single-layer model, learning."""
+
+import numpy as np
+import pytest
+
+from npae.deep import DeepAutoencoder, StackedClassifier
+from npae.gradcheck.cases import all_cases
+from npae.gradcheck.cases_deep import deep_cases
+from npae.lbfgs import train_lbfgs
+from npae.minibatch import train_minibatch
+from npae.model import Autoencoder
+from npae.penalties import WeightDecay
+from npae.softmax import Softmax, one_hot
+
+
+def test_deep_cases_are_in_the_gradient_table():
+    # tests/test_gradients.py asserts every case of all_cases() below 1e-9 per block.
+    names = {c.name for c in all_cases()}
+    assert {c.name for c in deep_cases()} <= names
+    assert any("64-36-25" in n for n in names) and any("9-7-5-3" in n and "tied" in n for n in names)
+
+
+def test_deep_autoencoder_shapes():
+    model = DeepAutoencoder([784, 128, 64, 32], rng=np.random.default_rng(0))
+    assert [(k, v.shape) for k, v in model.params.items() if k.startswith("W")] == [
+        ("W1", (784, 128)), ("W2", (128, 64)), ("W3", (64, 32)),
+        ("W4", (32, 64)), ("W5", (64, 128)), ("W6", (128, 784))]
+    X = np.random.default_rng(1).uniform(size=(5, 784))
+    assert model.encode(X).shape == (5, 32)
+    assert model.reconstruct(X).shape == (5, 784)
+    loss, grads = model.loss_and_grads(X)
+    assert {k: g.shape for k, g in grads.items()} == {k: v.shape for k, v in model.params.items()}
+    tied = DeepAutoencoder([784, 128, 64, 32], tied=True, rng=np.random.default_rng(0))
+    assert sorted(k for k in tied.params if k.startswith("W")) == ["W1", "W2", "W3"]
+    assert len([k for k in tied.params if k.startswith("b")]) == 6
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
+def test_tied_gradient_is_the_sum_of_the_untied_twins_gradients(loss):
+    rng = np.random.default_rng(3)
+    sizes = [10, 7, 4]
+    tied = DeepAutoencoder(sizes, tied=True, loss=loss, weight_decay=0.0, rng=rng)
+    untied = DeepAutoencoder(sizes, tied=False, loss=loss, weight_decay=0.0, rng=rng)
+    params = {k: rng.normal(0, 0.5, v.shape) for k, v in tied.params.items()}
+    twin = dict(params, W3=params["W2"].T.copy(), W4=params["W1"].T.copy())
+    X = rng.uniform(size=(6, 10))
+    l_tied, g_tied = tied.loss_and_grads(X, params=params)
+    l_untied, g_untied = untied.loss_and_grads(X, params=twin)
+    assert l_tied == pytest.approx(l_untied, rel=1e-14)
+    np.testing.assert_allclose(g_tied["W1"], g_untied["W1"] + g_untied["W4"].T, rtol=1e-12)
+    np.testing.assert_allclose(g_tied["W2"], g_untied["W2"] + g_untied["W3"].T, rtol=1e-12)
+    for b in ("b1", "b2", "b3", "b4"):
+        np.testing.assert_allclose(g_tied[b], g_untied[b], rtol=1e-12)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_one_layer_deep_autoencoder_equals_the_autoencoder(tied):
+    rng = np.random.default_rng(4)
+    ae = Autoencoder(9, 5, tied=tied, loss="cross_entropy", penalties=[WeightDecay(0.01)], rng=rng)
+    deep = DeepAutoencoder([9, 5], tied=tied, loss="cross_entropy", weight_decay=0.01, rng=rng)
+    deep.params = {k: v.copy() for k, v in ae.params.items()}
+    X = rng.uniform(size=(8, 9))
+    l1, g1 = ae.loss_and_grads(X)
+    l2, g2 = deep.loss_and_grads(X)
+    assert l1 == pytest.approx(l2, rel=1e-13)
+    for k in g1:
+        np.testing.assert_allclose(g1[k], g2[k], rtol=1e-12, atol=1e-15)
+
+
+def test_one_layer_classifier_on_identity_features_is_softmax_on_the_codes():
+    rng = np.random.default_rng(5)
+    net = StackedClassifier([6, 4], 3, weight_decay=0.1, rng=rng)
+    soft = Softmax(4, 3, weight_decay=0.1, rng=rng)
+    soft.params = {"W": net.params["W_softmax"], "b": net.params["b_softmax"]}
+    X, y = rng.uniform(size=(7, 6)), rng.integers(0, 3, 7)
+    H = net.encode(X)
+    l_net, g_net = net.loss_and_grads(X, y)
+    l_soft, g_soft = soft.loss_and_grads(H, y)
+    assert l_net == pytest.approx(l_soft, rel=1e-13)
+    np.testing.assert_allclose(g_net["W_softmax"], g_soft["W"], rtol=1e-12)
+    np.testing.assert_allclose(net.predict_proba(X), soft.predict_proba(H), rtol=1e-12)
+
+
+def test_classifier_rejects_bad_labels_and_params():
+    net = StackedClassifier([4, 3], 2, rng=np.random.default_rng(0))
+    X = np.zeros((3, 4))
+    with pytest.raises(ValueError, match="target"):
+        net.loss_and_grads(X, np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="W1"):
+        net.loss_and_grads(X, np.array([0, 1, 1]), params=dict(net.params, W1=np.zeros((3, 3))))
+    with pytest.raises(ValueError, match="n_classes"):
+        StackedClassifier([4, 3], 1)
+    with pytest.raises(ValueError, match="layer_sizes"):
+        DeepAutoencoder([4])
+
+
+def test_classifier_learns_xor_like_problem():
+    # Not linearly separable: needs the hidden layer, so fine-tuning the encoder matters.
+    rng = np.random.default_rng(6)
+    X = rng.uniform(size=(400, 2))
+    y = ((X[:, 0] > 0.5) ^ (X[:, 1] > 0.5)).astype(int)
+    net = StackedClassifier([2, 8, 8], 2, weight_decay=0.0, rng=rng, init="glorot")
+    train_lbfgs(net, X, y, maxiter=300, verbose=False)
+    assert (net.predict(X) == y).mean() > 0.95
+
+
+def test_deep_autoencoder_trains_with_lbfgs_and_minibatch_float32():
+    rng = np.random.default_rng(7)
+    basis = rng.uniform(size=(3, 20))
+    X = (rng.uniform(size=(300, 3)) @ basis) / 3.0               # data on a 3-D subspace, in [0, 1]
+    for method in ("lbfgs", "minibatch"):
+        model = DeepAutoencoder([20, 10, 3], rng=np.random.default_rng(8), dtype=np.float32, init="glorot")
+        before = model.loss(X)
+        if method == "lbfgs":
+            train_lbfgs(model, X, maxiter=200, verbose=False)
+        else:
+            train_minibatch(model, X, epochs=60, batch_size=32, rng=rng, verbose=False)
+        assert model.params["W1"].dtype == np.float32
+        assert model.loss(X) < 0.5 * before, method
+
+
+def test_classifier_minibatch_with_one_hot_targets():
+    rng = np.random.default_rng(9)
+    centres = rng.uniform(size=(3, 5))
+    y = rng.integers(0, 3, 300)
+    X = np.clip(centres[y] + 0.05 * rng.normal(size=(300, 5)), 0, 1)
+    net = StackedClassifier([5, 6], 3, rng=rng, dtype=np.float32)
+    train_minibatch(net, X, target=one_hot(y, 3), epochs=40, batch_size=32, rng=rng, verbose=False,
+                    optimizer="adam")
+    assert (net.predict(X) == y).mean() > 0.95
