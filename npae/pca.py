@@ -47,8 +47,10 @@ class PCA:
     ----------
     n_components : int >= 1
 
-    Attributes (after :meth:`fit`)
+    Attributes
     ----------
+    (set by :meth:`fit`)
+
     mean : ndarray (n_features,)
         μ, the mean of the training rows.
     components : ndarray (n_components, n_features)
