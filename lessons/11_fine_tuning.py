@@ -128,13 +128,20 @@ FigureCanvasAgg(fig).print_figure(OUT / "11_fine_tuning_accuracy.png", dpi=100)
 # %% [markdown]
 # ## Which features are better: contractive or plain?
 #
-# A contractive autoencoder (lesson 07) adds $\lambda\,\lVert \partial h / \partial x \rVert_F^2$: its code is
+# A contractive autoencoder adds $\lambda\,\lVert \partial h / \partial x \rVert_F^2$: its code is
 # insensitive to most directions of input space except those along the data. Rifai et al. (2011) report that
-# stacked CAEs pretrain better than stacked plain autoencoders. We test that on the same data and at the same
-# sizes: two 2-layer stacks (784-200-200), one of plain autoencoders (no penalty), one of contractive ones
-# ($\lambda = 0.1$), each pretrained the same way, then fine-tuned the same way. Pretraining matters most
-# when labels are scarce (Erhan et al. 2010), so here the fine-tuning uses the first 5000 labelled images,
-# while the autoencoders are pretrained (to save time) on the first 20 000 images, without their labels.
+# CAE pretraining beats plain-autoencoder pretraining (MNIST test error 1.14 % against 1.78 %, one layer of
+# 1000 units, tied weights, cross-entropy). We run the same comparison on the same data and at the same sizes:
+# two 2-layer stacks 784-200-200 in Rifai et al.'s setting (tied weights, sigmoid, cross-entropy), one of
+# plain autoencoders, one of contractive ones ($\lambda = 0.1$), pretrained identically, then fine-tuned
+# identically. Pretraining matters most when labels are scarce (Erhan et al. 2010), so the fine-tuning uses
+# the first 5000 labelled images; the autoencoders are pretrained (to save time) on the first 20 000 images,
+# without their labels. We print the accuracy of a softmax on the frozen features too.
+#
+# Expect a small difference: with 200 units per layer (undercomplete) the plain autoencoder is already
+# regularised by its bottleneck, and fine-tuning moves both stacks far from their starting points. In our
+# measurements, changing λ or the seed moved the fine-tuned accuracy by a few tenths of a percent either
+# way — compare the two numbers below with that in mind.
 
 # %%
 N_LABELLED = 500 if QUICK else 5000
@@ -143,15 +150,20 @@ SCARCE = dict(epochs=(4, 1), learning_rates=(1e-3, 1e-4)) if QUICK else \
 results = {}
 for name, penalties in (("plain", lambda: []), ("contractive", lambda: [Contractive(0.1)])):
     def make(n_visible, rng, penalties=penalties):
-        return Autoencoder(n_visible, N_HIDDEN, penalties=penalties(), rng=rng, dtype=np.float32)
+        return Autoencoder(n_visible, N_HIDDEN, loss="cross_entropy", tied=True, penalties=penalties(), rng=rng,
+                           dtype=np.float32)
 
     stack = greedy_pretrain(X, [Layer(make, method="minibatch", n_samples=None if QUICK else 20000,
                                       options=dict(epochs=PRETRAIN_EPOCHS, batch_size=128))] * 2,
                             rng=np.random.default_rng(1), verbose=False)
+    frozen = Softmax(N_HIDDEN, 10, weight_decay=1e-4, rng=np.random.default_rng(2), dtype=np.float32)
+    train_lbfgs(frozen, encode_stack(stack, X[:N_LABELLED]), y[:N_LABELLED], maxiter=50 if QUICK else 200,
+                verbose=False)
     clf = stacked_classifier(stack, 10, weight_decay=1e-4, dtype=np.float32, rng=np.random.default_rng(2))
     train_classifier(clf, X[:N_LABELLED], y[:N_LABELLED], rng=np.random.default_rng(3), **SCARCE)
-    results[name] = accuracy(clf, X_test, y_test)
-    stamp(f"2-layer stacked {name} AE, fine-tuned on {N_LABELLED} labels: test accuracy {results[name]:.4f}")
+    results[name] = (accuracy(frozen, encode_stack(stack, X_test), y_test), accuracy(clf, X_test, y_test))
+    stamp(f"2-layer stacked {name} AE, {N_LABELLED} labels: test accuracy before fine-tuning "
+          f"{results[name][0]:.4f}, after {results[name][1]:.4f}")
 
 # %% [markdown]
 # ## Summary
@@ -160,6 +172,6 @@ for name, penalties in (("plain", lambda: []), ("contractive", lambda: [Contract
 print(f"softmax on raw pixels                    {acc_raw:.4f}   (published LogReg baseline 0.842)")
 print(f"stacked sparse AE, before fine-tuning    {acc_before:.4f}")
 print(f"stacked sparse AE, after fine-tuning     {acc_after:.4f}   (sklearn MLPClassifier 0.871)")
-print(f"stacked plain AE, {N_LABELLED} labels          {results['plain']:.4f}")
-print(f"stacked contractive AE, {N_LABELLED} labels    {results['contractive']:.4f}")
+for name, (before, after) in results.items():
+    print(f"stacked {name + ' AE,':15s} {N_LABELLED} labels  {after:.4f}   (before fine-tuning {before:.4f})")
 stamp("done")

@@ -21,7 +21,7 @@ from a random start, and 784-32, all on 60 000 images in float32 with minibatch 
 # In npae, `DeepAutoencoder` (`npae/deep.py`) is the unrolled network with parameters `W1 … W6`, `b1 … b6`
 # (or, tied, `W1 … W3` used on the way up and transposed on the way down — a matrix used twice receives the
 # *sum* of its two gradients). Its backward pass is the same `stack_backward` loop as the classifier's; only
-# the loss on top differs (here the Bernoulli cross-entropy of lesson 04, `npae.losses`).
+# the loss on top differs (here the Bernoulli cross-entropy of `npae.losses`).
 #
 # Training it from random weights is hard for the reason of lesson 10; Hinton & Salakhutdinov pretrained it
 # greedily. We do the same (`deep_autoencoder(models)` unrolls three pretrained autoencoders: encoders going up,

@@ -17,6 +17,7 @@ from ..corruption import masking
 from ..model import Autoencoder
 from ..penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 from . import check_gradients
+from .cases_deep import deep_cases
 from .cases_psd import psd_cases
 
 #: Penalty sets by name; values chosen so that each term changes the gradient noticeably.
@@ -168,6 +169,5 @@ def linear_encoder_cases():
 
 def all_cases():
     """Every case, in the order the table prints them."""
-    from .cases_deep import deep_cases        # imported here: cases_deep imports this package too
     return (sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + linear_encoder_cases()
             + deep_cases() + psd_cases())

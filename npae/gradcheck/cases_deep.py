@@ -2,7 +2,8 @@
 
 Same recipe as :mod:`npae.gradcheck.cases`: float64, a small problem, parameters drawn away from the
 initialisation (normal with standard deviation 0.6, biases non-zero), every block compared separately.
-The stacked classifier is checked at the 64-36-25 network with 4 classes (and smaller, deeper ones),
+The stacked classifier is checked at the size of UFLDL's ``checkStackedAECost.m`` (a 64-36-25 network,
+4 classes, 10 examples) and at smaller, deeper ones,
 the deep autoencoder at several depths, tied and untied, with each loss.
 """
 
@@ -100,7 +101,7 @@ def classifier_cases():
     """The stacked classifier (UFLDL stackedAECost), at 64-36-25 with 4 classes, and deeper/ReLU variants."""
     return [
         DeepCase("stacked classifier 64-36-25 softmax 4 weight_decay 1e-4",
-                 "classifier", (64, 36, 25, 4), dict(weight_decay=1e-4), n_samples=5, seed=710),
+                 "classifier", (64, 36, 25, 4), dict(weight_decay=1e-4), n_samples=10, seed=710),
         DeepCase("stacked classifier 8-6-5-4 softmax 3 weight_decay + encoder decay", "classifier",
                  (8, 6, 5, 4, 3), dict(weight_decay=0.1, encoder_weight_decay=0.05), seed=711),
         DeepCase("stacked classifier 8-6 softmax 3 one layer", "classifier", (8, 6, 3), seed=712),
