@@ -8,7 +8,7 @@ Run: ``PYTHONPATH=. python lessons/15_jacobian_spectra_and_contraction.py [--qui
 #
 # Four autoencoders of the same size on the same Fashion-MNIST images: plain (AE), weight decay (WD),
 # denoising (DAE, Gaussian corruption) and contractive (CAE). For each we measure (Rifai et al. 2011,
-# "Contractive auto-encoders", §5.2–5.3):
+# "Contractive auto-encoders", §5):
 #
 # * the **singular-value spectrum** of the encoder Jacobian J(x) = ∂h/∂x, sorted and averaged over
 #   held-out points (`npae.manifold.singular_value_spectrum`). Singular values > 1 are directions the

@@ -14,10 +14,10 @@ Everything here is NumPy on row data ``(n_samples, n_features)``; nothing plots 
    estimates by their principal angles.
 2. **Singular-value spectra.** The sorted singular values of J averaged over points
    (:func:`singular_value_spectrum`): a CAE has a few large ones (the tangent directions) and the rest
-   near zero (Rifai et al. 2011, §5.3, Fig. 3).
+   near zero (Rifai et al. 2011, §5, the Jacobian-spectrum figure).
 3. **Contraction curves.** For x₀ and x₁ = x₀ + r u, u uniform on the unit sphere, the ratio
-   ‖f(x₀) − f(x₁)‖ / ‖x₀ − x₁‖ averaged over x₀ and u, as a function of r (Rifai et al. 2011, §5.2,
-   Fig. 2): :func:`contraction_curve`. For a linear f(x) = A x the squared ratio has expectation
+   ‖f(x₀) − f(x₁)‖ / ‖x₀ − x₁‖ averaged over x₀ and u, as a function of r (Rifai et al. 2011, §5,
+   the contraction-curve figure): :func:`contraction_curve`. For a linear f(x) = A x the squared ratio has expectation
    ‖A‖²_F / n for every r, since E[u uᵀ] = I/n.
 4. **The denoising score field.** A denoising autoencoder trained with small Gaussian corruption
    N(0, σ² I) learns r(x) − x ≈ σ² ∇ log p(x) (Alain & Bengio 2013, Theorem 1; exactly, the optimal
@@ -25,7 +25,7 @@ Everything here is NumPy on row data ``(n_samples, n_features)``; nothing plots 
    :func:`denoising_field`, with a density whose score is known in closed form,
    :func:`circle_log_density` / :func:`circle_score` (a circle blurred by Gaussian noise).
 5. **DAE ≈ clean reconstruction + contraction of r.** For ε ~ N(0, σ² I), a second-order Taylor
-   expansion of r around x gives (Alain & Bengio 2013, §3, eq. 8 and the derivation before it)
+   expansion of r around x gives (the Taylor-expansion argument of Alain & Bengio 2013, §3)
 
        E‖r(x + ε) − x‖² = ‖r(x) − x‖² + σ² ‖J_r(x)‖²_F + σ² (r(x) − x) · Δr(x) + O(σ⁴),
 
@@ -124,7 +124,7 @@ def local_pca_tangents(X, x0, k_neighbours, n_tangents):
 
     The k rows of X nearest to x0 (Euclidean, ``scipy.spatial.cKDTree``; x0 itself is included if it is a
     row of X) are centred on their mean and decomposed by SVD; the leading right-singular vectors span the
-    best-fitting k-point affine plane (Goodfellow et al. 2016 §5.11.3 and Fig. 14.10, "local PCA";
+    best-fitting k-point affine plane (Goodfellow et al. 2016 Fig. 14.10, "local PCA";
     Rifai et al. 2011c compare the CAE's tangents with it).
 
     Parameters
@@ -192,7 +192,7 @@ def tangent_angles(A, B):
 def singular_value_spectrum(model, X, batch_size=256, params=None):
     """The encoder Jacobian's sorted singular values, averaged over the rows of X.
 
-    Source: Rifai et al. (2011), "Contractive auto-encoders", §5.3 and Fig. 3 (average singular-value
+    Source: Rifai et al. (2011), "Contractive auto-encoders", §5 (average singular-value
     spectrum of the Jacobian on test points): a CAE concentrates its sensitivity in a few directions.
 
     Parameters
@@ -255,7 +255,7 @@ def sample_sphere(n_points, dim, radius, rng):
 def contraction_ratios(f, X0, radius, n_directions, rng):
     """Ratios ‖f(x₀) − f(x₁)‖ / ‖x₀ − x₁‖ for x₁ = x₀ + radius · u, u uniform on the unit sphere.
 
-    Source: Rifai et al. (2011), "Contractive auto-encoders", §5.2 (contraction ratio, Fig. 2).
+    Source: Rifai et al. (2011), "Contractive auto-encoders", §5 (the contraction ratio).
 
     Parameters
     ----------
@@ -292,7 +292,7 @@ def contraction_ratios(f, X0, radius, n_directions, rng):
 
 
 def contraction_curve(f, X0, radii, n_directions, rng):
-    """The mean contraction ratio as a function of the distance r (Rifai et al. 2011, Fig. 2).
+    """The mean contraction ratio as a function of the distance r (Rifai et al. 2011, §5).
 
     Parameters
     ----------
@@ -319,7 +319,7 @@ def contraction_curve(f, X0, radii, n_directions, rng):
 
 # ---------------------------------------------------------------------------------------------- 4. score field
 def denoising_field(model, X, params=None):
-    """The reconstruction's displacement r(x) − x at each row of X (Alain & Bengio 2013, Fig. 1–2).
+    """The reconstruction's displacement r(x) − x at each row of X (Alain & Bengio 2013).
 
     For a DAE trained with small Gaussian corruption σ it estimates σ² ∇ log p(x).
 
