@@ -120,3 +120,41 @@ def jacobian_svd(J):
         raise ValueError(f"J must be 2-D or 3-D, got shape {J.shape}")
     _, s, Vt = np.linalg.svd(J, full_matrices=False)
     return s, Vt
+
+
+def reconstruction_jacobian(model, X, params=None):
+    """The Jacobian ∂r/∂x of the whole autoencoder r(x) = g(f(x W1 + b1) W2 + b2), built explicitly.
+
+    By the chain rule, for one sample (a row x; z1 = x W1 + b1, h = f(z1), z2 = h W2 + b2, r = g(z2)):
+
+        J_r(x) = diag(g'(z2)) W2ᵀ diag(f'(z1)) W1ᵀ,
+
+    of shape (n_visible, n_visible). With tied weights W2 = W1ᵀ. Alain & Bengio (2013), "What regularized
+    auto-encoders learn from the data generating distribution", Section 3: the denoising criterion
+    penalises σ² ‖J_r‖²_F for small Gaussian corruption σ (see :mod:`npae.manifold`).
+
+    Parameters
+    ----------
+    model : npae.model.Autoencoder
+    X : array_like of shape (n_visible,) or (n_samples, n_visible)
+    params : dict, optional
+        Parameters to use instead of ``model.params``.
+
+    Returns
+    -------
+    J : ndarray of float64, shape (n_visible, n_visible) for one point, (n_samples, n_visible, n_visible)
+        for a batch (memory: n_samples · n_visible² values — batch accordingly).
+
+    Raises
+    ------
+    ValueError
+        If X has the wrong shape or non-finite values.
+    """
+    params = model.params if params is None else params
+    X, single = _as_batch(X, model.n_visible)
+    W1 = np.asarray(params["W1"], dtype=np.float64)
+    W2 = W1.T if model.tied else np.asarray(params["W2"], dtype=np.float64)
+    H, J_h = _layer_jacobian(X, W1, np.asarray(params["b1"], dtype=np.float64), model.encoder)
+    _, J_g = _layer_jacobian(H, W2, np.asarray(params["b2"], dtype=np.float64), model.decoder)
+    J = J_g @ J_h                                                      # (m, n_visible, n_visible)
+    return J[0] if single else J
