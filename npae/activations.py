@@ -46,7 +46,7 @@ def sigmoid(z, out=None):
     return a
 
 
-def sigmoid_derivative(z, a):
+def sigmoid_derivative(z, a, out=None):
     """First derivative of the sigmoid from its output: σ'(z) = a (1 - a), with a = σ(z).
 
     Parameters
@@ -55,13 +55,16 @@ def sigmoid_derivative(z, a):
         Pre-activations (unused; present so that all activations share one signature).
     a : ndarray, same shape as ``z``
         The sigmoid's output σ(z).
+    out : ndarray, optional
+        Where to write the result (must not be ``a``; ``z`` is fine — the model passes ``z``'s buffer
+        once it no longer needs the pre-activations, which saves a temporary).
 
     Returns
     -------
     ndarray, same shape as ``a``: values in [0, 1/4].
     """
-    slope = 1.0 - a
-    slope *= a  # in place: one temporary, not two (this runs over every output value; see benchmarks/)
+    slope = np.subtract(1.0, a, out=out)
+    slope *= a  # in place: no second temporary (this runs over every output value; see benchmarks/)
     return slope
 
 
@@ -84,21 +87,23 @@ def sigmoid_second_derivative(a):
     return a * (1.0 - a) * (1.0 - 2.0 * a)
 
 
-def relu(z):
+def relu(z, out=None):
     """Rectified linear unit, max(z, 0).
 
     Parameters
     ----------
     z : ndarray, any shape
+    out : ndarray, optional
+        Where to write the result.
 
     Returns
     -------
     ndarray, same shape and dtype as ``z``.
     """
-    return np.maximum(z, 0.0, dtype=z.dtype)
+    return np.maximum(z, 0.0, out=out, dtype=z.dtype)
 
 
-def relu_derivative(z, a):
+def relu_derivative(z, a, out=None):
     """Derivative of the ReLU: 1 where z > 0, else 0 (the subgradient 0 is taken at the kink z = 0).
 
     Finite differences are wrong at the kink, so gradient checks of ReLU models use points where
@@ -110,25 +115,29 @@ def relu_derivative(z, a):
         Pre-activations.
     a : ndarray
         Outputs (unused; shared signature).
+    out : ndarray, optional
+        Where to write the result (may be ``z`` itself).
 
     Returns
     -------
     ndarray of the dtype of ``z``, same shape: 0.0 or 1.0.
     """
-    return (z > 0).astype(z.dtype)
+    if out is None:
+        return (z > 0).astype(z.dtype)
+    return np.greater(z, 0, out=out)          # the bool result is cast to out's float dtype
 
 
-def identity(z):
-    """The linear activation f(z) = z (UFLDL's linear decoder). Returns ``z`` itself, not a copy."""
+def identity(z, out=None):
+    """The linear activation f(z) = z (UFLDL's linear decoder). Returns ``z`` itself, not a copy (``out`` is ignored)."""
     return z
 
 
-def identity_derivative(z, a):
-    """Derivative of the identity: 1. Returned as the scalar 1.0, which broadcasts (no array needed)."""
+def identity_derivative(z, a, out=None):
+    """Derivative of the identity: 1. Returned as the scalar 1.0, which broadcasts (``out`` is ignored)."""
     return 1.0
 
 
-def softplus(z):
+def softplus(z, out=None):
     """softplus(z) = log(1 + exp(z)), computed stably as max(z, 0) + log1p(exp(-|z|)).
 
     The naive form overflows for z > 709 (float64). It is the cross-entropy's building block:
@@ -138,12 +147,14 @@ def softplus(z):
     Parameters
     ----------
     z : ndarray, any shape
+    out : ndarray of z's shape, optional
+        Where to write the result (not ``z`` itself).
 
     Returns
     -------
     ndarray, same shape and dtype as ``z``: values > 0 (≥ max(z, 0)).
     """
-    out = np.abs(z)
+    out = np.abs(z, out=out)
     np.negative(out, out=out)
     np.exp(out, out=out)
     np.log1p(out, out=out)

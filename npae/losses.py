@@ -21,7 +21,7 @@ import numpy as np
 from .activations import sigmoid, softplus
 
 
-def squared_error(Z2, target, decoder, scale, out=None):
+def squared_error(Z2, target, decoder, scale, out=None, work=None):
     """Squared error ½‖x̂ - x‖² (summed over features, times ``scale``) and its delta δ³.
 
     Implements UFLDL (sparse autoencoder notes, §2.2): J = (1/m) Σᵢ ½‖x̂⁽ⁱ⁾ - x⁽ⁱ⁾‖², and the
@@ -41,6 +41,10 @@ def squared_error(Z2, target, decoder, scale, out=None):
     out : ndarray of shape (n_rows, n_visible), optional
         Where to write δ³ (the model passes one buffer for all its blocks of rows, so that no new
         memory is touched per block); a new array if None.
+    work : ndarray of shape (n_rows, n_visible), optional
+        A buffer for the reconstruction x̂ (a new array if None). When it is given, ``Z2`` is
+        **overwritten** with the decoder's slope g'(Z2) once x̂ is known: the model passes its own
+        block buffers, which it does not read again, and no temporary is allocated per block.
 
     Returns
     -------
@@ -49,16 +53,17 @@ def squared_error(Z2, target, decoder, scale, out=None):
     delta3 : ndarray of shape (n_rows, n_visible), dtype of ``Z2``
         ∂value/∂Z2.
     """
-    X_hat = decoder.forward(Z2)
+    X_hat = decoder.forward(Z2, out=work)
     residual = np.subtract(X_hat, target, out=out)              # x̂ - x
     value = 0.5 * scale * float(np.einsum("ij,ij->", residual, residual))   # ½ Σ (x̂ - x)², one pass
     delta3 = residual                                           # δ³ is computed in place from here
-    delta3 *= decoder.derivative(Z2, X_hat)                     # ∘ f'(z): the decoder's slope
+    # ∘ g'(z), the decoder's slope; with a work buffer, Z2 (no longer needed) receives it.
+    delta3 *= decoder.derivative(Z2, X_hat, out=Z2 if work is not None else None)
     delta3 *= scale                                             # the 1/m of the mean
     return value, delta3
 
 
-def cross_entropy(Z2, target, decoder, scale, out=None):
+def cross_entropy(Z2, target, decoder, scale, out=None, work=None):
     """Bernoulli cross-entropy from the logits, and its delta δ³ = scale (σ(Z2) - x).
 
     -log p(x | h) = -Σⱼ [xⱼ log x̂ⱼ + (1 - xⱼ) log(1 - x̂ⱼ)] with x̂ = σ(z). Using
@@ -81,6 +86,8 @@ def cross_entropy(Z2, target, decoder, scale, out=None):
         1/m for the whole batch of m samples.
     out : ndarray of shape (n_rows, n_visible), optional
         Where to write δ³; a new array if None.
+    work : ndarray of shape (n_rows, n_visible), optional
+        A buffer for softplus(Z2) (a new array if None).
 
     Returns
     -------
@@ -90,7 +97,7 @@ def cross_entropy(Z2, target, decoder, scale, out=None):
         ∂value/∂Z2 = scale (σ(Z2) - x).
     """
     flat_z = Z2.reshape(-1)
-    value = scale * (float(softplus(Z2).sum()) - float(target.reshape(-1) @ flat_z))
+    value = scale * (float(softplus(Z2, out=work).sum()) - float(target.reshape(-1) @ flat_z))
     delta3 = sigmoid(Z2, out=out)
     delta3 -= target                                            # σ(z) - x
     delta3 *= scale

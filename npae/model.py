@@ -347,13 +347,14 @@ class Autoencoder:
         # pages are touched once per call instead of once per block.
         Z2_buffer = np.empty((min(m, self.block_size), self.n_visible), dtype=self.dtype)
         delta3_buffer = np.empty_like(Z2_buffer)
+        work_buffer = np.empty_like(Z2_buffer)              # x̂ (squared error) or softplus (cross-entropy)
         for start in range(0, m, self.block_size):
             rows = slice(start, start + self.block_size)
             n_rows = min(m - start, self.block_size)
             Z2 = np.matmul(H[rows], W2, out=Z2_buffer[:n_rows])
             Z2 += b2
             value, delta3 = loss_fn(Z2, T[rows], self.decoder, scale,      # step 1: δ³ (rows, n_visible)
-                                    out=delta3_buffer[:n_rows])
+                                    out=delta3_buffer[:n_rows], work=work_buffer[:n_rows])
             loss += value
             if need_grads:
                 # steps 2 and 3: Hᵀ δ³, Σᵢ δ³ᵢ, and δ³ W2ᵀ written into this block's rows of dH
@@ -374,7 +375,8 @@ class Autoencoder:
             return loss, None
 
         delta2 = dH
-        delta2 *= self.encoder.derivative(Z1, H)                          # step 4: δ² = ∂J/∂H ∘ f'(Z1)
+        # step 4: δ² = ∂J/∂H ∘ f'(Z1); Z1 is not needed any more, so its buffer receives f'(Z1)
+        delta2 *= self.encoder.derivative(Z1, H, out=Z1)
         dW1, db1, _ = affine_backward(delta2, X, W1, need_dA=False)       # step 5: Xᵀ δ², Σᵢ δ²ᵢ
         grads = {"W1": dW1, "b1": db1}
         if self.tied:
