@@ -27,7 +27,7 @@ import numpy as np
 from .activations import get_activation
 from .layers import affine_backward
 from .losses import LOSSES
-from .model import check_data
+from .model import check_data, check_input_and_target
 from .penalties import WeightDecay
 from .softmax import check_labels, softmax, softmax_cross_entropy
 
@@ -398,14 +398,7 @@ class DeepAutoencoder:
 
     def _forward_backward(self, X, target, params, need_grads):
         params = self._checked(params)
-        sigmoid_out = self.decoder.name == "sigmoid"
-        X = check_data(X, "X", self.n_visible, self.dtype, unit_interval=sigmoid_out and target is None)
-        if target is None:
-            T = X
-        else:
-            T = check_data(target, "target", self.n_visible, self.dtype, unit_interval=sigmoid_out)
-            if T.shape != X.shape:
-                raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
+        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
         K = self.depth
         weights, acts = self._weights(params), self._activations()
         inputs, pre = stack_forward(X, weights, [params[f"b{l}"] for l in range(1, 2 * K + 1)], acts)

@@ -73,6 +73,37 @@ def check_data(X, name, n_columns, dtype, unit_interval=False):
     return X
 
 
+def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
+    """Validate an autoencoder's input X and its target (X itself when ``target`` is None).
+
+    Parameters
+    ----------
+    X : array_like of shape (m, n_visible)
+    target : array_like of shape (m, n_visible) or None
+    n_visible : int
+    dtype : numpy dtype
+    sigmoid_decoder : bool
+        The target must then lie in [0, 1] (a sigmoid cannot leave that range).
+
+    Returns
+    -------
+    X, T : ndarrays of shape (m, n_visible) and dtype ``dtype`` (``T is X`` when ``target`` is None).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`check_data`, naming ``X`` or ``target``; and if the two shapes differ.
+    """
+    # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
+    X = check_data(X, "X", n_visible, dtype, unit_interval=sigmoid_decoder and target is None)
+    if target is None:
+        return X, X
+    T = check_data(target, "target", n_visible, dtype, unit_interval=sigmoid_decoder)
+    if T.shape != X.shape:
+        raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
+    return X, T
+
+
 class Autoencoder:
     """A two-layer autoencoder with hand-derived backprop (UFLDL sparse-autoencoder notes; Goodfellow et al. ch. 14).
 
@@ -316,15 +347,7 @@ class Autoencoder:
 
     def _forward_backward(self, X, target, params, code_noise, need_grads):
         params = self._checked(params)
-        sigmoid_out = self.decoder.name == "sigmoid"
-        # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
-        X = check_data(X, "X", self.n_visible, self.dtype, unit_interval=sigmoid_out and target is None)
-        if target is None:
-            T = X
-        else:
-            T = check_data(target, "target", self.n_visible, self.dtype, unit_interval=sigmoid_out)
-            if T.shape != X.shape:
-                raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
+        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
         m = X.shape[0]
         scale = 1.0 / m
         W1, b1, b2 = params["W1"], params["b1"], params["b2"]
