@@ -18,8 +18,6 @@ own row count.
 
 import numpy as np
 
-from .activations import sigmoid, softplus
-
 
 def squared_error(Z2, target, decoder, scale, out=None, work=None):
     """Squared error ½‖x̂ - x‖² (summed over features, times ``scale``) and its delta δ³.
@@ -87,7 +85,7 @@ def cross_entropy(Z2, target, decoder, scale, out=None, work=None):
     out : ndarray of shape (n_rows, n_visible), optional
         Where to write δ³; a new array if None.
     work : ndarray of shape (n_rows, n_visible), optional
-        A buffer for softplus(Z2) (a new array if None).
+        A scratch buffer (a new array if None).
 
     Returns
     -------
@@ -96,10 +94,22 @@ def cross_entropy(Z2, target, decoder, scale, out=None, work=None):
     delta3 : ndarray of shape (n_rows, n_visible), dtype of ``Z2``
         ∂value/∂Z2 = scale (σ(Z2) - x).
     """
-    flat_z = Z2.reshape(-1)
-    value = scale * (float(softplus(Z2, out=work).sum()) - float(target.reshape(-1) @ flat_z))
-    delta3 = sigmoid(Z2, out=out)
-    delta3 -= target                                            # σ(z) - x
+    # One tanh serves both the value and the delta: with t = tanh(z/2),
+    #   σ(z) = ½(1 + t)        and   softplus(z) = max(z, 0) + softplus(-|z|) = max(z, 0) - log σ(|z|)
+    #                                            = max(z, 0) + log 2 - log(1 + |t|),
+    # since σ(|z|) = ½(1 + |t|). Here 1 + |t| lies in [1, 2]: the logarithm is never near 0 (stable),
+    # and no exp is needed (:func:`npae.activations.softplus` is the direct, slower form of the same).
+    relu_sum = float(np.maximum(Z2, 0.0, out=work).sum())                  # Σ max(z, 0)
+    xz = float(target.reshape(-1) @ Z2.reshape(-1))                       # Σ x z, one BLAS dot
+    t = np.multiply(Z2, 0.5, out=out)
+    np.tanh(t, out=t)                                                     # t = tanh(z/2)
+    log_term = np.abs(t, out=work)
+    np.log1p(log_term, out=log_term)                                      # log(1 + |t|)
+    value = scale * (relu_sum + Z2.size * np.log(2.0) - float(log_term.sum()) - xz)
+    delta3 = t
+    delta3 *= 0.5
+    delta3 += 0.5                                                         # σ(z) = ½(1 + t)
+    delta3 -= target                                                      # σ(z) - x
     delta3 *= scale
     return value, delta3
 

@@ -265,3 +265,16 @@ def test_wrong_types_raise_type_error():
         make(penalties=["kl"])
     with pytest.raises(TypeError, match="rng"):
         npae.Autoencoder(4, 2, rng=42)
+
+
+def test_cross_entropy_value_equals_the_direct_softplus_form():
+    # The loss computes softplus through tanh(z/2); compare with softplus(z) - x z written directly,
+    # over logits from saturated to moderate, in float64 and float32.
+    rng = np.random.default_rng(7)
+    for dtype, rtol in ((np.float64, 1e-13), (np.float32, 1e-5)):
+        Z = np.concatenate([rng.normal(0, 3, (20, 6)), rng.normal(0, 40, (5, 6))]).astype(dtype)
+        X = rng.uniform(0, 1, Z.shape).astype(dtype)
+        value, delta = cross_entropy(Z.copy(), X, ACTIVATIONS["sigmoid"], 0.25)
+        direct = 0.25 * (softplus(Z.astype(np.float64)) - X * Z.astype(np.float64)).sum()
+        assert value == pytest.approx(direct, rel=rtol)
+        np.testing.assert_allclose(delta, 0.25 * (sigmoid(Z) - X), rtol=rtol, atol=1e-7)
