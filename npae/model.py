@@ -95,8 +95,9 @@ def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
         As :func:`check_data`, naming ``X`` or ``target``; and if the two shapes differ.
     """
     # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
-    X = check_data(X, "X", n_visible, dtype, unit_interval=sigmoid_decoder and target is None)
-    if target is None:
+    own_target = target is None or target is X          # the same array: check it once
+    X = check_data(X, "X", n_visible, dtype, unit_interval=sigmoid_decoder and own_target)
+    if own_target:
         return X, X
     T = check_data(target, "target", n_visible, dtype, unit_interval=sigmoid_decoder)
     if T.shape != X.shape:

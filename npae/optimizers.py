@@ -225,10 +225,13 @@ class Adadelta(_Optimizer):
             Eg2 = self._slot("accumulated_grad", key, theta)
             Edx2 = self._slot("accumulated_delta", key, theta)
             Eg2 *= rho
-            Eg2 += (1 - rho) * g * g                         # E[g²] ← ρE[g²] + (1−ρ)g²
-            delta = -np.sqrt(Edx2 + eps) / np.sqrt(Eg2 + eps) * g
+            Eg2 += (1 - rho) * np.square(g)                  # E[g²] ← ρE[g²] + (1−ρ)g²
+            # Δθ = -√(E[Δθ²] + ε) / √(E[g²] + ε) · g, built in one array (RMS ratio, then times -g)
+            delta = np.sqrt((Edx2 + eps) / (Eg2 + eps))
+            delta *= g
+            np.negative(delta, out=delta)
             Edx2 *= rho
-            Edx2 += (1 - rho) * delta * delta                # E[Δθ²] ← ρE[Δθ²] + (1−ρ)Δθ²
+            Edx2 += (1 - rho) * np.square(delta)             # E[Δθ²] ← ρE[Δθ²] + (1−ρ)Δθ²
             theta += self.learning_rate * delta              # θ ← θ + ηΔθ
 
 
