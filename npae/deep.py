@@ -25,6 +25,7 @@ import numbers
 import numpy as np
 
 from .activations import get_activation
+from .flat import check_params
 from .layers import affine_backward
 from .losses import LOSSES
 from .model import check_data, check_input_and_target
@@ -116,15 +117,6 @@ def _uniform(rng, n_in, n_out, init, dtype):
     return rng.uniform(-r, r, size=(n_in, n_out)).astype(dtype)
 
 
-def _check_params(params, shapes):
-    if set(params) != set(shapes):
-        raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
-    for name, shape in shapes.items():
-        if np.shape(params[name]) != shape:
-            raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
-    return params
-
-
 class StackedClassifier:
     """Encoder layers with a softmax on top, trained end to end (UFLDL ``stackedAECost``, fine-tuning).
 
@@ -191,7 +183,7 @@ class StackedClassifier:
         return [params["W" + n] for n in names], [params["b" + n] for n in names], names
 
     def _forward(self, X, params):
-        params = _check_params(self.params if params is None else params, self._shapes())
+        params = check_params(self.params if params is None else params, self._shapes())
         X = check_data(X, "X", self.layer_sizes[0], self.dtype)
         weights, biases, names = self._layers(params)
         inputs, pre = stack_forward(X, weights, biases, [self.activation] * self.n_layers)
@@ -348,7 +340,7 @@ class DeepAutoencoder:
         return [params[f"W{l}"] for l in range(1, 2 * K + 1)]
 
     def _checked(self, params):
-        return _check_params(self.params if params is None else params,
+        return check_params(self.params if params is None else params,
                              {**self._weight_shapes(), **self._bias_shapes()})
 
     def encode(self, X, params=None):

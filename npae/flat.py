@@ -54,3 +54,32 @@ def unflatten(theta, like):
         out[name] = theta[start:start + a.size].reshape(a.shape).astype(a.dtype, copy=True)
         start += a.size
     return out
+
+
+def check_params(params, shapes):
+    """Check that a parameter dict has exactly the expected keys and shapes; return it unchanged.
+
+    Every npae model calls this at the top of ``loss_and_grads`` (``params`` may be a dict the caller
+    assigned or passed in, e.g. by the gradient checker).
+
+    Parameters
+    ----------
+    params : dict of str -> ndarray
+    shapes : dict of str -> tuple of int
+        The expected shape of each key.
+
+    Returns
+    -------
+    params : the same dict.
+
+    Raises
+    ------
+    ValueError
+        If the keys differ from ``shapes``' keys, or an array has another shape; the message names both.
+    """
+    if set(params) != set(shapes):
+        raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
+    for name, shape in shapes.items():
+        if np.shape(params[name]) != shape:
+            raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
+    return params

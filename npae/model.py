@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 from .activations import get_activation
+from .flat import check_params
 from .layers import affine_backward
 from .losses import LOSSES
 from .penalties import Penalty
@@ -227,12 +228,7 @@ class Autoencoder:
         """Return ``params`` (default ``self.params``) after checking its keys and shapes."""
         params = self.params if params is None else params
         shapes = self._shapes()
-        if set(params) != set(shapes):
-            raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
-        for name, shape in shapes.items():
-            if np.shape(params[name]) != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
-        return params
+        return check_params(params, shapes)
 
     def _decoder_weights(self, params):
         """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy)."""

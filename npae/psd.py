@@ -41,6 +41,7 @@ import time
 
 import numpy as np
 
+from .flat import check_params
 from .layers import affine_backward
 from .model import check_data
 from .optimizers import make_optimizer
@@ -301,12 +302,7 @@ class PSD:
         params = self.params if params is None else params
         shapes = {"D": (self.n_code, self.n_visible), "W": (self.n_visible, self.n_code),
                   "b": (self.n_code,), "g": (self.n_code,)}
-        if set(params) != set(shapes):
-            raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
-        for name, shape in shapes.items():
-            if np.shape(params[name]) != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
-        return params
+        return check_params(params, shapes)
 
     # ------------------------------------------------------------------ encoder and inference
     def predict(self, X, params=None):

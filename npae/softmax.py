@@ -28,6 +28,7 @@ import numbers
 
 import numpy as np
 
+from .flat import check_params
 from .layers import affine_backward
 from .model import check_data
 from .penalties import WeightDecay
@@ -219,12 +220,7 @@ class Softmax:
     def _checked(self, params):
         params = self.params if params is None else params
         shapes = {"W": (self.n_features, self.n_classes), "b": (self.n_classes,)}
-        if set(params) != set(shapes):
-            raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
-        for name, shape in shapes.items():
-            if np.shape(params[name]) != shape:
-                raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
-        return params
+        return check_params(params, shapes)
 
     def logits(self, X, params=None):
         """Z = X @ W + b, shape (m, n_classes). Raises ValueError/TypeError for a bad X (as check_data)."""

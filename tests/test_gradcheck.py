@@ -4,7 +4,8 @@
 import numpy as np
 import pytest
 
-from npae.gradcheck import STEPS, TOLERANCE, check_gradients, numerical_gradient, relative_difference
+from npae.gradcheck import (STEPS, TOLERANCE, check_gradients, numerical_gradient, numerical_jacobian,
+                             relative_difference)
 
 
 def ufldl_h(p):
@@ -96,3 +97,13 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="float64"):
         numerical_gradient(ufldl_h, {"x": np.array([1.0, 2.0], dtype=np.float32)})
     assert STEPS == {"central": 1e-4, "five_point": 1e-3}
+
+
+def test_numerical_jacobian_of_a_known_map():
+    # f(x) = (x₀ x₁, sin x₀): J = [[x₁, x₀], [cos x₀, 0]] at (0.3, -2).
+    x = np.array([0.3, -2.0])
+    J = numerical_jacobian(lambda v: np.array([v[0] * v[1], np.sin(v[0])]), x)
+    np.testing.assert_allclose(J, [[-2.0, 0.3], [np.cos(0.3), 0.0]], rtol=1e-9, atol=1e-11)
+    np.testing.assert_array_equal(x, [0.3, -2.0])
+    with pytest.raises(ValueError, match="1-D"):
+        numerical_jacobian(np.sin, np.zeros((2, 2)))

@@ -4,17 +4,8 @@ import numpy as np
 import pytest
 
 import npae
+from npae.gradcheck import numerical_jacobian
 from npae.jacobian import encoder_jacobian, jacobian_svd, stacked_encoder_jacobian
-
-
-def fd_jacobian(f, x, h=1e-5):
-    """Central differences of a vector function, column by column: (f(x + h eₖ) - f(x - h eₖ)) / 2h."""
-    cols = []
-    for k in range(x.size):
-        e = np.zeros_like(x)
-        e[k] = h
-        cols.append((f(x + e) - f(x - e)) / (2 * h))
-    return np.stack(cols, axis=-1)
 
 
 @pytest.mark.parametrize("encoder", ["sigmoid", "relu"])
@@ -26,7 +17,7 @@ def test_encoder_jacobian_matches_finite_differences(encoder):
     J = encoder_jacobian(model, X)
     assert J.shape == (5, 4, 7)
     for i in range(5):
-        numeric = fd_jacobian(lambda x: model.encode(x[None, :])[0], X[i])
+        numeric = numerical_jacobian(lambda x: model.encode(x[None, :])[0], X[i])
         np.testing.assert_allclose(J[i], numeric, rtol=1e-7, atol=1e-10)
     np.testing.assert_array_equal(encoder_jacobian(model, X[0]), J[0])          # one point
 
@@ -55,7 +46,7 @@ def test_stacked_jacobian_is_the_chain_rule_and_matches_finite_differences():
     J = stacked_encoder_jacobian(layers, X)
     assert J.shape == (4, 3, 6)
     for i in range(4):
-        np.testing.assert_allclose(J[i], fd_jacobian(encode, X[i]), rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(J[i], numerical_jacobian(encode, X[i]), rtol=1e-7, atol=1e-10)
     with pytest.raises(ValueError, match="layer 1"):
         stacked_encoder_jacobian([layers[0], (np.zeros((4, 2)), np.zeros(2))], X)
 

@@ -6,16 +6,8 @@ from scipy.integrate import quad
 
 import npae
 from npae import manifold
+from npae.gradcheck import numerical_jacobian
 from npae.jacobian import encoder_jacobian, reconstruction_jacobian
-
-
-def fd_jacobian(f, x, h=1e-5):
-    cols = []
-    for k in range(x.size):
-        e = np.zeros_like(x)
-        e[k] = h
-        cols.append((f(x + e) - f(x - e)) / (2 * h))
-    return np.stack(cols, axis=-1)
 
 
 def random_model(rng, n_visible=6, n_hidden=5, **kwargs):
@@ -34,7 +26,7 @@ def test_reconstruction_jacobian_matches_finite_differences(kwargs):
     J = reconstruction_jacobian(model, X)
     assert J.shape == (4, 6, 6)
     for i in range(4):
-        numeric = fd_jacobian(lambda x: model.reconstruct(x[None, :])[0], X[i])
+        numeric = numerical_jacobian(lambda x: model.reconstruct(x[None, :])[0], X[i])
         np.testing.assert_allclose(J[i], numeric, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(reconstruction_jacobian(model, X[1]), J[1], rtol=1e-13, atol=1e-16)
 

@@ -180,3 +180,39 @@ def check_gradients(loss_and_grads, params, method="five_point", step=None):
     per_block = {name: relative_difference(analytic[name], numeric[name]) for name in params}
     overall = relative_difference(flatten({k: analytic[k] for k in params}), flatten(numeric))
     return GradCheck(per_block, overall, analytic, numeric)
+
+
+def numerical_jacobian(f, x, step=1e-5):
+    """Central-difference Jacobian of a vector function: column k is (f(x + h eₖ) - f(x - h eₖ)) / 2h.
+
+    Used by the tests to check the explicit Jacobians of :mod:`npae.jacobian` and :mod:`npae.manifold`.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> ndarray of shape (n_out,)`` for ``x`` of shape (n_in,).
+    x : ndarray of shape (n_in,), float64
+        The point (not mutated).
+    step : float > 0
+        h.
+
+    Returns
+    -------
+    ndarray of shape (n_out, n_in), float64: ∂fᵢ/∂xₖ.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not 1-D or ``step`` is not positive.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {x.shape}")
+    if not step > 0:
+        raise ValueError(f"step must be > 0, got {step!r}")
+    columns = []
+    for k in range(x.size):
+        e = np.zeros_like(x)
+        e[k] = step
+        columns.append((np.asarray(f(x + e)) - np.asarray(f(x - e))) / (2 * step))
+    return np.stack(columns, axis=-1)
