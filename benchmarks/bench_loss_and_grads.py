@@ -24,7 +24,12 @@ Cases (issues 2 and 3):
   against the plain AE; and the peak memory (tracemalloc) of one call, as a multiple of X's size.
 
 The repeats of the things compared are interleaved (A B A B ...), so that noise from other processes
-hits both; each figure is a median over the repeats, after one warm-up call of each. The printed
+hits both; each figure is a median over the repeats, after one warm-up call of each. Every timed call
+starts after a pause of ``PAUSE`` seconds: after a multi-threaded product, OpenBLAS's worker threads
+spin (busy-wait for more work) for about 0.1 s before they sleep. Without the pause, the call timed
+right after the bare products would find the cores taken by those spinning threads, and
+``loss_and_grads``, which runs its chunks of rows on every core (:mod:`npae.parallel`), would pay for
+the benchmark's own products. With it, every call starts from the same idle machine. The printed
 ratio is the ratio of the medians; [lo–hi] is the range of the per-repeat ratios (A_i / B_i).
 The load average (1 min) at the end of each measurement is printed with it: on a shared machine,
 read the ratios, not the absolute times.
@@ -50,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a 
 
 from npae.corruption import masking  # noqa: E402
 from npae.model import Autoencoder  # noqa: E402
+from npae.parallel import num_threads  # noqa: E402
 from npae.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 
 
@@ -57,8 +63,13 @@ def loadavg():
     return f"load {os.getloadavg()[0]:.2f}"
 
 
+PAUSE = 0.25    # seconds before each timed call: longer than OpenBLAS's spin after a product (see above)
+
+
 def interleaved(functions, repeats):
     """Time each function ``repeats`` times, interleaved (f1 f2 ... f1 f2 ...), after one warm-up call each.
+
+    Each timed call comes after a pause of ``PAUSE`` seconds (see the module's docstring).
 
     Returns a dict name -> list of wall times in seconds (time.perf_counter).
     """
@@ -67,6 +78,7 @@ def interleaved(functions, repeats):
     times = {name: [] for name in functions}
     for _ in range(repeats):
         for name, f in functions.items():
+            time.sleep(PAUSE)
             t0 = time.perf_counter()
             f()
             times[name].append(time.perf_counter() - t0)
@@ -164,7 +176,8 @@ def main(argv=None):
         parser.error(f"--repeats must be >= 1, got {args.repeats}")
     repeats, m = (3, 2000) if args.quick else (args.repeats, 10000)
     rng = np.random.default_rng(0)
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, {repeats} repeats, medians ({loadavg()})")
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, npae threads {num_threads()}, {repeats} repeats, "
+          f"medians ({loadavg()})")
     for n, k in ((64, 25), (784, 196)):
         for dtype in (np.float64, np.float32):
             bench_sparse(m, n, k, dtype, repeats, rng)

@@ -6,6 +6,7 @@ The package reads bottom-up, in the order its imports flow (nothing imports "upw
     losses        squared error (Gaussian), cross-entropy (Bernoulli): value and δ³   (npae.losses)
     penalties     WeightDecay, KLSparsity, L1Sparsity, Contractive: value, ∂/∂H, ∂/∂W (npae.penalties)
     corruption    masking, salt-and-pepper, Gaussian noise for denoising            (npae.corruption)
+    parallel      a sum over samples, split into one chunk of rows per core          (npae.parallel)
     model         Autoencoder: the one forward/backward every variant shares         (npae.model)
     flat          params dict <-> one vector θ                                       (npae.flat)
     gradcheck     finite differences and the table of every check                    (npae.gradcheck)

@@ -128,8 +128,15 @@ def relu_derivative(z, a, out=None):
 
 
 def identity(z, out=None):
-    """The linear activation f(z) = z (UFLDL's linear decoder). Returns ``z`` itself, not a copy (``out`` is ignored)."""
-    return z
+    """The linear activation f(z) = z (UFLDL's linear decoder).
+
+    Returns ``z`` itself (no copy) when ``out`` is None; otherwise copies ``z`` into ``out`` (numpy's
+    ``out=`` convention, so that a caller writing into a block of a larger array gets the values there).
+    """
+    if out is None:
+        return z
+    np.copyto(out, z)
+    return out
 
 
 def identity_derivative(z, a, out=None):

@@ -22,6 +22,7 @@ from .activations import get_activation
 from .flat import check_params
 from .layers import affine_backward
 from .losses import LOSSES
+from . import parallel
 from .penalties import Penalty
 
 ENCODERS = ("sigmoid", "relu", "linear")
@@ -305,12 +306,15 @@ class Autoencoder:
            tied: ∂J/∂W1 += (∂J/∂W2)ᵀ, because the same matrix is used twice, once as W1 in the encoder
            and once as W1ᵀ in the decoder, and a parameter used twice gets the sum of both paths.
 
-        Steps 1–3 work on (m, n_visible) arrays, the largest in the computation; they are done for
-        ``block_size`` rows at a time. The loss is a sum over samples, so the blocks' contributions
-        simply add up. This keeps each temporary to a few MiB, which the allocator reuses from call to
-        call; one (m, n_visible) temporary per step is a fresh 60 MiB mapping at MNIST size, and its page
-        faults cost more than the matrix products (see ``benchmarks/bench_loss_and_grads.py``). The
-        penalties need the whole H (ρ̂ is a mean over the batch), so the encoder runs on all rows first.
+        The loss is a sum over samples, so it and every gradient can be computed on parts of the rows
+        and added up; the code uses this twice. (a) Steps 1–3 work on (m, n_visible) arrays, the largest
+        in the computation; they are done for ``block_size`` rows at a time. This keeps each temporary to
+        a few MiB, which the allocator reuses from call to call; one (m, n_visible) temporary per step is
+        a fresh 60 MiB mapping at MNIST size, and its page faults cost more than the matrix products (see
+        ``benchmarks/bench_loss_and_grads.py``). (b) The rows are split into one chunk per core and the
+        chunks run at the same time (:func:`npae.parallel.map_chunks`), each returning its part of
+        the loss and of the gradients. The penalties need the whole H (ρ̂ is a mean over the batch), so
+        the encoder runs on all rows first, then the penalties, then steps 1–5 chunk by chunk.
 
         Parameters
         ----------
@@ -345,69 +349,89 @@ class Autoencoder:
     def _forward_backward(self, X, target, params, code_noise, need_grads):
         params = self._checked(params)
         X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
+        chunks = parallel.split_rows(X.shape[0])             # one chunk of rows per core (npae.parallel)
+        with parallel.single_threaded_blas(len(chunks) > 1):
+            return self._chunked_forward_backward(X, T, params, code_noise, need_grads, chunks)
+
+    def _chunked_forward_backward(self, X, T, params, code_noise, need_grads, chunks):
         m = X.shape[0]
         scale = 1.0 / m
         W1, b1, b2 = params["W1"], params["b1"], params["b2"]
         W2 = self._decoder_weights(params)
-        loss_fn = LOSSES[self.loss_name]
-
-        # Forward through the encoder, all rows at once: (m, n_hidden) arrays are small.
-        Z1 = X @ W1
-        Z1 += b1
         if code_noise is not None:
-            Z1 += check_data(code_noise, "code_noise", self.n_hidden, self.dtype).reshape(Z1.shape)
-        H = self.encoder.forward(Z1)
+            code_noise = check_data(code_noise, "code_noise", self.n_hidden, self.dtype).reshape(m, self.n_hidden)
 
-        # Decoder, loss and steps 1-3, a block of rows at a time.
+        # Forward through the encoder: Z1 = X W1 + b1 (+ N), H = f(Z1), (m, n_hidden) each.
+        Z1 = np.empty((m, self.n_hidden), dtype=self.dtype)
+        H = np.empty_like(Z1)
+
+        def encode_rows(rows):
+            np.matmul(X[rows], W1, out=Z1[rows])
+            Z1[rows] += b1
+            if code_noise is not None:
+                Z1[rows] += code_noise[rows]
+            self.encoder.forward(Z1[rows], out=H[rows])
+
+        parallel.map_chunks(encode_rows, chunks)
+
+        # Penalties need the whole H (ρ̂ is a mean over all m samples): value, ∂Ω/∂H, direct gradients.
         loss = 0.0
-        dH = np.empty_like(H) if need_grads else None
-        dW2 = np.zeros_like(W2) if need_grads else None
-        db2 = np.zeros_like(b2) if need_grads else None
-        # One Z2 and one δ³ buffer serve all the blocks: fresh memory costs page faults, so these
-        # pages are touched once per call instead of once per block.
-        Z2_buffer = np.empty((min(m, self.block_size), self.n_visible), dtype=self.dtype)
-        delta3_buffer = np.empty_like(Z2_buffer)
-        work_buffer = np.empty_like(Z2_buffer)              # x̂ (squared error) or softplus (cross-entropy)
-        for start in range(0, m, self.block_size):
-            rows = slice(start, start + self.block_size)
-            n_rows = min(m - start, self.block_size)
-            Z2 = np.matmul(H[rows], W2, out=Z2_buffer[:n_rows])
-            Z2 += b2
-            value, delta3 = loss_fn(Z2, T[rows], self.decoder, scale,      # step 1: δ³ (rows, n_visible)
-                                    out=delta3_buffer[:n_rows], work=work_buffer[:n_rows])
-            loss += value
-            if need_grads:
-                # steps 2 and 3: Hᵀ δ³, Σᵢ δ³ᵢ, and δ³ W2ᵀ written into this block's rows of dH
-                dW2_block, db2_block, _ = affine_backward(delta3, H[rows], W2, dA_out=dH[rows])
-                dW2 += dW2_block
-                db2 += db2_block
-
-        # Penalties: value, gradient through the code, direct gradients.
-        direct = []
+        penalty_dH, direct = [], []
         for penalty in self.penalties:
             value, dH_penalty, direct_grads = penalty(params, H, scale)
             loss += value
-            if need_grads:
-                if dH_penalty is not None:
-                    dH += dH_penalty                                      # step 3 (broadcasts)
-                direct.append(direct_grads)
+            if dH_penalty is not None:
+                penalty_dH.append(dH_penalty)       # (n_hidden,) broadcasts over rows, or (m, n_hidden)
+            direct.append(direct_grads)
+
+        def backprop_rows(rows):
+            """Steps 1-5 for one chunk of rows; returns its part of the loss and of each gradient."""
+            n = rows.stop - rows.start
+            block = min(n, self.block_size)
+            # One Z2, one δ³ and one scratch buffer serve all the blocks of this chunk: fresh memory
+            # costs page faults, so these pages are touched once per call instead of once per block.
+            Z2_buffer = np.empty((block, self.n_visible), dtype=self.dtype)
+            delta3_buffer = np.empty_like(Z2_buffer)
+            work_buffer = np.empty_like(Z2_buffer)          # x̂ (squared error) or scratch (cross-entropy)
+            dH = np.empty((n, self.n_hidden), dtype=self.dtype) if need_grads else None
+            part = {"loss": 0.0, "W2": np.zeros_like(W2), "b2": np.zeros_like(b2)}
+            for start in range(rows.start, rows.stop, block):
+                here = slice(start, min(start + block, rows.stop))    # a block of rows of X, T, H
+                n_here = here.stop - here.start
+                Z2 = np.matmul(H[here], W2, out=Z2_buffer[:n_here])
+                Z2 += b2
+                value, delta3 = loss_fn(Z2, T[here], self.decoder, scale,   # step 1: δ³ (block, n_visible)
+                                        out=delta3_buffer[:n_here], work=work_buffer[:n_here])
+                part["loss"] += value
+                if need_grads:
+                    # steps 2 and 3: Hᵀ δ³, Σᵢ δ³ᵢ, and δ³ W2ᵀ written into this block's rows of dH
+                    dW2_block, db2_block, _ = affine_backward(
+                        delta3, H[here], W2, dA_out=dH[start - rows.start:here.stop - rows.start])
+                    part["W2"] += dW2_block
+                    part["b2"] += db2_block
+            if not need_grads:
+                return part
+            for dH_penalty in penalty_dH:                               # step 3: + ∂Ω/∂H
+                dH += dH_penalty if dH_penalty.ndim == 1 else dH_penalty[rows]
+            delta2 = dH
+            # step 4: δ² = ∂J/∂H ∘ f'(Z1); Z1 is not needed any more, so its rows receive f'(Z1)
+            delta2 *= self.encoder.derivative(Z1[rows], H[rows], out=Z1[rows])
+            part["W1"], part["b1"], _ = affine_backward(delta2, X[rows], W1, need_dA=False)   # step 5
+            return part
+
+        # Decoder, loss and steps 1-5, a chunk of rows per core (see npae.parallel); the parts add up.
+        loss_fn = LOSSES[self.loss_name]
+        parts = parallel.map_chunks(backprop_rows, chunks)
+        loss += sum(part["loss"] for part in parts)
         if not need_grads:
             return loss, None
-
-        delta2 = dH
-        # step 4: δ² = ∂J/∂H ∘ f'(Z1); Z1 is not needed any more, so its buffer receives f'(Z1)
-        delta2 *= self.encoder.derivative(Z1, H, out=Z1)
-        dW1, db1, _ = affine_backward(delta2, X, W1, need_dA=False)       # step 5: Xᵀ δ², Σᵢ δ²ᵢ
-        grads = {"W1": dW1, "b1": db1}
+        grads = {name: sum(part[name] for part in parts) for name in ("W1", "b1", "W2", "b2")}
         if self.tied:
-            grads["W1"] += dW2.T                                          # step 6: the decoder path of W1
-        else:
-            grads["W2"] = dW2
-        grads["b2"] = db2
+            grads["W1"] += grads.pop("W2").T                              # step 6: the decoder path of W1
         for direct_grads in direct:                                       # step 6: direct terms
             for name, g in direct_grads.items():
                 grads[name] += g
-        return loss, grads
+        return loss, {name: grads[name] for name in params}               # in the order of params
 
     # ------------------------------------------------------------------ description
     def config(self):

@@ -167,7 +167,17 @@ def linear_encoder_cases():
     return cases
 
 
+def chunked_cases():
+    """Enough samples (1100) that the rows are split into one chunk per core (:mod:`npae.parallel`): the
+    chunks' parts of the loss and gradients, and the penalties' ∂Ω/∂H rows, must add up exactly as the
+    single loop would. Every penalty at once, with the Bernoulli and the Gaussian decoder."""
+    return [Case(f"chunked rows {loss} {'tied' if tied else 'untied'} all x1100",
+                 model=dict(loss=loss, tied=tied), penalties="all", n_visible=6, n_hidden=4, n_samples=1100,
+                 seed=800 + seed)
+            for seed, (loss, tied) in enumerate((("squared_error", False), ("cross_entropy", True)))]
+
+
 def all_cases():
     """Every case, in the order the table prints them."""
     return (sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + linear_encoder_cases()
-            + deep_cases() + psd_cases())
+            + chunked_cases() + deep_cases() + psd_cases())
