@@ -210,12 +210,12 @@ class Contractive(Penalty):
         W1 = params["W1"]                                              # (n_visible, n_hidden)
         w = np.einsum("kj,kj->j", W1, W1)                              # wⱼ = ‖W1[:, j]‖², (n_hidden,)
         s = H * (1.0 - H)                                              # sᵢⱼ = hᵢⱼ(1 - hᵢⱼ), (m, n_hidden)
-        s2 = s * s
-        value = self.lam * scale * float(s2.sum(axis=0) @ w)
-        # through the code: (λ/m) 2 s (1 - 2h) w, shape (m, n_hidden)
+        s2_sum = np.einsum("ij,ij->j", s, s)                           # Σᵢ sᵢⱼ², (n_hidden,)
+        value = self.lam * scale * float(s2_sum @ w)
+        # through the code: (λ/m) 2 s (1 - 2h) w, shape (m, n_hidden), built in s's memory
         dH = s
         dH *= 1.0 - 2.0 * H
         dH *= (2.0 * self.lam * scale) * w
         # direct: 2 (λ/m) W1 ∘ (Σᵢ s²) broadcast over rows of W1, shape (n_visible, n_hidden)
-        direct = {"W1": (2.0 * self.lam * scale) * W1 * s2.sum(axis=0)}
+        direct = {"W1": (2.0 * self.lam * scale) * W1 * s2_sum}
         return value, dH, direct
