@@ -99,13 +99,15 @@ def cross_entropy(Z2, target, decoder, scale, out=None, work=None):
     #                                            = max(z, 0) + log 2 - log(1 + |t|),
     # since σ(|z|) = ½(1 + |t|). Here 1 + |t| lies in [1, 2]: the logarithm is never near 0 (stable),
     # and no exp is needed (:func:`npae.activations.softplus` is the direct, slower form of the same).
-    relu_sum = float(np.maximum(Z2, 0.0, out=work).sum())                  # Σ max(z, 0)
+    # (The sums use einsum's plain accumulation, about three times faster than ndarray.sum()'s pairwise
+    # one on these arrays; a difference the loss value does not notice, and the gradient does not use.)
+    relu_sum = float(np.einsum("ij->", np.maximum(Z2, 0.0, out=work)))    # Σ max(z, 0)
     xz = float(target.reshape(-1) @ Z2.reshape(-1))                       # Σ x z, one BLAS dot
     t = np.multiply(Z2, 0.5, out=out)
     np.tanh(t, out=t)                                                     # t = tanh(z/2)
     log_term = np.abs(t, out=work)
     np.log1p(log_term, out=log_term)                                      # log(1 + |t|)
-    value = scale * (relu_sum + Z2.size * np.log(2.0) - float(log_term.sum()) - xz)
+    value = scale * (relu_sum + Z2.size * np.log(2.0) - float(np.einsum("ij->", log_term)) - xz)
     delta3 = t
     delta3 *= 0.5
     delta3 += 0.5                                                         # σ(z) = ½(1 + t)
