@@ -121,14 +121,23 @@ for _ in range(N_ITER):
 table_star = relation_table(X_star, f"fixed points (x ← r(x) iterated {N_ITER} times)")
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 4.5))
+fig, (ax, ax_ratio) = plt.subplots(1, 2, figsize=(11, 4.5))
 for table, name, colour in ((table_eval, "held-out x", "C0"), (table_star, "fixed points x*", "C1")):
     ax.errorbar(table[:, 0], table[:, 1], yerr=2 * table[:, 2], fmt="o", color=colour,
                 label=f"{name}: measured − clean (±2 MC s.e.)")
     ax.loglog(table[:, 0], table[:, 3], "-", color=colour, label=f"{name}: σ² E‖J_r‖²_F")
     ax.loglog(table[:, 0], table[:, 4], ":", color=colour, label=f"{name}: σ² E[‖J_r‖²_F + (r − x)·Δr]")
+    ax_ratio.errorbar(table[:, 0], table[:, 1] / table[:, 3], yerr=2 * table[:, 2] / table[:, 3], fmt="o-",
+                      color=colour, label=f"{name}: excess / σ²J (A&B)")
+    ax_ratio.errorbar(table[:, 0], table[:, 1] / table[:, 4], yerr=2 * table[:, 2] / table[:, 4], fmt="s:",
+                      color=colour, label=f"{name}: excess / 2nd order")
 ax.set(xlabel="σ", ylabel="E‖r(x+ε) − x‖² − E‖r(x) − x‖²", title="DAE error ≈ clean error + σ²‖J_r‖²_F")
 ax.legend(fontsize=7)
+ax_ratio.axhspan(0.9, 1.1, color="0.9", label="within 10 %")
+ax_ratio.axhline(1.0, color="k", lw=0.8)
+ax_ratio.set_xscale("log")
+ax_ratio.set(xlabel="σ", ylabel="measured excess / predicted", title="ratio (±2 MC s.e.)")
+ax_ratio.legend(fontsize=7)
 fig.tight_layout()
 fig.savefig(OUT / "17_dae_and_cae.png", dpi=90)
 plt.close(fig)
