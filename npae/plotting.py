@@ -2,6 +2,7 @@
 
 One tiling function, :func:`tile_images`, builds the mosaic as a plain NumPy array (testable
 without drawing anything); :func:`display_network` and :func:`show_images` only draw it.
+:func:`show_tangents` draws inputs next to signed directions (tangents) on a diverging colour scale.
 
 Figures are made with ``matplotlib.figure.Figure`` and saved through the Agg canvas, never through
 ``pyplot``, so they need no display and leave no global figure state behind.
@@ -206,3 +207,93 @@ def show_images(X, image_shape=None, path=None, ncols=None, title=None, normaliz
     else:
         vmin, vmax = X.min(), X.max()
     return _draw(mosaic, path, title, vmin=vmin, vmax=vmax)
+
+
+def show_tangents(points, tangents, image_shape=None, path=None, labels=None, title=None):
+    """Show each point next to its tangent directions, the tangents on a diverging colour scale.
+
+    Row i shows ``points[i]`` in grey, then, for every tangent set, its directions
+    ``tangents[s][i, 0], tangents[s][i, 1], ...``. Each tangent tile uses the red/blue colormap
+    ``RdBu_r`` centred at 0 with limits ±(its own largest absolute value): white is 0, red a pixel that
+    brightens when moving along +v, blue one that darkens. A red band next to a blue band is an edge that
+    moves (the reading of Rifai et al. 2011c's and Goodfellow et al. 2016 Fig. 14.10's tangent images).
+    The sign of a singular vector is arbitrary, so red and blue may swap as a whole.
+
+    Parameters
+    ----------
+    points : array_like, shape (n_points, rows*cols)
+        The inputs, one flattened image a row (row-major pixel order), shown on one common grey scale.
+    tangents : sequence of array_like, each of shape (n_points, n_tangents_s, rows*cols)
+        One or more tangent sets (e.g. CAE and local PCA), one block of directions per point.
+    image_shape : (int, int) or None
+        (rows, cols) of an image; None means square.
+    path : str or os.PathLike or None
+        If given, the figure is saved there as PNG.
+    labels : sequence of str or None
+        One name per tangent set, written above the first row.
+    title : str or None
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``points`` is not a non-empty 2-D array, ``tangents`` is empty, a tangent set's shape is not
+        (n_points, k, n_pixels) with k ≥ 1, ``labels`` has the wrong length, or ``image_shape`` does not
+        match the number of pixels.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.size == 0:
+        raise ValueError(f"points must be a non-empty 2-D array (n_points, n_pixels), got shape {points.shape}")
+    n_points, n_pixels = points.shape
+    shape = _image_shape(n_pixels, image_shape, "image_shape")
+    if isinstance(tangents, np.ndarray) and tangents.ndim == 3:
+        tangents = [tangents]
+    tangents = [np.asarray(T, dtype=np.float64) for T in tangents]
+    if not tangents:
+        raise ValueError("tangents must hold at least one tangent set, got none")
+    for s, T in enumerate(tangents):
+        if T.ndim != 3 or T.shape[0] != n_points or T.shape[1] < 1 or T.shape[2] != n_pixels:
+            raise ValueError(f"tangents[{s}] must have shape ({n_points}, k >= 1, {n_pixels}), got {T.shape}")
+    if labels is not None and len(labels) != len(tangents):
+        raise ValueError(f"labels must have one name per tangent set ({len(tangents)}), got {len(labels)}")
+
+    n_cols = 1 + sum(T.shape[1] for T in tangents)
+    tile = 0.9
+    fig = Figure(figsize=(n_cols * tile, n_points * tile + (0.5 if title else 0.2) + (0.2 if labels else 0)),
+                 dpi=100)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(n_points, n_cols, squeeze=False)
+    vmin, vmax = points.min(), points.max()
+    for i in range(n_points):
+        axes[i, 0].imshow(points[i].reshape(shape), cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
+        col = 1
+        for T in tangents:
+            for v in T[i]:
+                limit = np.abs(v).max()
+                limit = limit if limit > 0 else 1.0
+                axes[i, col].imshow(v.reshape(shape), cmap="RdBu_r", vmin=-limit, vmax=limit,
+                                    interpolation="nearest")
+                col += 1
+    for ax in axes.flat:
+        ax.set_axis_off()
+    if labels is not None:
+        axes[0, 0].set_title("input", fontsize=8)
+        col = 1
+        for label, T in zip(labels, tangents):
+            axes[0, col].set_title(label, fontsize=8, loc="left")
+            col += T.shape[1]
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, wspace=0.05, hspace=0.05,
+                        top=1.0 - (0.5 if title else 0.2) / fig.get_figheight() - (0.2 if labels else 0)
+                        / fig.get_figheight())
+    if path is not None:
+        fig.savefig(path, format="png", dpi=100)
+    return fig

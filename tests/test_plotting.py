@@ -84,3 +84,38 @@ def test_show_images_without_path_returns_figure_and_saves_nothing(tmp_path, mon
     path = tmp_path / "x.png"
     show_images(np.random.default_rng(2).random((10, 12)), (3, 4), path=str(path))
     assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_show_tangents_layout_colour_limits_and_png(tmp_path):
+    from npae.plotting import show_tangents
+
+    rng = np.random.default_rng(3)
+    points = rng.uniform(size=(2, 12))                       # two 3x4 images
+    cae, pca = rng.standard_normal((2, 3, 12)), rng.standard_normal((2, 2, 12))
+    path = tmp_path / "t.png"
+    fig = show_tangents(points, [cae, pca], (3, 4), path=path, labels=["CAE", "PCA"], title="t")
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    axes = fig.axes
+    assert len(axes) == 2 * (1 + 3 + 2)
+    # row 1, column 1 + 3 + 1: the second PCA tangent of the second point, centred at 0 (±max |v|)
+    image = axes[6 + 5].images[0]
+    np.testing.assert_array_equal(image.get_array(), pca[1, 1].reshape(3, 4))
+    limit = np.abs(pca[1, 1]).max()
+    assert image.get_clim() == (-limit, limit) and image.get_cmap().name == "RdBu_r"
+    # inputs share one grey scale
+    assert axes[6].images[0].get_clim() == (points.min(), points.max())
+    assert axes[0].images[0].get_cmap().name == "gray"
+
+
+def test_show_tangents_rejects_mismatched_shapes():
+    from npae.plotting import show_tangents
+
+    points = np.zeros((2, 16))
+    with pytest.raises(ValueError, match=r"tangents\[1\]"):
+        show_tangents(points, [np.zeros((2, 1, 16)), np.zeros((3, 1, 16))])
+    with pytest.raises(ValueError, match="labels"):
+        show_tangents(points, [np.zeros((2, 1, 16))], labels=["a", "b"])
+    with pytest.raises(ValueError, match="image_shape"):
+        show_tangents(points, np.zeros((2, 1, 16)), image_shape=(3, 5))
+    with pytest.raises(ValueError, match="at least one"):
+        show_tangents(points, [])
