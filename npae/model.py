@@ -182,6 +182,7 @@ class Autoencoder:
         self.init = init
         self.params = self.initial_params(rng if rng is not None else np.random.default_rng())
         self.block_size = max(1, 2**20 // self.n_visible)    # about 1M values: 8 MiB in float64
+        self._workspace = {}                                  # reused scratch arrays, see _scratch
 
     # ------------------------------------------------------------------ parameters
     def initial_params(self, rng):
@@ -230,6 +231,20 @@ class Autoencoder:
         params = self.params if params is None else params
         shapes = self._shapes()
         return check_params(params, shapes)
+
+    def _scratch(self, name, shape):
+        """An uninitialised array of ``shape`` and the model's dtype, the same memory on every call.
+
+        The forward and backward pass needs tens of MiB of intermediate arrays at MNIST size (Z1, H, the
+        decoder's block buffers). Fresh arrays that large are mapped anew by the allocator on each call
+        and cost thousands of page faults; keeping them between calls avoids that. Nothing returned to
+        the caller lives in this memory, and each chunk of rows has its own names, so the chunks never
+        share a scratch array (one model is not meant to be called from two threads at once).
+        """
+        array = self._workspace.get(name)
+        if array is None or array.shape != shape:
+            array = self._workspace[name] = np.empty(shape, dtype=self.dtype)
+        return array
 
     def _decoder_weights(self, params):
         """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy)."""
@@ -362,8 +377,8 @@ class Autoencoder:
             code_noise = check_data(code_noise, "code_noise", self.n_hidden, self.dtype).reshape(m, self.n_hidden)
 
         # Forward through the encoder: Z1 = X W1 + b1 (+ N), H = f(Z1), (m, n_hidden) each.
-        Z1 = np.empty((m, self.n_hidden), dtype=self.dtype)
-        H = np.empty_like(Z1)
+        Z1 = self._scratch("Z1", (m, self.n_hidden))
+        H = self._scratch("H", (m, self.n_hidden))
 
         def encode_rows(rows):
             np.matmul(X[rows], W1, out=Z1[rows])
@@ -388,12 +403,13 @@ class Autoencoder:
             """Steps 1-5 for one chunk of rows; returns its part of the loss and of each gradient."""
             n = rows.stop - rows.start
             block = min(n, self.block_size)
-            # One Z2, one δ³ and one scratch buffer serve all the blocks of this chunk: fresh memory
-            # costs page faults, so these pages are touched once per call instead of once per block.
-            Z2_buffer = np.empty((block, self.n_visible), dtype=self.dtype)
-            delta3_buffer = np.empty_like(Z2_buffer)
-            work_buffer = np.empty_like(Z2_buffer)          # x̂ (squared error) or scratch (cross-entropy)
-            dH = np.empty((n, self.n_hidden), dtype=self.dtype) if need_grads else None
+            # One Z2, one δ³ and one work buffer serve all the blocks of this chunk (and every call):
+            # fresh memory costs page faults (see _scratch).
+            chunk = rows.start                                  # names this chunk's own scratch arrays
+            Z2_buffer = self._scratch(("Z2", chunk), (block, self.n_visible))
+            delta3_buffer = self._scratch(("delta3", chunk), (block, self.n_visible))
+            work_buffer = self._scratch(("work", chunk), (block, self.n_visible))   # x̂, or scratch
+            dH = self._scratch(("dH", chunk), (n, self.n_hidden)) if need_grads else None
             part = {"loss": 0.0, "W2": np.zeros_like(W2), "b2": np.zeros_like(b2)}
             for start in range(rows.start, rows.stop, block):
                 here = slice(start, min(start + block, rows.stop))    # a block of rows of X, T, H
