@@ -13,7 +13,8 @@ interpreter lock inside its loops and products, so plain Python threads run them
 then use one thread per call: OpenBLAS keeps its worker threads spinning for a while after each product,
 and they would take the very core the second chunk needs. ``threadpoolctl`` (a small, well-kept library
 from the scikit-learn developers) sets the BLAS thread count for the duration of the chunks and puts it
-back afterwards.
+back afterwards. The setting is the process's, not the thread's: another thread of the same program
+that multiplies matrices while a chunked call runs gets one BLAS thread too.
 
 The number of threads is the number of cores this process may use, or the environment variable
 ``NPAE_NUM_THREADS`` (``NPAE_NUM_THREADS=1`` runs everything in the calling thread, as a textbook
