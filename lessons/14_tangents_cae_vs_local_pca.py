@@ -102,8 +102,8 @@ print("random vs random (deg):", np.round(manifold.tangent_angles(R1, R2)[::-1],
 
 # %% [markdown]
 # ## What the figure shows (full mode, looked at by the author)
-# Our full run (189 s wall under `nice` on the shared 2-core machine, load average 3.9; 173 s of it
-# training) printed:
+# Our full run (45 s wall on an otherwise idle 2-core machine, load average 2.1; the CAE trained in
+# 40 s) printed:
 #
 # ```
 # CAE 1000 hidden (tied), λ = 2.0, KL ρ = 0.05, β = 3.0, 20000 images, 20 epochs: final loss 274.14 in 173.1 s

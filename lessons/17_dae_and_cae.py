@@ -144,8 +144,8 @@ plt.close(fig)
 
 # %% [markdown]
 # Measured in our full run (10 000 images, 128 hidden units, 30 epochs, 200 held-out points, 800 noise
-# draws per point and σ in 10 batches of 80; 107 s and 158 s wall in two runs under `nice` on the
-# shared 2-core machine, load average 3.7 and 4.1):
+# draws per point and σ in 10 batches of 80; 38 s wall on an otherwise idle 2-core machine, load
+# average 2.1):
 #
 # ```
 # held-out points: 200 points, E‖r(x) − x‖² = 1.112e+01   E‖J_r‖²_F = 17.68144   E[(r − x)·Δr] = -1.55006   (neglected term / Jacobian term = -8.77%)
