@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from .checks import check_rng
+
 
 def _check(X, level, rng, level_name="level", unit=True):
     X = np.asarray(X)
@@ -29,8 +31,7 @@ def _check(X, level, rng, level_name="level", unit=True):
     if not np.isfinite(level) or level < 0 or (unit and level > 1):
         expected = "in [0, 1]" if unit else "a finite number >= 0"
         raise ValueError(f"{level_name} must be {expected}, got {level!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_rng(rng)
     return X
 
 

@@ -25,6 +25,7 @@ import numbers
 import numpy as np
 
 from .activations import get_activation
+from .checks import check_float_dtype, check_rng
 from .flat import check_params
 from .layers import affine_backward
 from .losses import LOSSES
@@ -96,16 +97,6 @@ def _check_sizes(sizes, name, minimum_length):
     return [int(s) for s in sizes]
 
 
-def _check_dtype_rng(dtype, rng):
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float64, np.float32):
-        raise ValueError(f"dtype must be float64 or float32, got {dtype}")
-    rng = np.random.default_rng() if rng is None else rng
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return dtype, rng
-
-
 def _uniform(rng, n_in, n_out, init, dtype):
     """W ~ U[-r, r] with UFLDL's r = √(6/(n_in + n_out + 1)) or Glorot's r = √(6/(n_in + n_out))."""
     if init == "ufldl":
@@ -158,7 +149,7 @@ class StackedClassifier:
         self.activation = get_activation(activation, "activation", HIDDEN_ACTIVATIONS)
         self.softmax_decay = WeightDecay(weight_decay)
         self.encoder_decay = WeightDecay(encoder_weight_decay)
-        self.dtype, rng = _check_dtype_rng(dtype, rng)
+        self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
         self.n_layers = len(self.layer_sizes) - 1
         self.params = {}
         for l in range(self.n_layers):
@@ -305,7 +296,7 @@ class DeepAutoencoder:
         self.loss_name = loss
         self.tied = bool(tied)
         self.weight_decay = WeightDecay(weight_decay)
-        self.dtype, rng = _check_dtype_rng(dtype, rng)
+        self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
         self.n_visible, self.n_hidden = self.layer_sizes[0], self.layer_sizes[-1]
         self.params = {}
         for name, (n_in, n_out) in self._weight_shapes().items():

@@ -16,6 +16,7 @@ import numbers
 
 import numpy as np
 
+from .checks import check_rng
 from .model import check_data
 from .pca import PCA
 
@@ -169,8 +170,7 @@ class CodeNoiseTrainer:
             raise TypeError(f"model must be an npae Autoencoder, got {type(model).__name__}")
         if isinstance(std, bool) or not isinstance(std, numbers.Real) or not std > 0:
             raise ValueError(f"std must be a real number > 0, got {std!r}")
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        check_rng(rng)
         self.model, self.std, self.rng = model, float(std), rng
         self.params, self.dtype = model.params, model.dtype
 
@@ -195,8 +195,7 @@ class RandomProjectionHash:
 
     def __init__(self, n_bits, rng):
         self.n_bits = _check_int("n_bits", n_bits, 1)
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        check_rng(rng)
         self.rng, self.mean, self.projections = rng, None, None
 
     def fit(self, X):

@@ -41,6 +41,7 @@ from scipy.linalg import subspace_angles
 from scipy.spatial import cKDTree
 from scipy.special import i0e, i1e
 
+from .checks import check_rng
 from .jacobian import encoder_jacobian, jacobian_svd
 
 __all__ = ["jacobian_tangents", "local_pca_tangents", "tangent_angles", "singular_value_spectrum",
@@ -79,12 +80,6 @@ def _positive_float(value, name, allow_zero=False):
     if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
     return value
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 # ---------------------------------------------------------------------------------------------- 1. tangents
@@ -243,7 +238,7 @@ def sample_sphere(n_points, dim, radius, rng):
     """
     n_points, dim = _positive_int(n_points, "n_points"), _positive_int(dim, "dim")
     radius = _positive_float(radius, "radius")
-    U = _check_rng(rng).standard_normal((n_points, dim))
+    U = check_rng(rng).standard_normal((n_points, dim))
     norms = np.linalg.norm(U, axis=1, keepdims=True)
     while np.any(norms == 0):                                   # probability zero; kept for rigour
         bad = norms[:, 0] == 0
@@ -561,7 +556,7 @@ def denoising_error(model, X, sigma, n_noise, rng, antithetic=True, params=None)
     X = _rows(X, "X", model.n_visible)
     sigma = _positive_float(sigma, "sigma", allow_zero=True)
     n_noise = _positive_int(n_noise, "n_noise")
-    _check_rng(rng)
+    check_rng(rng)
     if antithetic and n_noise % 2:
         raise ValueError(f"n_noise must be even with antithetic=True, got {n_noise}")
     total = np.zeros(X.shape[0])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from npae.checks import check_rng
 from npae.errors import DivergenceError
 from npae.optimizers import make_optimizer
 
@@ -196,10 +197,7 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
         raise TypeError(f"corruption must be callable(X_batch, rng), got {type(corruption)}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(epoch, history), got {type(callback)}")
-    if rng is None:
-        rng = np.random.default_rng()
-    elif not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, none_means_fresh=True)
     optimizer = make_optimizer(optimizer)
 
     # ---- train --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 from .activations import get_activation
+from .checks import check_float_dtype, check_rng
 from .flat import check_params
 from .layers import affine_backward
 from .losses import LOSSES
@@ -176,9 +177,7 @@ class Autoencoder:
             if p.needs_sigmoid_code and encoder != "sigmoid":
                 raise ValueError(f"{type(p).__name__} assumes a sigmoid code; it cannot be used with "
                                  f"encoder={encoder!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float64, np.float32):
-            raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
+        self.dtype = check_float_dtype(dtype)
         self.init = init
         self.params = self.initial_params(rng if rng is not None else np.random.default_rng())
         self.block_size = max(1, 2**20 // self.n_visible)    # about 1M values: 8 MiB in float64
@@ -203,8 +202,7 @@ class Autoencoder:
         ValueError
             If ``self.init`` is not "ufldl" or "glorot".
         """
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        rng = check_rng(rng)
         if self.init == "ufldl":
             r = np.sqrt(6.0 / (self.n_visible + self.n_hidden + 1))
         elif self.init == "glorot":

@@ -41,6 +41,7 @@ import time
 
 import numpy as np
 
+from .checks import check_float_dtype, check_rng
 from .flat import check_params
 from .layers import affine_backward
 from .model import check_data
@@ -285,12 +286,8 @@ class PSD:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         self.n_visible, self.n_code = int(n_visible), int(n_code)
         self.lam, self.gamma = _check_nonneg("lam", lam), _check_nonneg("gamma", gamma)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float64, np.float32):
-            raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
-        rng = np.random.default_rng() if rng is None else rng
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        self.dtype = check_float_dtype(dtype)
+        rng = check_rng(rng, none_means_fresh=True)
         D = rng.standard_normal((self.n_code, self.n_visible))
         r = np.sqrt(6.0 / (self.n_visible + self.n_code))
         self.params = {"D": normalize_atoms(D).astype(self.dtype),
@@ -490,9 +487,7 @@ def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista"
     for name, value, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    rng = np.random.default_rng() if rng is None else rng
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, none_means_fresh=True)
     opt = make_optimizer(optimizer)
     n = X.shape[0]
     history = {"energy": [], "seconds": []}

@@ -28,6 +28,7 @@ import numbers
 
 import numpy as np
 
+from .checks import check_float_dtype, check_rng
 from .flat import check_params
 from .layers import affine_backward
 from .model import check_data
@@ -208,12 +209,8 @@ class Softmax:
         if self.n_classes < 2:
             raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
         self.weight_decay = WeightDecay(weight_decay)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float64, np.float32):
-            raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
-        rng = np.random.default_rng() if rng is None else rng
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        self.dtype = check_float_dtype(dtype)
+        rng = check_rng(rng, none_means_fresh=True)
         self.params = {"W": (0.005 * rng.standard_normal((self.n_features, self.n_classes))).astype(self.dtype),
                        "b": np.zeros(self.n_classes, dtype=self.dtype)}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .checks import check_rng
 from .deep import DeepAutoencoder, StackedClassifier
 from .lbfgs import train_lbfgs
 from .minibatch import train_minibatch
@@ -100,9 +101,7 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
     layers = list(layers)
     if not layers:
         raise ValueError("layers must hold at least one Layer")
-    rng = np.random.default_rng() if rng is None else rng
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, none_means_fresh=True)
     codes = np.asarray(X)
     models, all_codes = [], []
     for k, spec in enumerate(layers):

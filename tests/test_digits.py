@@ -66,7 +66,7 @@ def test_bad_arguments(isolated):
     write_split(isolated / "d")
     with pytest.raises(ValueError, match="split: expected 'train' or 'test'"):
         load_mnist("validation", directory=isolated / "d")
-    with pytest.raises(ValueError, match="dtype: expected float64 or float32"):
+    with pytest.raises(ValueError, match="dtype must be float64 or float32"):
         load_mnist(directory=isolated / "d", dtype=np.int32)
     with pytest.raises(ValueError, match="dataset: expected"):
         available("cifar")

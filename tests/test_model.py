@@ -278,3 +278,18 @@ def test_cross_entropy_value_equals_the_direct_softplus_form():
         direct = 0.25 * (softplus(Z.astype(np.float64)) - X * Z.astype(np.float64)).sum()
         assert value == pytest.approx(direct, rel=rtol)
         np.testing.assert_allclose(delta, 0.25 * (sigmoid(Z) - X), rtol=rtol, atol=1e-7)
+
+
+def test_shared_argument_checks_name_the_argument():
+    """npae.checks: one rng check and one dtype check for every module."""
+    from npae.checks import check_float_dtype, check_rng
+
+    rng = np.random.default_rng(0)
+    assert check_rng(rng) is rng
+    assert isinstance(check_rng(None, none_means_fresh=True), np.random.Generator)
+    for bad in (None, 0, np.random.RandomState(0)):
+        with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+            check_rng(bad)
+    assert check_float_dtype("float32") == np.float32
+    with pytest.raises(ValueError, match="dtype must be float64 or float32, got int64"):
+        check_float_dtype(np.int64)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from npae.checks import check_float_dtype
 from npae.data.idx import read_idx
 
 __all__ = [
@@ -199,9 +200,7 @@ def available(dataset, directory=None):
 
 
 def _load(dataset, split, directory, dtype):
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise ValueError(f"dtype: expected float64 or float32, got {dtype}")
+    dtype = check_float_dtype(dtype)
     images_path, labels_path = find_files(dataset, split, directory)
     images = read_idx(images_path)
     labels = read_idx(labels_path)

@@ -28,6 +28,8 @@ import os
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..checks import check_rng
+
 # Real photographs (not logos, charts or scans) bundled with the libraries.
 MATPLOTLIB_PHOTOGRAPHS = ("grace_hopper.jpg",)
 # scikit-image's bundled photographs of natural scenes and objects (no download needed).
@@ -296,11 +298,6 @@ def natural_images(source="auto"):
     return [whiten(image) for image in load_photographs()]
 
 
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-
-
 def sample_patches(images, n_patches=10000, patch_size=8, *, rng):
     """Cut random square patches out of random images: UFLDL's ``sampleIMAGES``.
 
@@ -334,7 +331,7 @@ def sample_patches(images, n_patches=10000, patch_size=8, *, rng):
         If ``images`` is empty, an image is not 2-D or smaller than ``patch_size``, or
         ``n_patches``/``patch_size`` < 1.
     """
-    _check_rng(rng)
+    check_rng(rng)
     for name, value in (("n_patches", n_patches), ("patch_size", patch_size)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
@@ -429,6 +426,6 @@ def ufldl_patches(n_patches=10000, patch_size=8, rng=None, source="auto"):
     """
     if rng is None:
         rng = np.random.default_rng()
-    _check_rng(rng)
+    check_rng(rng)
     images = natural_images(source)
     return normalize_patches(sample_patches(images, n_patches, patch_size, rng=rng))
