@@ -28,7 +28,7 @@ hits both; each figure is a median over the repeats, after one warm-up call of e
 starts after a pause of ``PAUSE`` seconds: after a multi-threaded product, OpenBLAS's worker threads
 spin (busy-wait for more work) for about 0.1 s before they sleep. Without the pause, the call timed
 right after the bare products would find the cores taken by those spinning threads, and
-``loss_and_grads``, which runs its chunks of rows on every core (:mod:`npae.parallel`), would pay for
+``loss_and_grads``, which runs its chunks of rows on every core (:mod:`npae.perf.parallel`), would pay for
 the benchmark's own products. With it, every call starts from the same idle machine. The printed
 ratio is the ratio of the medians; [lo–hi] is the range of the per-repeat ratios (A_i / B_i).
 The load average (1 min) at the end of each measurement is printed with it: on a shared machine,
@@ -53,10 +53,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a checkout
 
-from npae.corruption import masking  # noqa: E402
-from npae.model import Autoencoder  # noqa: E402
-from npae.parallel import num_threads  # noqa: E402
-from npae.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
+from npae.core.corruption import masking  # noqa: E402
+from npae.models.autoencoder import Autoencoder  # noqa: E402
+from npae.perf.parallel import num_threads  # noqa: E402
+from npae.core.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 
 
 def loadavg():

@@ -54,8 +54,8 @@ OPTIONS = lesson_options(__doc__)
 QUICK, OUT = OPTIONS.quick, OPTIONS.out
 
 from npae.data.natural_images import ufldl_patches  # noqa: E402
-from npae.lbfgs import train_lbfgs  # noqa: E402
-from npae.model import Autoencoder  # noqa: E402
+from npae.training.lbfgs import train_lbfgs  # noqa: E402
+from npae.models.autoencoder import Autoencoder  # noqa: E402
 from npae.plotting import display_network, show_images  # noqa: E402
 
 rng = np.random.default_rng(0)

@@ -49,11 +49,11 @@ QUICK, OUT = OPTIONS.quick, OPTIONS.out
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from npae.activations import sigmoid  # noqa: E402
+from npae.core.activations import sigmoid  # noqa: E402
 from npae.data.natural_images import ufldl_patches  # noqa: E402
 from npae.gradcheck import TOLERANCE, check_gradients, relative_difference  # noqa: E402
-from npae.model import Autoencoder  # noqa: E402
-from npae.penalties import KLSparsity, WeightDecay  # noqa: E402
+from npae.models.autoencoder import Autoencoder  # noqa: E402
+from npae.core.penalties import KLSparsity, WeightDecay  # noqa: E402
 
 rng = np.random.default_rng(0)
 

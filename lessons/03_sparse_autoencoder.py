@@ -49,7 +49,7 @@ notebook with jupytext (percent format). Full mode trains UFLDL's configuration 
 #
 # (UFLDL writes it without the $1/m$ because its deltas do not carry the mean; ours do.) The penalty
 # needs $\hat\rho$, a mean over the whole batch, so a full forward pass must come before any delta. In
-# npae the whole sparse variant is a plug-in: read `KLSparsity.__call__` in `npae/penalties.py` — it
+# npae the whole sparse variant is a plug-in: read `KLSparsity.__call__` in `npae/core/penalties.py` — it
 # returns the value, this delta term (`dH`), and no direct weight gradients; weight decay returns
 # $\lambda W$ as its direct gradient. Lesson 02 checked both numerically.
 
@@ -67,9 +67,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from npae.data.natural_images import ufldl_patches  # noqa: E402
-from npae.lbfgs import train_lbfgs  # noqa: E402
-from npae.model import Autoencoder  # noqa: E402
-from npae.penalties import KLSparsity, WeightDecay  # noqa: E402
+from npae.training.lbfgs import train_lbfgs  # noqa: E402
+from npae.models.autoencoder import Autoencoder  # noqa: E402
+from npae.core.penalties import KLSparsity, WeightDecay  # noqa: E402
 from npae.plotting import display_network, show_images  # noqa: E402
 
 start = time.perf_counter()

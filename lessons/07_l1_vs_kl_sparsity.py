@@ -1,12 +1,12 @@
 """Lesson 7: two ways to make a code sparse — the L1 penalty (a Laplace prior) and the KL penalty (a target rate)."""
 
 # %% [markdown]
-# # 7. L1 sparsity vs KL sparsity
+# # 07 · L1 sparsity vs KL sparsity
 #
 # A sparse autoencoder adds a penalty Ω(h) on the code to the reconstruction loss (Goodfellow et al.
 # §14.2.1). Two penalties are common, and they ask for different things.
 #
-# **L1** (`npae.penalties.L1Sparsity`): Ω = λ · mean over samples of Σⱼ |hⱼ|. Goodfellow et al. read it as
+# **L1** (`npae.core.penalties.L1Sparsity`): Ω = λ · mean over samples of Σⱼ |hⱼ|. Goodfellow et al. read it as
 # a prior: with independent Laplace priors p(hⱼ) = (λ/2) e^{−λ|hⱼ|},
 #
 # $$-\log p(h) = \sum_j \big(\lambda |h_j| - \log\tfrac{\lambda}{2}\big),$$
@@ -15,7 +15,7 @@
 # same force λ/m whatever the value (the gradient is λ/m · sign h): a unit can stay off for all samples,
 # or on for all, the penalty does not care which units carry the code.
 #
-# **KL** (`npae.penalties.KLSparsity`, UFLDL): Ω = β Σⱼ KL(ρ ‖ ρ̂ⱼ) with ρ̂ⱼ the mean of hⱼ over the batch.
+# **KL** (`npae.core.penalties.KLSparsity`, UFLDL): Ω = β Σⱼ KL(ρ ‖ ρ̂ⱼ) with ρ̂ⱼ the mean of hⱼ over the batch.
 # It constrains each unit's **average** activation to a target rate ρ: every unit must be on for about
 # a fraction ρ of the samples (lifetime sparsity), and it is indifferent to how any one code looks as
 # long as the averages are right. It needs h ∈ (0, 1), a sigmoid code.
@@ -32,10 +32,10 @@ import scipy.stats
 from matplotlib.figure import Figure
 
 from npae.data.digits import load_fashion_mnist
-from npae.minibatch import train_minibatch
-from npae.model import Autoencoder
-from npae.optimizers import Adam
-from npae.penalties import KLSparsity, L1Sparsity
+from npae.training.minibatch import train_minibatch
+from npae.models.autoencoder import Autoencoder
+from npae.training.optimizers import Adam
+from npae.core.penalties import KLSparsity, L1Sparsity
 from npae.plotting import display_network
 from npae.scripting import lesson_options
 

@@ -2,15 +2,15 @@
 
 The package reads bottom-up, in the order its imports flow (nothing imports "upwards")::
 
-    activations   sigmoid, relu, linear; f and f'          (npae.activations)
-    losses        squared error (Gaussian), cross-entropy (Bernoulli): value and δ³   (npae.losses)
-    penalties     WeightDecay, KLSparsity, L1Sparsity, Contractive: value, ∂/∂H, ∂/∂W (npae.penalties)
-    corruption    masking, salt-and-pepper, Gaussian noise for denoising            (npae.corruption)
-    parallel      a sum over samples, split into one chunk of rows per core          (npae.parallel)
-    model         Autoencoder: the one forward/backward every variant shares         (npae.model)
-    flat          params dict <-> one vector θ                                       (npae.flat)
+    activations   sigmoid, relu, linear; f and f'          (npae.core.activations)
+    losses        squared error (Gaussian), cross-entropy (Bernoulli): value and δ³   (npae.core.losses)
+    penalties     WeightDecay, KLSparsity, L1Sparsity, Contractive: value, ∂/∂H, ∂/∂W (npae.core.penalties)
+    corruption    masking, salt-and-pepper, Gaussian noise for denoising            (npae.core.corruption)
+    parallel      a sum over samples, split into one chunk of rows per core          (npae.perf.parallel)
+    model         Autoencoder: the one forward/backward every variant shares         (npae.models.autoencoder)
+    flat          params dict <-> one vector θ                                       (npae.core.flat)
     gradcheck     finite differences and the table of every check                    (npae.gradcheck)
-    lbfgs         full-batch training with SciPy's L-BFGS                           (npae.lbfgs)
+    lbfgs         full-batch training with SciPy's L-BFGS                           (npae.training.lbfgs)
     data, plotting   images, digits, figures: never imported by the modules above
 
 Quick start::
@@ -22,12 +22,12 @@ Quick start::
     npae.train_lbfgs(model, X, maxiter=400)
 """
 
-from .corruption import Corruption, gaussian, masking, salt_and_pepper
-from .errors import DivergenceError
-from .gradcheck import check_gradients, numerical_gradient, relative_difference
-from .lbfgs import train_lbfgs
-from .model import Autoencoder
-from .penalties import Contractive, KLSparsity, L1Sparsity, Penalty, WeightDecay
+from npae.core.corruption import Corruption, gaussian, masking, salt_and_pepper
+from npae.errors import DivergenceError
+from npae.gradcheck import check_gradients, numerical_gradient, relative_difference
+from npae.training.lbfgs import train_lbfgs
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, Penalty, WeightDecay
 
 __version__ = "0.1.0"
 

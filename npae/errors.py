@@ -4,7 +4,7 @@
 class DivergenceError(FloatingPointError):
     """Training stopped because the loss (or a gradient) became NaN or infinite.
 
-    Raised by the trainers (:func:`npae.lbfgs.train_lbfgs`, :func:`npae.minibatch.train_minibatch`)
+    Raised by the trainers (:func:`npae.training.lbfgs.train_lbfgs`, :func:`npae.training.minibatch.train_minibatch`)
     *after* they have put the last parameters with a finite loss back into ``model.params``, so that
     nothing already learned is lost. The message names the iteration or epoch and the last finite loss.
 

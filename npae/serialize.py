@@ -1,4 +1,4 @@
-"""Save and load an :class:`~npae.model.Autoencoder`: architecture, hyperparameters and parameters in one ``.npz``.
+"""Save and load an :class:`~npae.models.autoencoder.Autoencoder`: architecture, hyperparameters and parameters in one ``.npz``.
 
 The file is an ordinary NumPy zip archive (``numpy.savez``) holding only numeric and unicode arrays,
 so it is read with ``numpy.load(allow_pickle=False)``: loading a model never unpickles anything, and a
@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import Autoencoder
-from .penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "PENALTIES", "save_model", "load_model"]
 
@@ -61,7 +61,7 @@ def save_model(model, path):
 
     Parameters
     ----------
-    model : npae.model.Autoencoder
+    model : npae.models.autoencoder.Autoencoder
         The model to save. Its penalties must be classes in :data:`PENALTIES`.
     path : str or os.PathLike
         The file to write (overwritten if it exists). Written exactly as given: unlike
@@ -70,13 +70,13 @@ def save_model(model, path):
     Raises
     ------
     TypeError
-        If ``model`` is not an :class:`~npae.model.Autoencoder`.
+        If ``model`` is not an :class:`~npae.models.autoencoder.Autoencoder`.
     ValueError
         If a penalty is not one of :data:`PENALTIES` (it could not be loaded back), or a parameter
         is not finite or does not have the model's shape and dtype.
     """
     if not isinstance(model, Autoencoder):
-        raise TypeError(f"model must be an npae.model.Autoencoder, got {type(model).__name__}")
+        raise TypeError(f"model must be an npae.models.autoencoder.Autoencoder, got {type(model).__name__}")
     config = model.config()
     for name, _ in config["penalties"]:
         if PENALTIES.get(name) is None:
@@ -101,7 +101,7 @@ def load_model(path):
 
     Returns
     -------
-    npae.model.Autoencoder
+    npae.models.autoencoder.Autoencoder
         A model with the saved configuration and (bitwise) the saved parameters.
 
     Raises

@@ -1,11 +1,11 @@
-"""npae.analysis: principal angles of known subspaces, PSNR of a known error, saturation, Jacobian norms."""
+"""npae.analysis.metrics: principal angles of known subspaces, PSNR of a known error, saturation, Jacobian norms."""
 
 import numpy as np
 import pytest
 
-from npae.analysis import mean_jacobian_norm, principal_angles, principal_directions, psnr, saturated_fraction
-from npae.jacobian import encoder_jacobian
-from npae.model import Autoencoder
+from npae.analysis.metrics import mean_jacobian_norm, principal_angles, principal_directions, psnr, saturated_fraction
+from npae.analysis.jacobian import encoder_jacobian
+from npae.models.autoencoder import Autoencoder
 
 
 def test_principal_angles_of_a_plane_rotated_by_a_known_angle():

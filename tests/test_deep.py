@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from npae.deep import DeepAutoencoder, StackedClassifier
+from npae.models.deep import DeepAutoencoder, StackedClassifier
 from npae.gradcheck.cases import all_cases
 from npae.gradcheck.cases_deep import deep_cases
-from npae.lbfgs import train_lbfgs
-from npae.minibatch import train_minibatch
-from npae.model import Autoencoder
-from npae.penalties import WeightDecay
-from npae.softmax import Softmax, one_hot
+from npae.training.lbfgs import train_lbfgs
+from npae.training.minibatch import train_minibatch
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import WeightDecay
+from npae.models.softmax import Softmax, one_hot
 
 
 def test_deep_cases_are_in_the_gradient_table():

@@ -7,7 +7,7 @@ import pytest
 
 from npae.gradcheck import TOLERANCE, check_gradients
 from npae.gradcheck.cases import Case, all_cases
-from npae.penalties import KLSparsity
+from npae.core.penalties import KLSparsity
 
 
 @pytest.mark.parametrize("case", all_cases(), ids=lambda c: c.name)

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from npae.hashing import (CodeNoiseTrainer, PCAHash, RandomProjectionHash, binarize, hamming_distances,
+from npae.analysis.hashing import (CodeNoiseTrainer, PCAHash, RandomProjectionHash, binarize, hamming_distances,
                           pack_codes, popcount, precision_at_k)
-from npae.model import Autoencoder
+from npae.models.autoencoder import Autoencoder
 
 
 @pytest.mark.parametrize("n_bits", [1, 7, 16, 64, 70, 130])
@@ -18,7 +18,7 @@ def test_hamming_distances_from_packed_bits_equal_the_naive_count(n_bits):
 
 
 def test_popcount_table_agrees_with_bitwise_count():
-    from npae.hashing import POPCOUNT_TABLE
+    from npae.analysis.hashing import POPCOUNT_TABLE
     words = np.random.default_rng(0).integers(0, 2**63, size=50, dtype=np.uint64)
     by_table = POPCOUNT_TABLE[words[:, None].view(np.uint8)].sum(axis=1)
     np.testing.assert_array_equal(popcount(words), by_table)

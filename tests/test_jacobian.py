@@ -5,7 +5,7 @@ import pytest
 
 import npae
 from npae.gradcheck import numerical_jacobian
-from npae.jacobian import encoder_jacobian, jacobian_svd, stacked_encoder_jacobian
+from npae.analysis.jacobian import encoder_jacobian, jacobian_svd, stacked_encoder_jacobian
 
 
 @pytest.mark.parametrize("encoder", ["sigmoid", "relu"])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import npae
-from npae.flat import flatten, unflatten
+from npae.core.flat import flatten, unflatten
 
 
 def test_flatten_unflatten_round_trip():

@@ -5,9 +5,9 @@ import pytest
 from scipy.integrate import quad
 
 import npae
-from npae import manifold
+from npae.analysis import manifold
 from npae.gradcheck import numerical_jacobian
-from npae.jacobian import encoder_jacobian, reconstruction_jacobian
+from npae.analysis.jacobian import encoder_jacobian, reconstruction_jacobian
 
 
 def random_model(rng, n_visible=6, n_hidden=5, **kwargs):

@@ -1,4 +1,4 @@
-"""Tests for npae.minibatch.train_minibatch, with small fake models that follow the npae model
+"""Tests for npae.training.minibatch.train_minibatch, with small fake models that follow the npae model
 interface (params dict, loss_and_grads, loss, dtype)."""
 
 import re
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from npae.errors import DivergenceError
-from npae.minibatch import History, train_minibatch
-from npae.optimizers import SGD, Adam
+from npae.training.minibatch import History, train_minibatch
+from npae.training.optimizers import SGD, Adam
 
 
 class LinearModel:

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import npae
-from npae.activations import ACTIVATIONS, sigmoid, softplus
-from npae.losses import cross_entropy, squared_error
-from npae.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+from npae.core.activations import ACTIVATIONS, sigmoid, softplus
+from npae.core.losses import cross_entropy, squared_error
+from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 
 
 def make(n_visible=8, n_hidden=5, seed=0, **kwargs):

@@ -1,10 +1,10 @@
-"""Tests for npae.optimizers: convergence on a known quadratic, hand-computed first steps,
+"""Tests for npae.training.optimizers: convergence on a known quadratic, hand-computed first steps,
 in-place updates, and argument checks."""
 
 import numpy as np
 import pytest
 
-from npae.optimizers import SGD, Adadelta, Adam, make_optimizer
+from npae.training.optimizers import SGD, Adadelta, Adam, make_optimizer
 
 
 # ---- a convex quadratic with a known minimum, in a dict of two blocks ------------------------

@@ -1,4 +1,4 @@
-"""Splitting the rows between threads (``npae.parallel``) must give the same loss and gradients as one loop."""
+"""Splitting the rows between threads (``npae.perf.parallel``) must give the same loss and gradients as one loop."""
 
 import threading
 
@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-from npae import parallel
+from npae.perf import parallel
 from npae.gradcheck import check_gradients
-from npae.model import Autoencoder
-from npae.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 
 
 @pytest.mark.parametrize("m, n_chunks", [(0, 1), (1, 1), (7, 3), (10, 2), (1101, 2), (1000, 7)])

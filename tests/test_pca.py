@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from npae.pca import PCA, reconstruction_error
+from npae.analysis.pca import PCA, reconstruction_error
 
 
 def test_data_in_an_affine_plane_is_reconstructed_exactly_with_two_components():

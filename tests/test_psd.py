@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from npae.psd import (PSD, fista, ista, lipschitz_constant, normalize_atoms, relative_error, soft_threshold,
-                      support_overlap, train_psd)
+from npae.models.psd import (PSD, fista, ista, lipschitz_constant, normalize_atoms, relative_error, soft_threshold,
+                             support_overlap)
+from npae.training.psd_training import train_psd
 
 
 def planted(rng, n_code=96, n_visible=64, k=4, m=20, noise=0.0):
@@ -79,7 +80,7 @@ def test_training_lowers_the_psd_energy_and_keeps_unit_atoms():
     model = PSD(16, 24, lam=0.1, gamma=1.0, rng=rng)
     H0 = model.infer(X, n_steps=30)
     before = model.energy(X, H0)
-    from npae.optimizers import Adam
+    from npae.training.optimizers import Adam
     train_psd(model, X, epochs=15, batch_size=50, n_steps=30, optimizer=Adam(learning_rate=1e-2), rng=rng,
               verbose=False)
     after = model.energy(X, model.infer(X, n_steps=30))

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from npae.model import Autoencoder
-from npae.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 from npae.serialize import FORMAT_NAME, FORMAT_VERSION, PENALTIES, load_model, save_model
 
 
@@ -257,7 +257,7 @@ def test_save_refuses_an_unregistered_penalty(tmp_path):
 
 
 def test_resume_training_after_loading(tmp_path):
-    from npae.minibatch import train_minibatch
+    from npae.training.minibatch import train_minibatch
 
     rng = np.random.default_rng(4)
     X = rng.uniform(size=(64, 8))

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from npae.gradcheck import check_gradients
-from npae.lbfgs import train_lbfgs
-from npae.minibatch import train_minibatch
-from npae.softmax import Softmax, check_labels, log_softmax, one_hot, softmax
+from npae.training.lbfgs import train_lbfgs
+from npae.training.minibatch import train_minibatch
+from npae.models.softmax import Softmax, check_labels, log_softmax, one_hot, softmax
 
 
 def test_probabilities_sum_to_one_and_match_the_definition():

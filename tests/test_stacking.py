@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from npae.corruption import Corruption
-from npae.model import Autoencoder
-from npae.penalties import Contractive, KLSparsity, WeightDecay
-from npae.stacking import Layer, deep_autoencoder, encode_stack, greedy_pretrain, stacked_classifier
+from npae.core.corruption import Corruption
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import Contractive, KLSparsity, WeightDecay
+from npae.training.stacking import Layer, deep_autoencoder, encode_stack, greedy_pretrain, stacked_classifier
 
 
 def _data(rng, n=120, d=16):
@@ -109,8 +109,8 @@ def test_bad_stacks_are_refused():
 
 
 def test_train_classifier_and_accuracy():
-    from npae.deep import StackedClassifier
-    from npae.stacking import accuracy, train_classifier
+    from npae.models.deep import StackedClassifier
+    from npae.training.stacking import accuracy, train_classifier
     rng = np.random.default_rng(5)
     centres = rng.uniform(size=(3, 6))
     y = rng.integers(0, 3, 240)

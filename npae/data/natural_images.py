@@ -28,7 +28,7 @@ import os
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..checks import check_rng
+from npae.checks import check_rng
 
 # Real photographs (not logos, charts or scans) bundled with the libraries.
 MATPLOTLIB_PHOTOGRAPHS = ("grace_hopper.jpg",)

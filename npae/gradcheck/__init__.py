@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..flat import flatten
+from npae.core.flat import flatten
 
 #: The bar every gradient check in the tests must pass (UFLDL's "less than 1e-9").
 TOLERANCE = 1e-9
@@ -185,7 +185,7 @@ def check_gradients(loss_and_grads, params, method="five_point", step=None):
 def numerical_jacobian(f, x, step=1e-5):
     """Central-difference Jacobian of a vector function: column k is (f(x + h eₖ) - f(x - h eₖ)) / 2h.
 
-    Used by the tests to check the explicit Jacobians of :mod:`npae.jacobian` and :mod:`npae.manifold`.
+    Used by the tests to check the explicit Jacobians of :mod:`npae.analysis.jacobian` and :mod:`npae.analysis.manifold`.
 
     Parameters
     ----------

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..corruption import masking
-from ..model import Autoencoder
-from ..penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
+from npae.core.corruption import masking
+from npae.models.autoencoder import Autoencoder
+from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 from . import check_gradients
 from .cases_deep import deep_cases
 from .cases_psd import psd_cases
@@ -40,7 +40,7 @@ class Case:
     name : str
         Unique, readable name (used as the pytest id and in the printed table).
     model : dict
-        Keyword arguments of :class:`~npae.model.Autoencoder` besides the sizes and penalties.
+        Keyword arguments of :class:`~npae.models.autoencoder.Autoencoder` besides the sizes and penalties.
     penalties : str
         A key of ``PENALTY_SETS``; or ``"custom"`` with ``custom_penalties`` given.
     n_visible, n_hidden, n_samples : int
@@ -168,7 +168,7 @@ def linear_encoder_cases():
 
 
 def chunked_cases():
-    """Enough samples (1100) that the rows are split into one chunk per core (:mod:`npae.parallel`): the
+    """Enough samples (1100) that the rows are split into one chunk per core (:mod:`npae.perf.parallel`): the
     chunks' parts of the loss and gradients, and the penalties' ∂Ω/∂H rows, must add up exactly as the
     single loop would. Every penalty at once, with the Bernoulli and the Gaussian decoder."""
     return [Case(f"chunked rows {loss} {'tied' if tied else 'untied'} all x1100",

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..deep import DeepAutoencoder, StackedClassifier, stack_forward
-from ..softmax import Softmax
+from npae.models.deep import DeepAutoencoder, StackedClassifier, stack_forward
+from npae.models.softmax import Softmax
 from . import check_gradients
 
 

@@ -1,4 +1,4 @@
-"""Gradient checks of predictive sparse decomposition (:mod:`npae.psd`).
+"""Gradient checks of predictive sparse decomposition (:mod:`npae.models.psd`).
 
 Three blocks of hand-derived gradients, each checked alone at parameters drawn away from the
 initialisation (D with unit-norm rows as in training, W, b normal, gains g not all 1) and at a fixed code H
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..psd import PSD, normalize_atoms, soft_threshold
+from npae.models.psd import PSD, normalize_atoms, soft_threshold
 from . import check_gradients
 
 

@@ -1,0 +1,208 @@
+"""Measurements for the lessons on regularised autoencoders: subspaces, PSNR, saturation, Jacobian norms.
+
+These are the numbers the lessons print and the tests check:
+
+- :func:`principal_directions` and :func:`principal_angles` — does a linear autoencoder find the PCA
+  subspace? (Bourlard & Kamp 1988; Baldi & Hornik 1989; Goodfellow et al. §14.1)
+- :func:`psnr` — how much a denoising autoencoder cleans an image (Vincent et al. 2010 report it too).
+- :func:`saturated_fraction` and :func:`mean_jacobian_norm` — the two columns of Rifai et al. (2011),
+  Table 1: how many code units sit in the flat parts of the sigmoid, and how contractive the encoder is.
+
+Nothing here trains a model or draws a figure; everything is a pure function of arrays (and of a model's
+parameters), float64 on output.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.linalg
+
+
+def _matrix(A, name, n_rows=None):
+    A = np.asarray(A)
+    if A.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
+    if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {A.shape}")
+    if n_rows is not None and A.shape[0] != n_rows:
+        raise ValueError(f"{name} must have {n_rows} rows, got shape {A.shape}")
+    A = A.astype(np.float64)
+    if not np.isfinite(A).all():
+        raise ValueError(f"{name} contains NaN or inf values")
+    return A
+
+
+def principal_directions(X, k):
+    """The top-k principal directions of the rows of X (PCA by the SVD of the centred data).
+
+    With X_c = X - mean(X), the SVD X_c = U S Vᵀ gives the principal directions as the columns of V,
+    ordered by decreasing singular value; the variance along direction i is S[i]² / (n_samples - 1).
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    k : int, 1 ≤ k ≤ min(n_samples, n_features)
+
+    Returns
+    -------
+    V : ndarray of float64, shape (n_features, k)
+        Orthonormal columns: the first k principal directions.
+    singular_values : ndarray of float64, shape (min(n_samples, n_features),)
+        All singular values of the centred data, descending.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If X is not a finite non-empty 2-D numeric array, or ``k`` is not an integer in the range above.
+    """
+    X = _matrix(X, "X")
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= min(X.shape):
+        raise ValueError(f"k must be an integer in [1, {min(X.shape)}], got {k!r}")
+    _, s, Vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    return Vt[:k].T, s
+
+
+def principal_angles(A, B, degrees=True):
+    """Principal angles between the column spaces of A and B (``scipy.linalg.subspace_angles``).
+
+    The principal angles θ₁ ≤ … ≤ θ_q, q = min(rank A, rank B), between span(A) and span(B) are the
+    arccosines of the singular values of Q_Aᵀ Q_B, Q_A and Q_B orthonormal bases (Björck & Golub 1973;
+    scipy uses their sine/cosine formulation, accurate also for tiny angles). All are 0 exactly when one
+    span contains the other; the largest is 90° when some direction of one is orthogonal to the other.
+
+    Parameters
+    ----------
+    A : array_like of shape (n, p)
+        Columns spanning the first subspace (e.g. an encoder's ``W1``, or a decoder's ``W2.T``).
+    B : array_like of shape (n, q)
+        Columns spanning the second subspace (e.g. :func:`principal_directions`).
+    degrees : bool
+        Return degrees (default) or radians.
+
+    Returns
+    -------
+    angles : ndarray of float64, shape (min(p, q),)
+        In DEScending order, as scipy returns them (the largest angle first).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If A or B is not a finite non-empty 2-D numeric array, or their numbers of rows differ.
+    """
+    A = _matrix(A, "A")
+    B = _matrix(B, "B", n_rows=A.shape[0])
+    angles = scipy.linalg.subspace_angles(A, B)
+    return np.degrees(angles) if degrees else angles
+
+
+def psnr(reference, estimate, data_range=1.0, per_sample=False):
+    """Peak signal-to-noise ratio 10 log₁₀(R² / MSE) of ``estimate`` against ``reference``, in dB.
+
+    R is the range of the pixel values (1 for pixels in [0, 1]); MSE is the mean of the squared
+    differences over every pixel (or, with ``per_sample``, over the pixels of each row). This is the
+    standard definition (e.g. Gonzalez & Woods, *Digital Image Processing*; ``skimage.metrics.
+    peak_signal_noise_ratio``). An exact match gives +inf.
+
+    Parameters
+    ----------
+    reference : array_like of shape (n_samples, n_pixels)
+        The clean images.
+    estimate : array_like, same shape
+        The noisy or reconstructed images.
+    data_range : float > 0
+        R.
+    per_sample : bool
+        If True, return one PSNR per row (its mean is not the PSNR of the mean MSE).
+
+    Returns
+    -------
+    float, or ndarray of float64 of shape (n_samples,) with ``per_sample``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the arrays are not finite numeric 2-D arrays of the same shape, or ``data_range`` is not a
+        positive finite number.
+    """
+    reference = _matrix(reference, "reference")
+    estimate = _matrix(estimate, "estimate")
+    if estimate.shape != reference.shape:
+        raise ValueError(f"estimate must have the shape of reference {reference.shape}, got {estimate.shape}")
+    if isinstance(data_range, bool) or not isinstance(data_range, numbers.Real) \
+            or not np.isfinite(data_range) or data_range <= 0:
+        raise ValueError(f"data_range must be a positive finite number, got {data_range!r}")
+    squared = (estimate - reference) ** 2
+    mse = squared.mean(axis=1) if per_sample else squared.mean()
+    with np.errstate(divide="ignore"):
+        value = 10.0 * np.log10(float(data_range) ** 2 / mse)
+    return value if per_sample else float(value)
+
+
+def saturated_fraction(H, low=0.05, high=0.95):
+    """The fraction of code values in the flat tails of the sigmoid: h < ``low`` or h > ``high``.
+
+    Rifai et al. (2011), Table 1, report "SAT", the average fraction of saturated hidden units per example,
+    as evidence that the contractive penalty pushes units into saturation (CAE 86 % on MNIST against 50 %
+    for a plain AE). The thresholds 0.05 and 0.95 are the ones quoted for that table in the secondary
+    sources available here (``shared/notes/anchors.md`` §2.1); they were not checked against the PDF.
+    The average over examples of the per-example fraction equals the fraction over all entries.
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_hidden)
+        Codes in [0, 1] (a sigmoid encoder's output).
+    low, high : float, 0 ≤ low < high ≤ 1
+
+    Returns
+    -------
+    float in [0, 1]
+
+    Raises
+    ------
+    ValueError, TypeError
+        If H is not a finite non-empty 2-D numeric array, or the thresholds are not ordered in [0, 1].
+    """
+    H = _matrix(H, "H")
+    if not (0.0 <= low < high <= 1.0):
+        raise ValueError(f"low and high must satisfy 0 <= low < high <= 1, got low={low!r}, high={high!r}")
+    return float(np.mean((H < low) | (H > high)))
+
+
+def mean_jacobian_norm(model, X, params=None):
+    """The mean over the rows of X of the Frobenius norm ‖∂h/∂x‖_F of a one-layer encoder's Jacobian.
+
+    For h = f(xW1 + b1) the Jacobian is J(x) = diag(f'(z)) W1ᵀ (``npae.analysis.jacobian``), so without building it
+
+        ‖J(x)‖_F = √( Σⱼ f'(zⱼ)² ‖W1[:, j]‖² )
+
+    (for the sigmoid f' = h(1 - h): the closed form of Rifai et al. 2011 and :class:`npae.core.penalties.
+    Contractive`). Note the mean of the norm, as in Rifai et al.'s Table 1 ("average ‖J_f(x)‖_F"), is not
+    the square root of the contractive penalty (a mean of squared norms). The tests compare this with
+    :func:`npae.analysis.jacobian.encoder_jacobian`.
+
+    Parameters
+    ----------
+    model : npae.models.autoencoder.Autoencoder
+        Any encoder ("sigmoid", "relu", "linear").
+    X : array_like of shape (n_samples, n_visible)
+    params : dict, optional
+        Parameters to use instead of ``model.params``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError, TypeError
+        If X is not a finite numeric (n_samples, n_visible) array.
+    """
+    params = model.params if params is None else params
+    X = _matrix(X, "X")
+    if X.shape[1] != model.n_visible:
+        raise ValueError(f"X must have shape (n_samples, {model.n_visible}), got {X.shape}")
+    W1 = np.asarray(params["W1"], dtype=np.float64)
+    Z = X @ W1 + np.asarray(params["b1"], dtype=np.float64)
+    slope = model.encoder.derivative(Z, model.encoder.forward(Z)) * np.ones_like(Z)   # (m, n_hidden)
+    column_norms = np.einsum("kj,kj->j", W1, W1)                                       # ‖W1[:, j]‖²
+    return float(np.sqrt((slope ** 2) @ column_norms).mean())

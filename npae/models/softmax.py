@@ -1,0 +1,276 @@
+"""Softmax regression with weight decay: the classifier on top of learned features (UFLDL "Softmax Regression").
+
+Notation (samples are rows, as everywhere in npae; UFLDL's θ is our ``W.T`` and has no bias)::
+
+    X      (m, n_features)          inputs, one sample per row
+    Z = X @ W + b                   (m, n_classes)   the logits
+    P = softmax(Z)                  (m, n_classes)   P[i, k] = p(y = k | xᵢ) = exp(Zᵢₖ) / Σⱼ exp(Zᵢⱼ)
+    J = -(1/m) Σᵢ log P[i, yᵢ] + (λ/2) ‖W‖²_F
+
+The gradient, derived by hand (UFLDL's ``softmaxCost.m`` with samples as rows): with Y the one-hot
+matrix of the labels, ∂J/∂Z = (1/m) (P - Y) — the same "prediction minus target" form as the
+Bernoulli cross-entropy — and then, by :func:`npae.core.layers.affine_backward`, ∂J/∂W = Xᵀ ∂J/∂Z + λ W,
+∂J/∂b = Σᵢ ∂J/∂Zᵢ.
+
+**The bias is not decayed.** UFLDL's softmax has no bias at all (its θ multiplies x directly); we add
+one so that the classifier does not need a constant feature, and — as for every npae model
+(``shared/README.md``: "biases are not decayed") — leave it out of the weight decay: decaying it
+would pull the class priors towards uniform without making the decision boundaries any simpler.
+
+Numerical stability: log P is computed as Z - logsumexp(Z) with the row maximum subtracted first
+(softmax is unchanged by adding a constant to a row), so logits of any size give finite losses and
+probabilities that sum to 1.
+
+The same loss, :func:`softmax_cross_entropy`, is the top of :class:`npae.models.deep.StackedClassifier`.
+"""
+
+import numbers
+
+import numpy as np
+
+from npae.checks import check_float_dtype, check_rng
+from npae.core.flat import check_params
+from npae.core.layers import affine_backward
+from npae.checks import check_data
+from npae.core.penalties import WeightDecay
+
+
+def log_softmax(Z):
+    """Row-wise log-softmax log P = Z - logsumexp(Z), stable for logits of any size.
+
+    Subtracting the row maximum first makes every exponent ≤ 0, so ``exp`` never overflows, and the
+    largest term of each row's sum is exp(0) = 1, so the log never sees 0.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (m, n_classes), float
+        Logits.
+
+    Returns
+    -------
+    ndarray of shape (m, n_classes), dtype of ``Z``: values ≤ 0; ``exp`` of each row sums to 1.
+    """
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return shifted
+
+
+def softmax(Z):
+    """Row-wise softmax P = exp(Z - max) / Σ exp(Z - max): probabilities, each row summing to 1.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (m, n_classes), float
+
+    Returns
+    -------
+    ndarray of shape (m, n_classes), dtype of ``Z``: values in [0, 1].
+    """
+    P = Z - Z.max(axis=1, keepdims=True)
+    np.exp(P, out=P)
+    P /= P.sum(axis=1, keepdims=True)
+    return P
+
+
+def check_labels(y, n_classes, n_samples, name="y"):
+    """Validate class labels and return them as an int64 vector.
+
+    Two forms are accepted: a vector of integer labels, or a one-hot matrix (what
+    :func:`npae.training.minibatch.train_minibatch` passes as ``target``, since it slices and casts 2-D targets).
+
+    Parameters
+    ----------
+    y : array_like of shape (n_samples,) of integers in [0, n_classes), or (n_samples, n_classes) one-hot
+        A one-hot matrix may be of any numeric dtype; each row must hold one 1 and zeros elsewhere.
+    n_classes : int
+    n_samples : int
+        The number of rows of the matching X.
+    name : str
+        The argument's name, for the error messages.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), int64.
+
+    Raises
+    ------
+    TypeError
+        If a label vector is not of an integer dtype (floats such as 3.0 are refused: they usually mean
+        the wrong array was passed).
+    ValueError
+        If the shape does not match, a label lies outside [0, n_classes), or a row of a one-hot matrix
+        is not one-hot.
+    """
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold integer labels, got dtype {y.dtype}")
+    if y.ndim == 2:
+        if y.shape != (n_samples, n_classes):
+            raise ValueError(f"{name} as a one-hot matrix must have shape ({n_samples}, {n_classes}), "
+                             f"got {y.shape}")
+        if not (np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1)):
+            raise ValueError(f"{name} as a 2-D array must be one-hot: one 1 per row, zeros elsewhere")
+        return np.argmax(y, axis=1).astype(np.int64)
+    if y.ndim != 1 or y.shape[0] != n_samples:
+        raise ValueError(f"{name} must have shape ({n_samples},) (one label per row of X) or "
+                         f"({n_samples}, {n_classes}) one-hot, got {y.shape}")
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer labels in [0, {n_classes}), got dtype {y.dtype}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"{name} must hold labels in [0, {n_classes}), got values in "
+                         f"[{y.min()}, {y.max()}]")
+    return y.astype(np.int64)
+
+
+def one_hot(y, n_classes, dtype=np.float64):
+    """The one-hot matrix Y of integer labels: Y[i, yᵢ] = 1.
+
+    Parameters
+    ----------
+    y : array_like of shape (m,), integers in [0, n_classes)
+    n_classes : int
+    dtype : numpy dtype
+
+    Returns
+    -------
+    ndarray of shape (m, n_classes) and ``dtype``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_labels`.
+    """
+    y = check_labels(y, n_classes, np.shape(y)[0] if np.ndim(y) else -1)
+    Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
+    Y[np.arange(y.shape[0]), y] = 1
+    return Y
+
+
+def softmax_cross_entropy(Z, labels, scale):
+    """Softmax cross-entropy -scale Σᵢ log P[i, yᵢ] from the logits, and its delta ∂/∂Z = scale (P - Y).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (m, n_classes), float
+        Logits.
+    labels : ndarray of shape (m,), int64
+        Checked labels (see :func:`check_labels`).
+    scale : float
+        1/m for the mean over the m samples.
+
+    Returns
+    -------
+    value : float
+    delta : ndarray of shape (m, n_classes), dtype of ``Z``
+        ∂value/∂Z.
+    """
+    rows = np.arange(Z.shape[0])
+    log_p = log_softmax(Z)
+    value = -scale * float(log_p[rows, labels].sum(dtype=np.float64))
+    delta = np.exp(log_p, out=log_p)                          # P
+    delta[rows, labels] -= 1.0                                # P - Y
+    delta *= scale
+    return value, delta
+
+
+def _check_size(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class Softmax:
+    """Softmax regression (multinomial logistic regression) with weight decay on W (UFLDL softmaxCost).
+
+    Parameters
+    ----------
+    n_features : int ≥ 1
+    n_classes : int ≥ 2
+    weight_decay : float ≥ 0
+        λ of (λ/2)‖W‖²_F (UFLDL: 1e-4). The bias is not decayed (see the module docstring).
+    rng : numpy.random.Generator, optional
+        Draws the initial W ~ 0.005 · N(0, 1) (UFLDL ``softmaxTrain.m``). None: a fresh unseeded generator.
+    dtype : {numpy.float64, numpy.float32}
+
+    Attributes
+    ----------
+    params : dict
+        ``W`` (n_features, n_classes), ``b`` (n_classes,).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a non-positive size, fewer than 2 classes, a negative weight decay, another dtype.
+    """
+
+    def __init__(self, n_features, n_classes, *, weight_decay=1e-4, rng=None, dtype=np.float64):
+        self.n_features = _check_size(n_features, "n_features")
+        self.n_classes = _check_size(n_classes, "n_classes")
+        if self.n_classes < 2:
+            raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
+        self.weight_decay = WeightDecay(weight_decay)
+        self.dtype = check_float_dtype(dtype)
+        rng = check_rng(rng, none_means_fresh=True)
+        self.params = {"W": (0.005 * rng.standard_normal((self.n_features, self.n_classes))).astype(self.dtype),
+                       "b": np.zeros(self.n_classes, dtype=self.dtype)}
+
+    def _checked(self, params):
+        params = self.params if params is None else params
+        shapes = {"W": (self.n_features, self.n_classes), "b": (self.n_classes,)}
+        return check_params(params, shapes)
+
+    def logits(self, X, params=None):
+        """Z = X @ W + b, shape (m, n_classes). Raises ValueError/TypeError for a bad X (as check_data)."""
+        params = self._checked(params)
+        X = check_data(X, "X", self.n_features, self.dtype)
+        return X @ params["W"] + params["b"]
+
+    def predict_proba(self, X, params=None):
+        """p(y = k | x) for every row of X: (m, n_classes), rows summing to 1 (stable for large logits)."""
+        return softmax(self.logits(X, params))
+
+    def predict(self, X, params=None):
+        """The most probable class of every row of X: (m,) int64."""
+        return np.argmax(self.logits(X, params), axis=1)
+
+    def loss_and_grads(self, X, target, params=None):
+        """J = -(1/m) Σᵢ log p(yᵢ | xᵢ) + (λ/2)‖W‖²_F and its gradient (module docstring).
+
+        Parameters
+        ----------
+        X : array_like of shape (m, n_features)
+        target : array_like of shape (m,) of integer labels y in [0, n_classes), or (m, n_classes) one-hot
+            The labels. Named ``target`` like the autoencoders' argument, so that
+            :func:`npae.training.lbfgs.train_lbfgs` (positionally) and :func:`npae.training.minibatch.train_minibatch`
+            (``target=``, one-hot, since it slices and casts 2-D targets) pass them.
+        params : dict, optional
+            Evaluate here instead of at ``self.params`` (nothing is mutated).
+
+        Returns
+        -------
+        loss : float
+        grads : dict with ``W`` (n_features, n_classes) and ``b`` (n_classes,)
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a bad ``X`` (shape, NaN) or ``target`` (see :func:`check_labels`), or bad ``params``.
+        """
+        return self._forward_backward(X, target, params, need_grads=True)
+
+    def loss(self, X, target, params=None):
+        """The loss J alone; arguments as :meth:`loss_and_grads`."""
+        return self._forward_backward(X, target, params, need_grads=False)[0]
+
+    def _forward_backward(self, X, target, params, need_grads):
+        params = self._checked(params)
+        X = check_data(X, "X", self.n_features, self.dtype)
+        labels = check_labels(target, self.n_classes, X.shape[0], name="target")
+        Z = X @ params["W"] + params["b"]
+        value, delta = softmax_cross_entropy(Z, labels, 1.0 / X.shape[0])
+        decay, _, direct = self.weight_decay(params, None, None)
+        if not need_grads:
+            return value + decay, None
+        dW, db, _ = affine_backward(delta, X, params["W"], need_dA=False)
+        dW += direct["W"]
+        return value + decay, {"W": dW, "b": db}

@@ -1,0 +1,96 @@
+"""Full-batch training with L-BFGS, as UFLDL does with minFunc (``options.Method = 'lbfgs'``, 400 iterations).
+
+The optimiser is SciPy's L-BFGS-B (``scipy.optimize.minimize(method="L-BFGS-B", jac=True)``), which
+works on one flat float64 vector θ; :mod:`npae.core.flat` converts between θ and the model's parameter dict.
+Nothing here computes a gradient: the model's hand-derived ``loss_and_grads`` does.
+"""
+
+import time
+
+import numpy as np
+from scipy.optimize import minimize
+
+from npae.errors import DivergenceError
+from npae.core.flat import flatten, unflatten
+
+
+class _Stop(Exception):
+    """Raised inside the objective to abandon the optimisation when the loss is not finite."""
+
+
+def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every=50, options=None):
+    """Minimise ``model``'s loss on the whole batch with L-BFGS; the result is left in ``model.params``.
+
+    Parameters
+    ----------
+    model : npae.models.autoencoder.Autoencoder (or any object with ``params`` and ``loss_and_grads(X, target, params=)``)
+    X : ndarray of shape (n_samples, n_visible)
+        The inputs (for a denoising autoencoder: one corrupted copy x̃, drawn beforehand).
+    target : ndarray of shape (n_samples, n_visible), optional
+        What the reconstruction is compared with; defaults to ``X``.
+    maxiter : int ≥ 1
+        Maximum number of L-BFGS iterations (UFLDL: 400). Each iteration evaluates the loss and
+        gradient once or a few times (line search).
+    verbose : bool
+        Print a progress line every ``print_every`` iterations and a summary at the end.
+    print_every : int ≥ 1
+    options : dict, optional
+        Extra options for SciPy's L-BFGS-B (e.g. ``{"ftol": 0}`` to never stop early on a small
+        relative decrease; by default SciPy stops when the loss decreases by less than about
+        2.2e-9 of its value in one iteration).
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        With ``nit`` (iterations), ``nfev`` (evaluations), ``fun`` (final loss), ``message``, and
+        ``seconds`` (wall time) added.
+
+    Raises
+    ------
+    ValueError
+        If ``maxiter`` or ``print_every`` is not a positive integer (and as ``model.loss_and_grads``
+        for bad data).
+    npae.errors.DivergenceError
+        If the loss or gradient becomes NaN or infinite. ``model.params`` then holds the last accepted
+        iterate, whose loss was finite.
+    """
+    for name, value in (("maxiter", maxiter), ("print_every", print_every)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    template = model.params
+    state = {"nit": 0, "last_good": flatten(template), "last_loss": None}
+    start = time.perf_counter()
+    # Check the data once, up front, so that a bad X fails before any optimisation starts.
+    model.loss_and_grads(X, target)
+
+    def objective(theta):
+        loss, grads = model.loss_and_grads(X, target, params=unflatten(theta, template))
+        g = flatten(grads)
+        if not (np.isfinite(loss) and np.isfinite(g).all()):
+            raise _Stop
+        return loss, g
+
+    def callback(intermediate_result):
+        # Called once per accepted iteration; its point had a finite loss.
+        state["nit"] += 1
+        state["last_good"] = intermediate_result.x.copy()
+        state["last_loss"] = float(intermediate_result.fun)
+        if verbose and state["nit"] % print_every == 0:
+            print(f"iter {state['nit']:4d}/{maxiter}  loss {state['last_loss']:.6f}  "
+                  f"{time.perf_counter() - start:6.1f} s", flush=True)
+
+    try:
+        result = minimize(objective, state["last_good"], jac=True, method="L-BFGS-B", callback=callback,
+                          options={"maxiter": maxiter, **(options or {})})
+    except _Stop:
+        model.params = unflatten(state["last_good"], template)
+        raise DivergenceError(
+            f"L-BFGS stopped at iteration {state['nit'] + 1}: the loss or its gradient became NaN or inf. "
+            f"model.params holds the last finite iterate (loss {state['last_loss']}). Check the data scale "
+            "and the penalty weights.", last_finite_loss=state["last_loss"]) from None
+    model.params = unflatten(result.x, template)
+    result.seconds = time.perf_counter() - start
+    if verbose:
+        print(f"L-BFGS done: {result.nit} iterations, {result.nfev} evaluations, loss {result.fun:.6f}, "
+              f"{result.seconds:.1f} s ({result.message})", flush=True)
+    return result

@@ -1,0 +1,78 @@
+"""Training a predictive sparse decomposition: alternate sparse inference and a gradient step.
+
+Kavukcuoglu, Ranzato & LeCun (2008), "Fast inference in sparse coding algorithms with applications to
+object recognition", §3. The model and its energy are in :mod:`npae.models.psd`.
+"""
+
+import numbers
+import time
+
+from npae.checks import check_data, check_rng
+from npae.models.psd import PSD, normalize_atoms
+from npae.training.optimizers import make_optimizer
+
+__all__ = ["train_psd"]
+
+
+def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista", optimizer="adam",
+              rng=None, verbose=True):
+    """Learn a PSD model by alternating inference and gradient steps (Kavukcuoglu et al. 2008, §3).
+
+    For each minibatch:  1. H = argmin_H E from H = f(X), ``n_steps`` of ISTA/FISTA (parameters fixed);
+    2. one optimizer step on D, W, b, g along :meth:`PSD.loss_and_grads` with H fixed;
+    3. renormalise D's atoms (rows) to unit length.
+
+    Parameters
+    ----------
+    model : PSD
+        ``model.params`` is updated in place.
+    X : array_like of shape (n_samples, n_visible)
+    epochs : int >= 0
+    batch_size : int >= 1
+    n_steps : int >= 0
+        Inference steps per minibatch.
+    method : {"fista", "ista"}
+    optimizer : str or npae.training.optimizers instance
+        ``"adam"``, ``"sgd"``, ``"adadelta"`` or an instance (e.g. ``Adam(learning_rate=3e-3)``).
+    rng : numpy.random.Generator, optional
+        Shuffles the rows each epoch.
+    verbose : bool
+        Print one line per epoch.
+
+    Returns
+    -------
+    dict with lists ``energy`` (mean minibatch energy of each epoch, measured after inference and
+    before the step) and ``seconds``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad arguments (named in the message).
+    """
+    if not isinstance(model, PSD):
+        raise TypeError(f"model must be a PSD, got {type(model).__name__}")
+    X = check_data(X, "X", model.n_visible, model.dtype)
+    for name, value, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    rng = check_rng(rng, none_means_fresh=True)
+    opt = make_optimizer(optimizer)
+    n = X.shape[0]
+    history = {"energy": [], "seconds": []}
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        order = rng.permutation(n)
+        total = 0.0
+        for s in range(0, n, batch_size):
+            Xb = X[order[s:s + batch_size]]
+            H = model.infer(Xb, n_steps=n_steps, method=method)
+            energy, grads = model.loss_and_grads(Xb, H)
+            opt.step(model.params, grads)
+            model.params["D"][...] = normalize_atoms(model.params["D"])
+            total += energy * Xb.shape[0]
+        history["energy"].append(total / n)
+        history["seconds"].append(time.perf_counter() - start)
+        if verbose:
+            print(f"epoch {epoch + 1}/{epochs}  energy {history['energy'][-1]:.5f}  "
+                  f"{history['seconds'][-1]:.2f} s", flush=True)
+    return history
