@@ -13,23 +13,25 @@ while for the ReLU it is a function of ``z``.
 from typing import Callable, NamedTuple
 
 import numpy as np
+from scipy.special import expit
 
 
 def sigmoid(z, out=None):
-    """Logistic sigmoid σ(z) = 1 / (1 + exp(-z)), computed as ½ (1 + tanh(z / 2)).
+    """Logistic sigmoid σ(z) = 1 / (1 + exp(-z)), computed by ``scipy.special.expit``.
 
-    The two forms are equal (multiply numerator and denominator of 1/(1+e^{-z}) by e^{z/2}).
-    The tanh form never overflows: ``exp(-z)`` overflows for z < -709 in float64 (and warns),
-    while ``tanh`` simply saturates at ±1. It is also one transcendental pass over the array,
-    which matters at 10 000 × 784 (see ``benchmarks/``).
-
-    Its absolute error is a few ulps of 1; for very negative z (σ(z) < 1e-13 in float64) the
-    *relative* error grows, which never matters for the losses here because the cross-entropy is
-    computed from the logits (see :func:`softplus`).
+    ``expit`` evaluates 1/(1 + e^{-z}) for z ≥ 0 and e^{z}/(1 + e^{z}) for z < 0, so it never
+    overflows and keeps its *relative* accuracy (a few ulps) over the whole float range, also in the
+    left tail: σ(-700) = 9.86e-305 in float64 and σ(-100) = 3.72e-44 in float32 (a subnormal), where
+    the form ½(1 + tanh(z/2)) used before returned exactly 0 below z ≈ -38 (float64) or -18 (float32).
+    A code unit that is off across a batch then has a tiny but positive mean activation ρ̂ rather than
+    0, which is what the KL sparsity penalty divides by. σ(z) rounds to exactly 0 only where the true
+    value is below the smallest subnormal (z < -745.1 in float64, z < -103.3 in float32) and to
+    exactly 1 for z > 36.7 (float64) or z > 16.6 (float32), where 1 - σ(z) is below half an ulp of 1.
+    It is as fast as the tanh form (one transcendental pass; ``benchmarks/bench_sigmoid.py``).
 
     Parameters
     ----------
-    z : ndarray of float, any shape
+    z : ndarray of float32 or float64, any shape
         Pre-activations (e.g. ``Z1 = X @ W1 + b1`` of shape (n_samples, n_hidden)).
     out : ndarray of the shape and dtype of ``z``, optional
         Where to write the result (as numpy's ``out=``; may be ``z`` itself); a new array if None.
@@ -39,15 +41,20 @@ def sigmoid(z, out=None):
     a : ndarray, same shape and dtype as ``z``
         Values in [0, 1].
     """
-    a = np.multiply(z, 0.5, out=out)
-    np.tanh(a, out=a)  # in place: one temporary for the whole computation
-    a *= 0.5
-    a += 0.5
-    return a
+    return expit(z, out=out)
 
 
 def sigmoid_derivative(z, a, out=None):
     """First derivative of the sigmoid from its output: σ'(z) = a (1 - a), with a = σ(z).
+
+    UFLDL's form ("Autoencoders and sparsity": f'(z) = f(z)(1 - f(z))): one subtraction and one
+    multiplication, no transcendental function. Its accuracy is that of ``a``: relative (a few ulps)
+    for z ≤ 0, where a ≤ ½ and 1 - a has no cancellation; absolute (a few ulps of ¼) for z > 0, where
+    a is rounded to a multiple of 2^-53 (float64) and 1 - a = σ(-z) inherits that absolute error
+    (σ'(20) = 2.06e-9 is off by about 5e-8 of its value; beyond z ≈ 37, σ' rounds to 0 rather than
+    e^{-z}). Backpropagation adds σ' times an error signal to gradients of order 1, so an absolute
+    error far below the float's resolution of those gradients is what matters; σ'(z) = σ(z)σ(-z)
+    would be exact in both tails for one more ``expit`` pass over every value.
 
     Parameters
     ----------
@@ -73,7 +80,9 @@ def sigmoid_second_derivative(a):
 
     Derivation: d/dz [a (1 - a)] = a'(1 - a) - a a' = a' (1 - 2a) with a' = a (1 - a).
     The contractive penalty's gradient through the code uses it
-    (:class:`npae.core.penalties.Contractive`).
+    (:class:`npae.core.penalties.Contractive`). Like :func:`sigmoid_derivative` it is computed from
+    the output alone: relatively accurate for z ≤ 0, accurate to a few ulps of its largest value
+    √3/18 for z > 0.
 
     Parameters
     ----------
