@@ -27,14 +27,16 @@ def sigmoid(z, out=None):
     """Logistic sigmoid σ(z) = 1 / (1 + exp(-z)), computed by ``scipy.special.expit``.
 
     ``expit`` evaluates 1/(1 + e^{-z}) for z ≥ 0 and e^{z}/(1 + e^{z}) for z < 0, so it never
-    overflows and keeps its *relative* accuracy (a few ulps) over the whole float range, also in the
-    left tail: σ(-700) = 9.86e-305 in float64 and σ(-100) = 3.72e-44 in float32 (a subnormal), where
-    the form ½(1 + tanh(z/2)) used before returned exactly 0 below z ≈ -38 (float64) or -18 (float32).
-    A code unit that is off across a batch then has a tiny but positive mean activation ρ̂ rather than
-    0, which is what the KL sparsity penalty divides by. σ(z) rounds to exactly 0 only where the true
-    value is below the smallest subnormal (z < -745.1 in float64, z < -103.3 in float32) and to
-    exactly 1 for z > 36.7 (float64) or z > 16.6 (float32), where 1 - σ(z) is below half an ulp of 1.
-    It is as fast as the tanh form (one transcendental pass; ``benchmarks/bench_sigmoid.py``).
+    overflows and keeps its *relative* accuracy (a few ulps) over the whole range of normal results,
+    also in the left tail: σ(-700) = 9.86e-305 in float64 and σ(-80) = 1.80e-35 in float32, where the
+    form ½(1 + tanh(z/2)) used before returned exactly 0 below z ≈ -38 (float64) or -18 (float32) and
+    was far off before that. A code unit that is off across a batch then has a tiny but positive mean
+    activation ρ̂ rather than 0, which is what the KL sparsity penalty divides by. σ(z) is 0 only for
+    z < -709.78 (float64) or z < -88.72 (float32), where exp(-z) overflows and the true value is below
+    the smallest normal number (2.2e-308, 1.2e-38); it rounds to exactly 1 for z > 36.7 (float64) or
+    z > 16.6 (float32), where 1 - σ(z) is below half an ulp of 1.
+    It is one transcendental pass like the tanh form, but SciPy's loop is not vectorised as NumPy's
+    ``tanh`` is, so on its own it is slower (``benchmarks/bench_sigmoid.py`` measures both).
 
     Parameters
     ----------
