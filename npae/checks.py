@@ -45,7 +45,7 @@ def check_rng(rng, none_means_fresh=False):
     TypeError
         If ``rng`` is not a Generator (nor an allowed None).
     """
-    if rng is None and none_means_fresh:
+    if check_bool("none_means_fresh", none_means_fresh) and rng is None:
         return np.random.default_rng()
     if not isinstance(rng, np.random.Generator):
         if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -270,6 +270,8 @@ def check_data(X, name, n_columns, dtype, unit_interval=False):
         ``unit_interval``) has values outside [0, 1]; 8-bit images (integers up to 255) get the advice to
         divide by 255. The message names ``name``.
     """
+    n_columns = check_int("n_columns", n_columns, 1)
+    dtype = check_float_dtype(dtype)
     raw = as_real_array(name, X, finite=False)
     if raw.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n_samples, {n_columns}), one sample a row, "
@@ -314,6 +316,7 @@ def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
     ValueError, TypeError
         As :func:`check_data`, naming ``X`` or ``target``; and if the two shapes differ.
     """
+    sigmoid_decoder = check_bool("sigmoid_decoder", sigmoid_decoder)
     # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
     own_target = target is None or target is X          # the same array: check it once
     X = check_data(X, "X", n_visible, dtype, unit_interval=sigmoid_decoder and own_target)
@@ -413,7 +416,7 @@ def check_sequence(name, value, what="values"):
     return list(value)
 
 
-def check_array_dict(name, arrays, like=None, finite=True):
+def check_array_dict(name, arrays, like=None, finite=True, like_name="params"):
     """Return ``arrays`` after checking that it is a dict of real float arrays (shaped like ``like``'s).
 
     The form of a model's ``params`` and of its gradients ``grads``.
@@ -425,6 +428,8 @@ def check_array_dict(name, arrays, like=None, finite=True):
     arrays : dict of str -> ndarray
     like : dict of str -> ndarray, optional
         ``arrays`` must have exactly its keys, and each array its shape.
+    like_name : str
+        The name of ``like`` in the messages.
     finite : bool
         Refuse NaN and ±inf.
 
@@ -439,7 +444,7 @@ def check_array_dict(name, arrays, like=None, finite=True):
         raise TypeError(f"{name} must be a dict of named arrays (e.g. {{'W1': ..., 'b1': ...}}), "
                         f"got {type(arrays).__name__}")
     if like is not None and set(arrays) != set(like):
-        raise ValueError(f"{name} must have the keys {sorted(like)}, got {sorted(arrays)}")
+        raise ValueError(f"{name} must have the keys of {like_name} {sorted(like)}, got {sorted(arrays)}")
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray):
             raise TypeError(f"{name}[{key!r}] must be a numpy array, got {type(value).__name__}")
@@ -447,7 +452,8 @@ def check_array_dict(name, arrays, like=None, finite=True):
         if value.dtype.kind != "f":
             raise TypeError(f"{name}[{key!r}] must be a float array, got dtype {value.dtype}")
         if like is not None and value.shape != np.shape(like[key]):
-            raise ValueError(f"{name}[{key!r}] must have shape {np.shape(like[key])}, got {value.shape}")
+            raise ValueError(f"{name}[{key!r}] must have the shape of {like_name}[{key!r}] {np.shape(like[key])}, "
+                             f"got {value.shape}")
     return arrays
 
 

@@ -24,12 +24,12 @@ def _grid_shape(n_tiles, ncols):
     return math.ceil(n_tiles / ncols), ncols
 
 
-def _image_shape(n_pixels, image_shape, name):
+def _image_shape(n_pixels, image_shape, name, array_name="images"):
     if image_shape is None:
         side = math.isqrt(n_pixels)
         if side * side != n_pixels:
             raise ValueError(
-                f"{name}: {n_pixels} pixels is not a square number; pass the tile shape (rows, cols)"
+                f"{array_name} has {n_pixels} pixels per tile, not a square number: pass {name}=(rows, cols)"
             )
         return side, side
     image_shape = tuple(check_int(f"{name}[{i}]", s, 1)
@@ -92,7 +92,7 @@ def _tile_images(images, image_shape, ncols, border, normalize, border_value, na
     if border_value is not None:
         border_value = check_real("border_value", border_value)
     n_tiles, n_pixels = images.shape
-    rows, cols = _image_shape(n_pixels, image_shape, names[1])
+    rows, cols = _image_shape(n_pixels, image_shape, names[1], names[0])
     n_rows, ncols = _grid_shape(n_tiles, ncols)
 
     if normalize:
@@ -277,7 +277,7 @@ def show_tangents(points, tangents, image_shape=None, path=None, labels=None, ti
     if points.ndim != 2 or points.size == 0:
         raise ValueError(f"points must be a non-empty 2-D array (n_points, n_pixels), got shape {points.shape}")
     n_points, n_pixels = points.shape
-    shape = _image_shape(n_pixels, image_shape, "image_shape")
+    shape = _image_shape(n_pixels, image_shape, "image_shape", "points")
     _check_figure_options(path, title)
     if isinstance(tangents, np.ndarray) and tangents.ndim == 3:
         tangents = [tangents]

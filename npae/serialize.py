@@ -78,6 +78,9 @@ def save_model(model, path):
     ValueError
         If a penalty is not one of :data:`PENALTIES` (it could not be loaded back), or a parameter
         is not finite or does not have the model's shape and dtype.
+    OSError
+        (FileNotFoundError, IsADirectoryError, PermissionError...) if the file cannot be written; the
+        message names ``path``.
     """
     check_instance("model", model, Autoencoder, "Autoencoder(64, 25)")
     config = model.config()
@@ -91,7 +94,11 @@ def save_model(model, path):
               "config": np.array(json.dumps(config, sort_keys=True))}
     for key in expected:
         arrays[_PARAM_PREFIX + key] = np.asarray(model.params[key])
-    with open(path, "wb") as f:           # a file object: savez then adds no suffix
+    try:
+        f = open(path, "wb")             # a file object: savez then adds no suffix
+    except OSError as error:
+        raise type(error)(error.errno, f"path {path!r}: cannot write the model file ({error.strerror})") from None
+    with f:
         np.savez(f, **arrays)
 
 
@@ -127,7 +134,7 @@ def load_model(path):
     """
     path = Path(check_path("path", path))
     if not path.is_file():
-        raise FileNotFoundError(f"no model file at {str(path)!r}" + (" (a directory)" if path.is_dir() else ""))
+        raise FileNotFoundError(f"path {str(path)!r}: no model file there" + (" (a directory)" if path.is_dir() else ""))
     arrays = _read_npz(path)
     return _model_from_arrays(arrays, str(path))
 

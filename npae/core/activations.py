@@ -230,6 +230,8 @@ def get_activation(name, argument="activation", allowed=None):
     """
     choices = tuple(check_sequence("allowed", allowed, "activation names")) if allowed is not None \
         else tuple(ACTIVATIONS)
+    if not choices:
+        raise ValueError("allowed must name at least one activation")
     if name not in choices:
         raise ValueError(f"{argument} must be one of {choices}, got {name!r}")
     return ACTIVATIONS[name]

@@ -21,7 +21,7 @@ from npae.checks import as_real_array, check_choice, check_real, check_rng, chec
 
 
 def _check(X, level, rng, level_name="level", unit=True):
-    X = as_real_array("X", X)                                  # real, numeric, finite
+    X = as_real_array("X", X, ndim=2)                          # real, numeric, finite, (n_samples, n_visible)
     if X.dtype.kind != "f":
         raise TypeError(f"X must be a float array, got dtype {X.dtype}")
     check_real(level_name, level, 0.0, 1.0 if unit else None)
@@ -47,8 +47,8 @@ def masking(X, level, rng):
     Raises
     ------
     TypeError, ValueError
-        If X is not a finite real float array, ``level`` is not a number in [0, 1], or ``rng`` is not a
-        Generator (the message names the argument).
+        If X is not a finite real 2-D float array, ``level`` is not a number in [0, 1], or ``rng`` is not
+        a Generator (the message names the argument).
     """
     X = _check(X, level, rng)
     keep = rng.random(X.shape) >= level
@@ -104,7 +104,7 @@ def gaussian(X, level, rng, clip=None):
     Raises
     ------
     TypeError, ValueError
-        If X is not a finite real float array, ``level`` is negative or not finite, ``rng`` is not a
+        If X is not a finite real 2-D float array, ``level`` is negative or not finite, ``rng`` is not a
         Generator, or ``clip`` is not an ordered pair of finite numbers.
     """
     X = _check(X, level, rng, unit=False)

@@ -10,6 +10,7 @@ must lie in [0, 1]; a classifier's targets are labels in [0, n_classes) or one-h
 import numpy as np
 
 from npae.checks import as_real_array, check_data
+from npae.models.psd import PSD
 from npae.models.softmax import check_labels, one_hot
 
 TRAINABLE = ("params", "loss_and_grads", "loss", "dtype")
@@ -60,11 +61,15 @@ def check_training_data(model, X, target, x_name="X", target_name="target", widt
     Raises
     ------
     TypeError, ValueError
-        Naming ``x_name`` or ``target_name``: not a real 2-D array, no rows, the wrong width, NaN or inf,
+        Naming ``model`` if it is a PSD (trained by ``train_psd``) or a classifier given no target; naming
+        ``x_name`` or ``target_name``: not a real 2-D array, no rows, the wrong width, NaN or inf,
         outside the model's domain, or rows that do not match.
     """
     dtype = np.dtype(getattr(model, "dtype", np.float64))
     inner = _inner(model)
+    if isinstance(inner, PSD):
+        raise TypeError("model is a PSD, whose loss needs the codes H as well as X: train it with "
+                        "npae.training.psd_training.train_psd")
     if width is None:
         width = input_width(model)
     if width is None:                                      # a model that does not say: any width
@@ -72,6 +77,9 @@ def check_training_data(model, X, target, x_name="X", target_name="target", widt
     n_classes = getattr(inner, "n_classes", None)
     sigmoid = sigmoid_output(model)
     X = check_data(X, x_name, width, dtype, unit_interval=sigmoid and target is None)
+    if target is None and n_classes is not None:
+        raise ValueError(f"{target_name} must be given: model is a classifier ({type(inner).__name__}), "
+                         f"trained on labels (integers in [0, {n_classes}) or one-hot rows)")
     if target is None:
         return X, None
     n = X.shape[0]

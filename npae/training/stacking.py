@@ -255,6 +255,7 @@ def deep_autoencoder(models, *, tied=False, rng=None, **options):
         If the models do not chain or differ in encoder.
     """
     models, activation = _check_chain(models)
+    tied = check_bool("tied", tied)
     options.setdefault("decoder", models[0].decoder.name)
     sizes = [models[0].n_visible] + [m.n_hidden for m in models]
     net = DeepAutoencoder(sizes, activation=activation, tied=tied, rng=rng, **options)
@@ -286,7 +287,8 @@ def accuracy(model, X, y):
         :func:`npae.models.softmax.check_labels` (for ``y``).
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
-    y = check_labels(y, model.n_classes, np.shape(X)[0] if np.ndim(X) else -1, name="y")
+    X = as_real_array("X", X, ndim=2)
+    y = check_labels(y, model.n_classes, X.shape[0], name="y")
     predicted = model.predict(X)
     if predicted.shape != y.shape:
         raise ValueError(f"y must have shape {predicted.shape}, got {y.shape}")
