@@ -25,11 +25,10 @@ import inspect
 import importlib
 import os
 import pkgutil
-import sys
 import tempfile
+import sys
 import threading
 import warnings
-from pathlib import Path
 
 import numpy as np
 
@@ -44,7 +43,7 @@ class Arg:
     """How one argument may be spoiled.
 
     kind : "array", "int", "real", "bool", "choice", "rng", "model", "params", "callable", "path", "dtype",
-        "seq", "object", "str"
+        "seq", "object", "str", or "custom" (only the ``extra`` values)
     names : the strings any of which the error message must contain (default: the argument's name)
     optional : None is a valid value (not tried as a bad one)
     minimum, maximum : bounds of an int or real (bad values just outside them are tried)
@@ -269,8 +268,13 @@ def _run_with_timeout(function, kwargs, timeout):
     return "returned", box.get("value")
 
 
+_HUNG = set()        # (name, arg, label) that hung once: not called again (its thread may still be running)
+
+
 def probe(name, arg, label, value, must_raise, seed=0, timeout=TIMEOUT):
     """Call entry ``name`` with ``arg`` replaced by ``value``; return (outcome, detail)."""
+    if (name, arg, label) in _HUNG:
+        return "hang", f"no answer in {timeout:.0f} s (an earlier call with this kind of value hung)"
     entry = ENTRIES[name]
     spec = entry.args[arg]
     function, kwargs, watched = entry.build(np.random.default_rng(seed))
@@ -279,6 +283,7 @@ def probe(name, arg, label, value, must_raise, seed=0, timeout=TIMEOUT):
     before = _snapshot(watched)
     status, result = _run_with_timeout(function, kwargs, timeout)
     if status == "hang":
+        _HUNG.add((name, arg, label))
         return "hang", f"no answer in {timeout:.0f} s"
     unchanged = _unchanged(before, watched)
     if status == "returned":
@@ -317,6 +322,9 @@ def public_entry_points():
     import npae
     found = set()
     for info in pkgutil.walk_packages(npae.__path__, "npae."):
+        last = info.name.rsplit(".", 1)[-1]
+        if last.startswith("_") and not last.startswith("__"):
+            continue                      # a private module (npae.training._inputs): not an entry point
         module = importlib.import_module(info.name)
         names = getattr(module, "__all__", None)
         if names is None:
@@ -443,6 +451,49 @@ def _register_all():
             return getattr(c, fname), kwargs, []
         ENTRIES[f"npae.checks.{fname}"] = Entry(build, {"value": spec})
 
+    @entry("npae.checks.check_instance", {"value": A("model", names=("model",))})
+    def _(rng):
+        from npae.checks import check_instance
+        from npae.models.autoencoder import Autoencoder
+        return check_instance, {"name": "model", "value": _ae(rng), "expected": Autoencoder,
+                                "example": "Autoencoder(64, 25)"}, []
+
+    @entry("npae.checks.check_model_interface", {"model": A("model", also_valid=("DeepAutoencoder", "PSD",
+                                                                                 "Softmax"))})
+    def _(rng):
+        from npae.checks import check_model_interface
+        return check_model_interface, {"name": "model", "model": _ae(rng),
+                                       "attributes": ("params", "loss_and_grads")}, []
+
+    @entry("npae.checks.check_callable", {"value": A("callable", names=("callback",))})
+    def _(rng):
+        from npae.checks import check_callable
+        return check_callable, {"name": "callback", "value": print, "signature": "callback(epoch, history)"}, []
+
+    @entry("npae.checks.check_path", {"path": A("custom", extra=(("bytes", b"x.npz", True), ("None", None, True),
+                                                                 ("int 3", 3, True), ("an open file", sys.stdout,
+                                                                                       True)))})
+    def _(rng):
+        from npae.checks import check_path
+        return check_path, {"name": "path", "path": "x.npz"}, []
+
+    @entry("npae.checks.check_sequence", {"value": A("seq", names=("layers",), skip={"empty"})})
+    def _(rng):
+        from npae.checks import check_sequence
+        return check_sequence, {"name": "layers", "value": [1, 2]}, []
+
+    @entry("npae.checks.check_array_dict", {"arrays": A("params", names=("grads",))})
+    def _(rng):
+        from npae.checks import check_array_dict
+        p = _ae(rng).params
+        return check_array_dict, {"name": "grads", "arrays": {k: v.copy() for k, v in p.items()}, "like": p}, []
+
+    @entry("npae.checks.check_float_array", {"A": A("array", names=("z",), skip=KERNEL | {"ndim", "empty", "width",
+                                                                                         "rows"})})
+    def _(rng):
+        from npae.checks import check_float_array
+        return check_float_array, {"name": "z", "A": X01(rng)}, []
+
     @entry("npae.checks.as_real_array", {"A": A("array", names=("weights",), skip={"ndim", "empty", "width", "rows"})})
     def _(rng):
         from npae.checks import as_real_array
@@ -563,7 +614,7 @@ def _register_all():
         ENTRIES[f"npae.core.penalties.{cname}"] = Entry(build, args)
     none_entry("npae.core.penalties.Penalty", "the abstract base class: no arguments")
 
-    @entry("npae.core.penalties.Penalty.config", {})
+    @entry("npae.core.penalties.Penalty.config", {}, note="no arguments")
     def _(rng):
         from npae.core.penalties import WeightDecay
         return WeightDecay(1e-3).config, {}, []
@@ -598,7 +649,7 @@ def _register_all():
         model = _ae(rng)
         return model.initial_params, {"rng": rng}, [model.params]
 
-    @entry("npae.models.autoencoder.Autoencoder.config", {})
+    @entry("npae.models.autoencoder.Autoencoder.config", {}, note="no arguments")
     def _(rng):
         model = _ae(rng)
         return model.config, {}, [model.params]
@@ -763,7 +814,7 @@ def _register_all():
             args.update(n_steps=A("int", minimum=0), method=A("choice"))
         ENTRIES[f"npae.models.psd.PSD.{method}"] = Entry(build, args)
 
-    @entry("npae.models.psd.PSD.config", {})
+    @entry("npae.models.psd.PSD.config", {}, note="no arguments")
     def _(rng):
         model = _psd(rng)
         return model.config, {}, [model.params]
@@ -1450,5 +1501,4 @@ def report(verbose=True):
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     report()
