@@ -154,6 +154,25 @@ def _outputs_match(student, mutated):
     return worst
 
 
+# The problems are deterministic (seeded), so the reference's and each mutated solution's outputs are
+# computed once per process and kept: grading many files (the tests, `status`) does not redo them.
+_CACHE = {}
+
+
+def _reference_outputs(exercise, problems):
+    key = ("reference", exercise.name)
+    if key not in _CACHE:
+        _CACHE[key] = [exercise.reference(problem) for problem in problems]
+    return _CACHE[key]
+
+
+def _mutated_outputs(exercise, mistake, problems):
+    key = ("mistake", mistake.name)
+    if key not in _CACHE:
+        _CACHE[key] = [_run(exercise.outputs, mutated_module(mistake), problem) for problem in problems]
+    return _CACHE[key]
+
+
 def _localise(exercise, wrong, keys):
     """What the pattern of wrong blocks says about where the error is (a list of sentences).
 
@@ -274,7 +293,7 @@ def grade(name, path=None):
     # 2. against npae's reference
     lines += ["", f"2. Your outputs against npae's reference, {exercise.reference_name} "
                   f"(relative difference, must be < {_BAR})"]
-    reference = [exercise.reference(problem) for problem in problems]
+    reference = _reference_outputs(exercise, problems)
     reference_bad, non_finite = set(), []
     for problem, result, ref in zip(problems, student, reference):
         lines.append(f"   {problem.label}")
@@ -342,7 +361,7 @@ def grade(name, path=None):
     if not named and (reference_bad or self_bad or errors):
         matches = []
         for mistake in mistakes_of(name):
-            mutated = [_run(exercise.outputs, mutated_module(mistake), problem) for problem in problems]
+            mutated = _mutated_outputs(exercise, mistake, problems)
             if _outputs_match(mutated, reference) < MATCH_TOLERANCE:
                 continue                                        # not visible in the outputs
             distance = _outputs_match(student, mutated)
