@@ -105,3 +105,19 @@ def test_check_exits_zero_only_when_passing_and_status_lists_every_exercise(tmp_
     rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[2:]}
     assert set(rows) == set(EXERCISES)
     assert "passing" in rows["tied_weights"] and "not started" in rows["softmax_regression"]
+
+
+def test_train_runs_the_students_own_cost_and_draws_its_filters(tmp_path, capsys):
+    from npae.exercises.training import train_sparse_autoencoder
+    figure = tmp_path / "filters.png"
+    result = train_sparse_autoencoder(solution_path("sparse_autoencoder_cost"), n_patches=300, maxiter=5,
+                                      figure=figure)
+    assert 1 <= result.nit <= 5 and result.fun < result.initial_loss
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"final loss {result.fun:.6f}" in capsys.readouterr().out
+
+
+def test_train_refuses_a_file_that_does_not_pass(tmp_path):
+    from npae.exercises.training import train_sparse_autoencoder
+    assert train_sparse_autoencoder(stub_file("sparse_autoencoder_cost"), n_patches=300, maxiter=2,
+                                    figure=tmp_path / "f.png") is None

@@ -7,13 +7,14 @@ function computes the loss and gradient here; SciPy's L-BFGS-B does the optimisi
 """
 
 import time
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 
 import npae
 from npae.core.flat import flatten, unflatten
-from npae.data.natural_images import ufldl_patches
+from npae.data.natural_images import find_ufldl_images, ufldl_patches
 from npae.exercises.grader import check
 from npae.exercises.mistakes import load_file
 from npae.exercises.workspace import student_file, workspace_dir
@@ -46,7 +47,7 @@ def train_sparse_autoencoder(path=None, *, n_patches=10000, maxiter=400, seed=0,
     Returns
     -------
     result : scipy.optimize.OptimizeResult, or None if the file does not pass (and ``force`` is False)
-        With ``figure`` (the PNG's path) and ``seconds`` added.
+        With ``figure`` (the PNG's path), ``initial_loss`` and ``seconds`` added.
     """
     path = student_file(NAME) if path is None else path
     report = check(NAME, path, verbose=False)
@@ -60,8 +61,10 @@ def train_sparse_autoencoder(path=None, *, n_patches=10000, maxiter=400, seed=0,
     patches = ufldl_patches(n_patches, 8, rng=rng)
     template = npae.Autoencoder(visible, hidden, rng=rng).params       # UFLDL's initialisation
     theta = flatten(template)
-    print(f"Training your sparse_autoencoder_cost: {n_patches} patches 8×8, {visible}-{hidden}-{visible}, "
-          f"λ={weight_decay}, ρ={rho}, β={beta}, L-BFGS up to {maxiter} iterations", flush=True)
+    images = find_ufldl_images() or "whitened photographs (npae.data.natural_images; no IMAGES.mat found)"
+    print(f"Training your sparse_autoencoder_cost: {n_patches} patches 8×8 from {images}, "
+          f"{visible}-{hidden}-{visible}, λ={weight_decay}, ρ={rho}, β={beta}, L-BFGS up to {maxiter} iterations",
+          flush=True)
     start = time.perf_counter()
     count = {"nit": 0}
 
@@ -71,11 +74,14 @@ def train_sparse_autoencoder(path=None, *, n_patches=10000, maxiter=400, seed=0,
             print(f"iter {count['nit']:4d}  loss {intermediate_result.fun:.6f}  "
                   f"{time.perf_counter() - start:6.1f} s", flush=True)
 
+    initial_loss = float(student.sparse_autoencoder_cost(theta, visible, hidden, weight_decay, rho, beta, patches)[0])
+    print(f"initial loss {initial_loss:.6f}", flush=True)
     result = minimize(student.sparse_autoencoder_cost, theta, jac=True, method="L-BFGS-B", callback=callback,
                       args=(visible, hidden, weight_decay, rho, beta, patches), options={"maxiter": maxiter})
     result.seconds = time.perf_counter() - start
+    result.initial_loss = initial_loss
     W1 = unflatten(result.x, template)["W1"]
-    figure = workspace_dir() / "figures" / f"{NAME}_filters.png" if figure is None else figure
+    figure = workspace_dir() / "figures" / f"{NAME}_filters.png" if figure is None else Path(figure)
     figure.parent.mkdir(parents=True, exist_ok=True)
     display_network(W1, (8, 8), path=figure)
     result.figure = figure

@@ -1,7 +1,8 @@
 """The student's workspace: a folder git ignores, where ``start`` copies each exercise's stub.
 
 The folder is ``$NPAE_WORKSPACE`` if set, else ``workspace/`` at the root of the repository (the folder
-that holds the ``npae`` package), listed in ``.gitignore`` so that a ``git pull`` of the course never
+that holds the ``npae`` package; the current directory when npae is installed rather than checked out),
+listed in ``.gitignore`` so that a ``git pull`` of the course never
 touches it. ``start`` never overwrites a file that exists.
 """
 
@@ -17,7 +18,10 @@ def workspace_dir():
     env = os.environ.get("NPAE_WORKSPACE")
     if env:
         return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parents[2] / "workspace"
+    root = Path(__file__).resolve().parents[2]                 # the folder holding the npae package
+    if not (root / "setup.cfg").exists():                       # npae installed, not a checkout of the course
+        root = Path.cwd()
+    return root / "workspace"
 
 
 def student_file(name):
