@@ -207,8 +207,8 @@ def _localise(exercise, wrong, keys):
     top = next(layer for layer in layers if any(b in wrong for b in blocks(layer)))
     above = layers[:layers.index(top)]
     if above:
-        return [head + f"the layers above the {top.label} are right, so the delta arriving from above is "
-                       f"right; the error enters at the {top.label}: in {top.where}."]
+        return [head + f"the layers above {top.label} are right, so the delta arriving from above is "
+                       f"right; the error enters at {top.label}: in {top.where}."]
     return [head + f"the error is in {top.where}."]
 
 
@@ -267,7 +267,7 @@ def grade(name, path=None):
     # 1. the gradient against finite differences of the student's own loss
     lines.append(f"1. {exercise.self_check_title[0].upper()}{exercise.self_check_title[1:]} "
                  f"(float64, per block, must be < {_BAR})")
-    self_bad = set()
+    self_bad, self_error = set(), False
     for problem, result in zip(problems, student):
         if not problem.gradcheck:
             continue
@@ -283,7 +283,7 @@ def grade(name, path=None):
                              problem, path=path)
         if isinstance(per_block, _Raised):
             lines.append(f"      not checked: {per_block}")
-            failed = True
+            failed = self_error = True
             continue
         lines += _lines([_cell(k, v) for k, v in per_block.items()])
         self_bad |= {k for k, v in per_block.items() if not v < TOLERANCE}
@@ -294,7 +294,7 @@ def grade(name, path=None):
     lines += ["", f"2. Your outputs against npae's reference, {exercise.reference_name} "
                   f"(relative difference, must be < {_BAR})"]
     reference = _reference_outputs(exercise, problems)
-    reference_bad, non_finite = set(), []
+    reference_bad, reference_bad_checked, non_finite = set(), set(), []
     for problem, result, ref in zip(problems, student, reference):
         lines.append(f"   {problem.label}")
         if isinstance(result, _Raised):
@@ -308,6 +308,8 @@ def grade(name, path=None):
             cells.append(_cell(key, diff, shapes=(np.shape(got), np.shape(expected)) if got is not None else None))
             if not diff < TOLERANCE:
                 reference_bad.add(key)
+                if problem.gradcheck:
+                    reference_bad_checked.add(key)
                 if got is not None and not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
                     non_finite.append(f"{key} on '{problem.label}'")
         lines += _lines(cells)
@@ -348,15 +350,18 @@ def grade(name, path=None):
         notes.append("Not finite where npae's reference is: " + "; ".join(non_finite) +
                      " — an overflow (exp of a large number) or log(0).")
     notes += _localise(exercise, wrong, {k for ref in reference for k in ref})
-    loss_names = [k for k in ("loss",) if k in wrong]
-    if exercise.self_check is None and exercise.loss_function is not None:
-        if not self_bad and reference_bad and not errors:
+    if exercise.self_check is None and exercise.loss_function is not None and not (errors or self_error):
+        if not self_bad and reference_bad_checked:
             notes.append("Your gradient is exactly the gradient of your own loss, but they differ from the "
                          "reference: your loss itself is not the J of the statement (a term missing or "
                          "mis-normalised in the loss and, consistently, in its gradient).")
-        elif self_bad and not loss_names and not errors:
+        elif self_bad and "loss" not in reference_bad:
             notes.append("Your loss value agrees with the reference; your gradient is not its gradient: "
                          "the error is in the backward pass.")
+        elif self_bad and "loss" in reference_bad_checked:
+            notes.append("Your loss value differs from the reference and your gradient is not the gradient of "
+                         "your loss: look first at the loss (each term's normalisation: the ½, the 1/m, λ/2), "
+                         "then at the backward pass.")
     named = [m for _, _, m in findings if m]
     if not named and (reference_bad or self_bad or errors):
         matches = []

@@ -28,6 +28,7 @@ class Problem:
     Attributes
     ----------
     label : str
+        How the report names it, with its article ("the encoder", "layer 2").
         A short description printed in the report.
     params : dict of str -> ndarray or None
         The point at which gradients are evaluated (float64).
@@ -50,6 +51,7 @@ class Layer:
     Attributes
     ----------
     label : str
+        How the report names it, with its article ("the encoder", "layer 2").
     weight, bias : str or None
         Output names of its gradient blocks.
     where : str
@@ -163,13 +165,13 @@ def _loss(function_name):
     return loss_function
 
 
-ENCODER = Layer("encoder", "W1", "b1",
+ENCODER = Layer("the encoder", "W1", "b1",
                 "δ² = ∂J/∂Z1, or in what is added to ∂J/∂H before the encoder's slope f′(Z1) "
                 "(a penalty's ∂Ω/∂H), or in f′(Z1) itself")
-DECODER = Layer("decoder", "W2", "b2",
+DECODER = Layer("the decoder", "W2", "b2",
                 "δ³ = ∂J/∂Z2, the output delta (the residual x̂ − x, the output slope, the 1/m), or in the "
                 "forward pass; the encoder inherits it through δ³W2ᵀ")
-TIED_DECODER = Layer("decoder", None, "b2", DECODER.where)
+TIED_DECODER = Layer("the decoder", None, "b2", DECODER.where)
 
 
 # ---------------------------------------------------------------------------------------- the exercises
@@ -345,7 +347,7 @@ def _stacked_reference(problem):
 
 
 def _stacked_layers(depth=3):
-    layers = [Layer("softmax", "W_softmax", "b_softmax",
+    layers = [Layer("the softmax", "W_softmax", "b_softmax",
                     "the top delta (1/m)(P − Y), or the softmax's own terms; every layer below inherits it")]
     for l in range(depth, 0, -1):
         layers.append(Layer(f"layer {l}", f"W{l}", f"b{l}",
@@ -467,7 +469,7 @@ EXERCISES = {e.name: e for e in [
              "softmax regression with weight decay (UFLDL softmaxCost)",
              ("softmax_cost",), _softmax_problems, _call("softmax_cost"), _softmax_reference,
              "npae.models.softmax.Softmax", _loss("softmax_cost"),
-             [Layer("softmax", "W", "b", "the delta (1/m)(P − Y), i.e. in P (the shift, the axis of the "
+             [Layer("the softmax", "W", "b", "the delta (1/m)(P − Y), i.e. in P (the shift, the axis of the "
                                          "normalisation) or in the loss")]),
     Exercise("stacked_finetuning", "lessons/21_fine_tuning.py",
              "the δ recurrence of a stacked encoder + softmax, any depth (UFLDL stackedAECost)",
@@ -477,6 +479,6 @@ EXERCISES = {e.name: e for e in [
              "ISTA's soft-threshold step and the PSD encoder's gradient",
              ("soft_threshold", "ista_step", "psd_loss_and_grads"), _psd_problems, _psd_outputs, _psd_reference,
              "npae.models.psd (soft_threshold, one step of ista, PSD.loss_and_grads)", _psd_loss,
-             [Layer("dictionary", "D", None, "∂E/∂D = (2/m) Hᵀ(HD − X)"),
-              Layer("encoder", "W", "b", "δ = ∂E/∂F ∘ g ∘ (1 − T²): the gain g or tanh's slope 1 − T²")]),
+             [Layer("the dictionary", "D", None, "∂E/∂D = (2/m) Hᵀ(HD − X)"),
+              Layer("the encoder", "W", "b", "δ = ∂E/∂F ∘ g ∘ (1 − T²): the gain g or tanh's slope 1 − T²")]),
 ]}
