@@ -296,6 +296,10 @@ def verify(lessons_dir="lessons", out="figures/verify", only=None, timeout=1800)
 
 
 def main(argv=None):
+    """``python -m npae.course verify [LESSON ...]``: run lessons in full mode and check their stated results.
+
+    Returns the exit status: 0 when every lesson ran and met every full-mode expectation.
+    """
     parser = argparse.ArgumentParser(prog="python -m npae.course",
                                      description="Run the lessons in full mode and check every stated result.")
     sub = parser.add_subparsers(dest="command", required=True)
