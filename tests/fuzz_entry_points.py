@@ -29,6 +29,7 @@ import tempfile
 import sys
 import threading
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -355,7 +356,7 @@ def entry(name, args=None, raises=(), note=""):
     return register
 
 
-def none_entry(name, note):
+def none_entry(name, note):  # noqa: D401
     """An entry point that takes no argument (or is a record type with no behaviour): listed, not probed."""
     ENTRIES[name] = Entry(lambda rng: (None, {}, []), {}, (), note)
 
@@ -1467,6 +1468,148 @@ def _register_all():
         none_entry(f"npae.course.Lesson.{method}", "no arguments")
 
     none_entry("npae.errors.DivergenceError", "an exception class")
+
+    _register_exercises()
+
+
+_ARRAY_NAMES = {"X", "X_tilde", "data", "H", "D", "F", "V", "y", "theta"}
+_REAL_NAMES = {"lam": 0, "weight_decay": 0, "rho": 0, "beta": 0, "gamma": 0, "L": 0, "threshold": 0, "level": 0}
+
+
+def _exercise_call(module_name, function_name):
+    """A valid call of an exercise solution, from the first problem of the exercise that grades it."""
+    from npae.exercises.specs import EXERCISES
+    exercise = EXERCISES[module_name]
+    problem = exercise.problems()[0]
+    module = importlib.import_module(f"npae.exercises.solutions.{module_name}")
+    function = getattr(module, function_name)
+    names = list(inspect.signature(function).parameters)
+    kwargs = {}
+    for name in names:
+        if name == "params" and problem.params is not None:
+            kwargs[name] = {k: np.array(v, copy=True) for k, v in problem.params.items()}
+        elif name in problem.data:
+            value = problem.data[name]
+            kwargs[name] = np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+    return function, kwargs
+
+
+def _exercise_args(kwargs):
+    args = {}
+    for name, value in kwargs.items():
+        if name == "params" and isinstance(value, dict):
+            args[name] = A("params")
+        elif name in _ARRAY_NAMES and isinstance(value, np.ndarray):
+            args[name] = A("array", skip={"rows", "width"} if value.ndim < 2 else set())
+        elif name in _REAL_NAMES and isinstance(value, float):
+            args[name] = A("real", minimum=0)
+        elif name in ("visible_size", "hidden_size"):
+            args[name] = A("int", minimum=1)
+        elif name == "rng":
+            args[name] = A("rng")
+        elif name == "f":
+            args[name] = A("callable")
+    return args
+
+
+def _register_exercises():
+    try:
+        import npae.exercises  # noqa: F401
+    except ImportError:           # a checkout without the exercises package
+        return
+    from npae.exercises.specs import EXERCISES
+    for module_name in EXERCISES:
+        solution = importlib.import_module(f"npae.exercises.solutions.{module_name}")
+        for function_name, value in vars(solution).items():
+            if function_name.startswith("_") or not inspect.isfunction(value) or value.__module__ != solution.__name__:
+                continue
+            none_entry(f"npae.exercises.stubs.{module_name}.{function_name}",
+                       "the student's template: raises NotImplementedError until the exercise is done")
+            try:
+                _, kwargs = _exercise_call(module_name, function_name)
+            except (KeyError, IndexError):
+                kwargs = None
+            name = f"npae.exercises.solutions.{module_name}.{function_name}"
+            required = [n for n, prm in inspect.signature(value).parameters.items() if prm.default is prm.empty]
+            if not kwargs or any(n not in kwargs for n in required):
+                none_entry(name, "no problem of the exercise calls it directly (graded through another function)")
+                continue
+
+            def build(rng, module_name=module_name, function_name=function_name):
+                function, kwargs = _exercise_call(module_name, function_name)
+                watched = [kwargs["params"]] if isinstance(kwargs.get("params"), dict) else []
+                return function, kwargs, watched
+            ENTRIES[name] = Entry(build, _exercise_args(kwargs))
+
+    for prefix in ("npae.exercises", "npae.exercises.grader"):
+        for fname in ("check", "grade"):
+            def build(rng, prefix=prefix, fname=fname):
+                module = importlib.import_module(prefix)
+                kwargs = {"name": "autoencoder_backprop",
+                          "path": str(Path(importlib.import_module("npae.exercises").__file__).parent / "solutions" / "autoencoder_backprop.py")}
+                if fname == "check":
+                    kwargs["verbose"] = False
+                return getattr(module, fname), kwargs, []
+            args = {"name": A("choice"), "path": A("path", optional=True)}
+            if fname == "check":
+                args["verbose"] = A("bool")
+            ENTRIES[f"{prefix}.{fname}"] = Entry(build, args, raises=(FileNotFoundError,))
+    for record in ("npae.exercises.Report", "npae.exercises.grader.Report", "npae.exercises.mistakes.Mistake",
+                   "npae.exercises.specs.Exercise", "npae.exercises.specs.Layer", "npae.exercises.specs.Problem"):
+        none_entry(record, "a record of the grader's tables or results: not an input a student builds")
+
+    @entry("npae.exercises.__main__.main", {"argv": A("seq", optional=True, skip={"empty"}, extra=(
+            ("unknown command", ["no-such-command"], True),))})
+    def _(rng):
+        from npae.exercises.__main__ import main
+        return main, {"argv": ["list"]}, []
+
+    for fname, kwargs, args in (
+            ("mistakes_of", {"exercise": "autoencoder_backprop"}, {"exercise": A("choice")}),
+            ("solution_path", {"exercise": "autoencoder_backprop"}, {"exercise": A("choice")})):
+        def build(rng, fname=fname, kwargs=kwargs):
+            from npae.exercises import mistakes
+            return getattr(mistakes, fname), dict(kwargs), []
+        ENTRIES[f"npae.exercises.mistakes.{fname}"] = Entry(build, args)
+
+    for fname in ("mutated_module", "mutated_source"):
+        def build(rng, fname=fname):
+            from npae.exercises import mistakes
+            return getattr(mistakes, fname), {"mistake": mistakes.mistakes_of("autoencoder_backprop")[0]}, []
+        ENTRIES[f"npae.exercises.mistakes.{fname}"] = Entry(build, {"mistake": A("object")})
+
+    @entry("npae.exercises.mistakes.load_file", {"path": A("path"), "module_name": A("str", optional=True)},
+           raises=(FileNotFoundError,))
+    def _(rng):
+        from npae.exercises import mistakes
+        return mistakes.load_file, {"path": mistakes.solution_path("autoencoder_backprop")}, []
+
+    for prefix in ("npae.exercises", "npae.exercises.workspace"):
+        for fname in ("start", "student_file"):
+            def build(rng, prefix=prefix, fname=fname):
+                return getattr(importlib.import_module(prefix), fname), {"name": "autoencoder_backprop"}, []
+            ENTRIES[f"{prefix}.{fname}"] = Entry(build, {"name": A("choice")}) if fname == "student_file" else \
+                Entry(build, {}, note="writes the student's file into the workspace: its name is checked as "
+                                      "student_file's")
+        none_entry(f"{prefix}.workspace_dir", "no arguments")
+    none_entry("npae.exercises.workspace.stub_file", "the same name check as student_file")
+    none_entry("npae.exercises.stubgen.exercise_names", "no arguments")
+    none_entry("npae.exercises.stubgen.generate", "a maintainer's tool that rewrites npae/exercises/stubs")
+
+    @entry("npae.exercises.stubgen.make_stub", {"source": A("str")})
+    def _(rng):
+        from npae.exercises.stubgen import make_stub
+        return make_stub, {"source": "def f(x):\n    return x\n"}, []
+
+    @entry("npae.exercises.training.train_sparse_autoencoder", {
+        "n_patches": A("int", minimum=1), "maxiter": A("int", minimum=1), "seed": A("int", minimum=0),
+        "print_every": A("int", minimum=1), "force": A("bool")})
+    def _(rng):
+        from npae.exercises.training import train_sparse_autoencoder
+        from npae.exercises.mistakes import solution_path
+        return train_sparse_autoencoder, {"path": solution_path("sparse_autoencoder_cost"), "n_patches": 20,
+                                          "maxiter": 1, "figure": os.path.join(tempfile.gettempdir(), "npae-fuzz.png"),
+                                          "print_every": 1}, []
 
 
 _register_all()
