@@ -270,12 +270,15 @@ def _run_with_timeout(function, kwargs, timeout):
 
 
 _HUNG = set()        # (name, arg, label) that hung once: not called again (its thread may still be running)
+_HANGS_PER_ENTRY = {}   # an entry that hung twice is not called again: each hang costs TIMEOUT seconds
 
 
 def probe(name, arg, label, value, must_raise, seed=0, timeout=TIMEOUT):
     """Call entry ``name`` with ``arg`` replaced by ``value``; return (outcome, detail)."""
     if (name, arg, label) in _HUNG:
         return "hang", f"no answer in {timeout:.0f} s (an earlier call with this kind of value hung)"
+    if _HANGS_PER_ENTRY.get(name, 0) >= 2:
+        return "hang", f"not called: two earlier bad calls of {name} gave no answer in {timeout:.0f} s"
     entry = ENTRIES[name]
     spec = entry.args[arg]
     function, kwargs, watched = entry.build(np.random.default_rng(seed))
@@ -285,6 +288,7 @@ def probe(name, arg, label, value, must_raise, seed=0, timeout=TIMEOUT):
     status, result = _run_with_timeout(function, kwargs, timeout)
     if status == "hang":
         _HUNG.add((name, arg, label))
+        _HANGS_PER_ENTRY[name] = _HANGS_PER_ENTRY.get(name, 0) + 1
         return "hang", f"no answer in {timeout:.0f} s"
     unchanged = _unchanged(before, watched)
     if status == "returned":
