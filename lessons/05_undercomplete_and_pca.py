@@ -149,8 +149,9 @@ lesson.show(fig, "05_principal_angles")
 #
 # - After the full 600 iterations the tied linear autoencoder's error is expected within 0.1 % of PCA's,
 #   and its largest principal angle to the PCA subspace below one degree.
-# - Neither autoencoder's error can go below PCA's (ratio ≥ 1, step 2); the sigmoid autoencoder's is
-#   expected above PCA's, and its decoder subspace to differ from the principal one by more than a degree.
+# - Neither autoencoder's error can go below PCA's (ratio ≥ 1, step 2). The sigmoid autoencoder's is
+#   expected close to PCA's (within 5 %), yet its decoder subspace to differ from the principal one by more
+#   than a degree: a nearly optimal error does not pin down the subspace when the eigenvalue gap is small.
 #
 # In quick mode (30 iterations) only the Eckart–Young bound is checked.
 
@@ -161,8 +162,8 @@ lesson.expect("linear AE error / PCA error", linear_error / pca_error, quick=(1.
 lesson.expect("linear AE largest principal angle", angles_linear.max(), quick=(0.0, 90.0), full=(0.0, 1.0),
               unit="°")
 lesson.expect("sigmoid AE error / PCA error", sigmoid_error / pca_error, quick=(1.0 - 1e-9, 5.0),
-              full=(1.0 - 1e-9, 2.0), fmt=".4f")
-lesson.expect("sigmoid AE largest principal angle", angles_sigmoid.max(), quick=(0.0, 90.0), full=(1.0, 90.0),
+              full=(1.0 - 1e-9, 1.05), fmt=".4f")
+lesson.expect("sigmoid AE largest principal angle", angles_sigmoid.max(), quick=(0.0, 90.0), full=(1.0, 30.0),
               unit="°")
 
 # %% [markdown]
@@ -174,7 +175,7 @@ lesson.expect("sigmoid AE largest principal angle", angles_sigmoid.max(), quick=
 #   though together they span the same subspace.
 # - `05_sigmoid_ae_decoder`: the sigmoid autoencoder's decoder rows.
 # - `05_principal_angles`: the linear autoencoder's angles (circles) lie far below the one-degree line
-#   after the full run; the sigmoid autoencoder's (squares) rise well above it.
+#   after the full run; the sigmoid autoencoder's (squares) are larger, its largest ones above the line.
 #
 # **What to take away.** A linear autoencoder with squared error learns nothing PCA does not; its value
 # is as a starting point. Nonlinear codes, and the regularisers of the next lessons (overcomplete codes
