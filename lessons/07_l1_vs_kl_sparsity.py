@@ -17,7 +17,7 @@ images, 10 epochs each; quick mode: 64 hidden units, 500 images, 1 epoch.
 # A sparse autoencoder adds a penalty $\Omega(h)$ on the code to the reconstruction loss (Goodfellow et al.
 # §14.2.1). Two penalties are common, and they ask for different things.
 #
-# **Key terms:** sparse autoencoder (稀疏自编码器), sparsity (稀疏性), L1 regularization ($L^1$ 正则化),
+# **Key terms:** sparse autoencoder (稀疏自编码器), sparsity (稀疏性), L1 regularization (L1 正则化),
 # Laplace distribution (Laplace 分布), prior (先验), KL divergence (KL 散度),
 # rectified linear unit (整流线性单元), cross-entropy (交叉熵), underflow (下溢), test set (测试集).
 #
