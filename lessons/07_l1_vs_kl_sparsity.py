@@ -109,20 +109,27 @@ for name, config in CONFIGS.items():
 # %% [markdown]
 # ## Why a sigmoid code is never exactly zero
 #
-# $\sigma(z) = 1/(1 + e^{-z}) > 0$ for every finite $z$, and in float32 the smallest positive number is about
-# $1.4\times10^{-45}$, so `scipy.special.expit` returns 0 only below $z \approx -103$ — true underflow, far
-# beyond any pre-activation here. A different *formula* behaves differently: the identity
-# $\sigma(z) = \tfrac12(1 + \tanh(z/2))$ returns exactly 0 in float32 once $\tanh(z/2)$ rounds to $-1$, already
-# near $z \approx -17$. That zero is **cancellation** in $1 + \tanh$, not underflow, and not a zero the model
-# chose. The cell measures both formulas at $z = -20$.
+# $\sigma(z) = 1/(1 + e^{-z}) > 0$ for every finite $z$. In float32, `scipy.special.expit` returns 0 only once
+# $e^{-z}$ overflows to infinity — where the true $\sigma(z)$ is already below float32's smallest *normal*
+# number, so the result has underflowed in effect — at a pre-activation far beyond any in these models (the
+# cell prints where). A different *formula* behaves differently: the identity
+# $\sigma(z) = \tfrac12(1 + \tanh(z/2))$ returns exactly 0 in float32 as soon as $\tanh(z/2)$ rounds to $-1$,
+# which happens at a much less negative $z$. That zero is **cancellation** in $1 + \tanh$ (two nearly equal
+# numbers subtracted), not underflow, and not a zero the model chose. The cell measures both formulas.
 
 # %%
 z = np.float32(-20.0)
 tanh_form = np.float32(0.5) * (np.float32(1.0) + np.tanh(z / np.float32(2.0)))
 print(f"float32, z = -20:  expit {expit(z):.3e}   ½(1 + tanh(z/2)) {tanh_form:.3e}   "
       f"(exact σ(−20) = {expit(np.float64(-20.0)):.3e})")
-print(f"smallest sigmoid pre-activation over the test codes: "
-      f"{min(float((X_test @ models[n].params['W1'] + models[n].params['b1']).min()) for n in ('plain', 'KL', 'L1 sigmoid')):.1f}")
+grid = np.arange(-120.0, 0.0, 0.01).astype(np.float32)
+zero_expit = grid[expit(grid) == 0].max()
+zero_tanh = grid[np.float32(0.5) * (np.float32(1.0) + np.tanh(grid / np.float32(2.0))) == 0].max()
+print(f"float32: expit(z) == 0 for z <= {zero_expit:.2f} (true σ there {expit(np.float64(zero_expit)):.1e}, "
+      f"smallest normal float32 {np.finfo(np.float32).tiny:.1e}); ½(1 + tanh(z/2)) == 0 already for z <= {zero_tanh:.2f}")
+min_z = min(float((X_test @ models[n].params["W1"] + models[n].params["b1"]).min())
+            for n in ("plain", "KL", "L1 sigmoid"))
+print(f"smallest sigmoid pre-activation over the test codes: {min_z:.1f}")
 
 # %% [markdown]
 # ## What the codes look like
@@ -198,6 +205,8 @@ lesson.expect("KL mean activation / plain", stats["KL"]["mean"] / stats["plain"]
 lesson.expect("L1 sigmoid mean activation / plain", stats["L1 sigmoid"]["mean"] / stats["plain"]["mean"],
               quick=(0.0, np.inf), full=(0.0, 1.0), fmt=".3g")
 lesson.expect("L1 relu: fraction of exact zeros", stats["L1 relu"]["zero"], quick=(0.05, 1.0), full=(0.3, 1.0))
+lesson.expect("smallest sigmoid pre-activation − expit's zero threshold", min_z - zero_expit,
+              quick=(0.0, np.inf), full=(0.0, np.inf), fmt=".1f")
 lesson.expect("sigmoid codes: fraction of exact zeros (all three)",
               max(stats[n]["zero"] for n in ("plain", "KL", "L1 sigmoid")), quick=(0.0, 0.0), full=(0.0, 0.0))
 lesson.expect("L1 relu: dead units", stats["L1 relu"]["dead"], fmt=".0f")

@@ -119,7 +119,7 @@ G = np.array(np.meshgrid(g, g)).reshape(2, -1).T
 rho = np.linalg.norm(G, axis=1)
 fits = {}
 print(f"{'σ':>6} {'σ²':>8} {'towards':>8} | {'c (p)':>9} {'c/σ²':>6} {'corr':>6} | "
-      f"{'c (p_σ)':>9} {'c/σ²':>6} {'corr':>6}")
+      f"{'c (p_σ)':>9} {'c/σ²':>6} {'corr':>6} | {'s²/(s²+σ²)':>10}")
 for sigma, dae in models.items():
     D = manifold.denoising_field(dae, G)
     ring = (rho > 0.2) & (rho < 1.8)
@@ -133,7 +133,7 @@ for sigma, dae in models.items():
         corr = np.corrcoef(D[near].ravel(), score.ravel())[0, 1]
         fits[sigma][label] = (c / sigma**2, corr)
         row += f" | {c:9.5f} {c / sigma**2:6.3f} {corr:6.3f}"
-    print(row)
+    print(row + f" | {S**2 / (S**2 + sigma**2):10.3f}")
 
 # %% [markdown]
 # ## The field, drawn
@@ -169,7 +169,7 @@ lesson.show(fig, "10_denoising_score_field")
 # - against $p_\sigma$ — the exact statement of step 4 — $c/\sigma^2$ is expected within 15 % of 1 with a
 #   correlation above 0.9;
 # - against $p$ — the $\sigma \to 0$ statement of step 5 — $c/\sigma^2$ falls as σ grows, tracking the smoothing
-#   factor $s^2/(s^2 + \sigma^2)$ (0.8, 0.5, 0.2 for σ = 0.05, 0.1, 0.2): their ratio is expected within 15 % of 1.
+#   factor $s^2/(s^2 + \sigma^2)$ (printed in the table's last column): their ratio is expected within 15 % of 1.
 #
 # So $r(x) - x \propto \sigma^2 \nabla\log p$ holds only in the limit $\sigma \ll s$; for larger σ the DAE learns
 # the score of the *smoothed* density. In quick mode (σ = 0.1, 50 epochs) only the direction is checked.

@@ -50,7 +50,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from npae.analysis import manifold
-from npae.analysis.metrics import reconstruction_error
 from npae.core.corruption import Corruption
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
@@ -83,13 +82,13 @@ X_eval = X_test[rng.permutation(len(X_test))[:N_EVAL]]
 dae = Autoencoder(784, N_HIDDEN, rng=rng)
 train_minibatch(dae, X, epochs=EPOCHS, batch_size=128, corruption=Corruption("gaussian", SIGMA_TRAIN),
                 rng=rng, verbose=False)
-lesson.stamp(f"DAE trained; squared_error on clean held-out points "
-             f"{reconstruction_error(dae, X_eval, kind='squared_error'):.3f}")
+lesson.stamp("DAE trained")
 
 # %% [markdown]
 # ## Measured versus predicted, as σ shrinks
 #
-# All numbers are means over the same held-out points, so the spread *between* points is no error: the
+# Every error in this lesson is $\lVert r - x\rVert^2$ summed over the pixels, without the ½ of lesson 01's $J$ (the
+# expansion above has no ½), averaged over the points. All numbers are means over the same held-out points, so the spread *between* points is no error: the
 # only error of the measurement is Monte-Carlo noise. "measured" is E‖r(x + ε) − x‖², estimated with
 # N_NOISE noise draws per point (antithetic pairs, which cancel the term linear in ε exactly), split
 # into N_BATCH independent batches; "MC s.e." is the standard error of the mean excess from the spread
