@@ -258,8 +258,8 @@ print(completed.stdout, completed.stderr, sep="")
 #   $10^{-12}$ in every block).
 # - UFLDL's sanity check: the numerical gradient of $h$ matches $(38, 12)$.
 # - On the sparse autoencoder the five-point formula passes the $10^{-9}$ bar in every block; the
-#   two-point formula at UFLDL's step is expected between $10^{-11}$ and $10^{-6}$ — at or above the bar,
-#   which is why it is not asserted.
+#   two-point formula's worst block at UFLDL's step is expected between $10^{-10}$ and $10^{-6}$ — near or
+#   above the bar, which is why the tests do not assert with it.
 # - The float32 $b_2$ bug: overall below the bar (hidden), the $b_2$ block above it (visible).
 # - The sweep's smallest two-point error is expected at a step between $10^{-6}$ and $10^{-4}$ (the
 #   balance of step 4 above, near $(\epsilon_{\text{mach}})^{1/3}$), and the five-point's at a step between
@@ -272,8 +272,8 @@ lesson.expect("sanity check h(x), relative difference", simple.overall, quick=(0
               fmt=".1e")
 lesson.expect("five-point, worst block", checks["five_point"].worst, quick=(0.0, TOLERANCE),
               full=(0.0, TOLERANCE), fmt=".1e")
-lesson.expect("two-point at 1e-4, worst block", checks["central"].worst, quick=(1e-11, 1e-6),
-              full=(1e-11, 1e-6), fmt=".1e")
+lesson.expect("two-point at 1e-4, worst block", checks["central"].worst, quick=(1e-10, 1e-6),
+              full=(1e-10, 1e-6), fmt=".1e")
 lesson.expect("float32 db2: overall", hidden.overall, quick=(0.0, TOLERANCE), full=(0.0, TOLERANCE), fmt=".1e")
 lesson.expect("float32 db2: b2 block", hidden.per_block["b2"], quick=(TOLERANCE, 1e-6), full=(TOLERANCE, 1e-6),
               fmt=".1e")
