@@ -40,7 +40,7 @@ checking your own function (a loss and the gradient you derived):
 
 def main(argv=None):
     """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m npae.gradcheck", description=__doc__.splitlines()[0],
+    parser = argparse.ArgumentParser(prog="python -m npae.gradcheck", description=__doc__.splitlines()[0].split(": ", 1)[1],
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--method", choices=("five_point", "central"), default="five_point",
                         help="finite-difference formula (default: %(default)s)")
