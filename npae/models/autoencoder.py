@@ -257,10 +257,8 @@ class Autoencoder:
         Code
             ``Z1`` and ``H``, each of shape (m, n_hidden).
         """
-        Z1 = X @ params["W1"] + params["b1"]
-        if code_noise is not None:
-            Z1 += code_noise
-        return Code(Z1, self.encoder.forward(Z1))
+        b1 = params["b1"] if code_noise is None else params["b1"] + code_noise   # N shifts each row's bias
+        return Code(*dense_forward(X, params["W1"], b1, self.encoder))
 
     # ------------------------------------------------------------------ loss and backprop
     def loss(self, X, target=None, params=None, code_noise=None):
