@@ -152,35 +152,35 @@ def test_weight_decay_value():
     # λ = 0.5, W1 = [[1, 2]], W2 = [[3], [-1]]: (0.5 / 2)(1 + 4 + 9 + 1) = 3.75; biases not decayed.
     params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([7.0, 7.0]), "W2": np.array([[3.0], [-1.0]]),
               "b2": np.array([7.0])}
-    value, dH, direct = WeightDecay(0.5)(params, np.zeros((1, 2)), 1.0)
+    value, dOmega_dH, direct = WeightDecay(0.5)(params, np.zeros((1, 2)), 1.0)
     assert value == pytest.approx(3.75)
-    assert dH is None and set(direct) == {"W1", "W2"}
+    assert dOmega_dH is None and set(direct) == {"W1", "W2"}
     np.testing.assert_array_equal(direct["W2"], [[1.5], [-0.5]])      # λ W
 
 
 def test_kl_value_and_delta():
     # ρ = 0.5, H = [[0.25], [0.25]] → ρ̂ = 0.25;
     # KL = 0.5 ln(0.5/0.25) + 0.5 ln(0.5/0.75) = 0.5 ln(4/3) = 0.1438410362; β = 2 → 0.2876820725.
-    # delta: β(-ρ/ρ̂ + (1-ρ)/(1-ρ̂)) = 2(-2 + 2/3) = -8/3, times scale 1/m = ½ → -4/3.
-    value, dH, _ = KLSparsity(rho=0.5, beta=2.0)({}, np.array([[0.25], [0.25]]), 0.5)
+    # delta: β(-ρ/ρ̂ + (1-ρ)/(1-ρ̂)) = 2(-2 + 2/3) = -8/3, times inv_m = 1/m = ½ → -4/3.
+    value, dOmega_dH, _ = KLSparsity(rho=0.5, beta=2.0)({}, np.array([[0.25], [0.25]]), 0.5)
     assert value == pytest.approx(0.2876820724517809, rel=1e-12)
-    np.testing.assert_allclose(dH, [-4 / 3], rtol=1e-12)
+    np.testing.assert_allclose(dOmega_dH, [-4 / 3], rtol=1e-12)
     assert KLSparsity(0.5, 2.0)({}, np.array([[0.25], [0.75]]), 0.5)[0] == 0.0   # ρ̂ = ρ
 
 
 def test_l1_value():
     # λ = 0.5, H = [[0.2, 0.4], [0.6, 0.8]], m = 2: 0.5 · (0.6 + 1.4) / 2 = 0.5.
-    value, dH, _ = L1Sparsity(0.5)({}, np.array([[0.2, 0.4], [0.6, 0.8]]), 0.5)
+    value, dOmega_dH, _ = L1Sparsity(0.5)({}, np.array([[0.2, 0.4], [0.6, 0.8]]), 0.5)
     assert value == pytest.approx(0.5)
-    np.testing.assert_allclose(dH, np.full((2, 2), 0.25))
+    np.testing.assert_allclose(dOmega_dH, np.full((2, 2), 0.25))
 
 
 def test_contractive_value_and_against_the_explicit_jacobian():
     # λ = 1, W1 = [[1], [2]] (w = 1 + 4 = 5), h = ½ → s = ¼, s² = 1/16: value = 5/16 = 0.3125.
     params = {"W1": np.array([[1.0], [2.0]])}
-    value, dH, direct = Contractive(1.0)(params, np.array([[0.5]]), 1.0)
+    value, dOmega_dH, direct = Contractive(1.0)(params, np.array([[0.5]]), 1.0)
     assert value == pytest.approx(0.3125)
-    np.testing.assert_allclose(dH, [[0.0]], atol=1e-15)                # 1 - 2h = 0 at h = ½
+    np.testing.assert_allclose(dOmega_dH, [[0.0]], atol=1e-15)                # 1 - 2h = 0 at h = ½
     np.testing.assert_allclose(direct["W1"], [[0.125], [0.25]])        # 2 s² W
     # Against ‖J‖²_F from the explicit Jacobian J = diag(s) W1ᵀ, sample by sample.
     rng = np.random.default_rng(0)
