@@ -159,6 +159,22 @@ def test_other_models_go_to_their_own_method():
         perf.loss_and_grads(model, X, y, code_noise=np.zeros((3, 2)))
 
 
+def test_a_replaced_loss_is_called_not_bypassed():
+    """A subclass or instance that replaces loss_and_grads gets its own method from the performance layer."""
+    class Doubled(Autoencoder):
+        def loss_and_grads(self, X, target=None, params=None, code_noise=None, need_grads=True):
+            loss, grads = super().loss_and_grads(X, target, params, code_noise, need_grads)
+            return 2 * loss, grads
+
+    X = np.full((4, 5), 0.5)
+    plain, doubled = Autoencoder(5, 3, rng=np.random.default_rng(0)), Doubled(5, 3, rng=np.random.default_rng(0))
+    assert perf.loss_and_grads(doubled, X)[0] == pytest.approx(2 * perf.loss_and_grads(plain, X)[0])
+    calls = []
+    plain.loss_and_grads = lambda *args, **kwargs: calls.append(args) or (0.0, {})
+    perf.loss_and_grads(plain, X)
+    assert len(calls) == 1
+
+
 def test_importing_the_mathematics_needs_no_threadpoolctl():
     """npae.core and npae.models import without threadpoolctl (it is loaded on first use of npae.perf)."""
     code = ("import sys; sys.modules['threadpoolctl'] = None\n"

@@ -40,7 +40,7 @@ import numpy as np
 
 from npae.checks import as_real_array, check_choice, check_data, check_float_dtype, check_int, check_real, check_rng
 from npae.core.flat import check_params
-from npae.core.layers import affine_backward
+from npae.core.layers import affine_backward, initial_weights
 
 __all__ = ["soft_threshold", "lipschitz_constant", "ista", "fista", "PSD", "support_overlap",
            "relative_error"]
@@ -258,8 +258,8 @@ class PSD:
     gamma : float >= 0
         γ, the prediction weight (the paper's α).
     rng : numpy.random.Generator, optional
-        Draws the initial D (Gaussian rows normalised to unit length) and W
-        (U[−r, r], r = √(6/(n_visible + n_hidden))); b = 0, g = 1.
+        Draws the initial D (Gaussian rows normalised to unit length) and W (Glorot's uniform,
+        :func:`npae.core.layers.initial_weights`); b = 0, g = 1.
     dtype : {numpy.float64, numpy.float32}
 
     Attributes
@@ -280,9 +280,8 @@ class PSD:
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng, none_means_fresh=True)
         D = rng.standard_normal((self.n_hidden, self.n_visible))
-        r = np.sqrt(6.0 / (self.n_visible + self.n_hidden))
         self.params = {"D": normalize_atoms(D).astype(self.dtype),
-                       "W": rng.uniform(-r, r, (self.n_visible, self.n_hidden)).astype(self.dtype),
+                       "W": initial_weights(rng, self.n_visible, self.n_hidden, "glorot", self.dtype),
                        "b": np.zeros(self.n_hidden, dtype=self.dtype),
                        "g": np.ones(self.n_hidden, dtype=self.dtype)}
 

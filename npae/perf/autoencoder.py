@@ -42,7 +42,9 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
     For an :class:`~npae.models.autoencoder.Autoencoder`, the same result as ``model.loss_and_grads`` (to
     rounding) from the same pieces (module docstring). For any other object with a
     ``loss_and_grads(X, target, params=None)`` method (deep models, softmax, PSD, wrappers such as
-    :class:`npae.analysis.hashing.CodeNoiseTrainer`), that method, with ``params`` passed only if given.
+    :class:`npae.analysis.hashing.CodeNoiseTrainer`), and for an Autoencoder whose ``loss_and_grads`` or
+    ``loss`` has been replaced (by a subclass or on the instance), that method, with ``params`` (and
+    ``code_noise``) passed only if given.
 
     Parameters
     ----------
@@ -53,7 +55,8 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
     params : dict, optional
         Evaluate at these parameters instead of ``model.params`` (nothing is mutated).
     code_noise : array_like of shape (m, n_hidden), optional
-        Autoencoder only: as :meth:`~npae.models.autoencoder.Autoencoder.loss_and_grads`.
+        As :meth:`~npae.models.autoencoder.Autoencoder.loss_and_grads` (passed on to the model's own method
+        when it is not a plain Autoencoder).
     need_grads : bool
         False computes the loss alone (``grads`` is then None).
     block_size : int, optional
@@ -73,9 +76,10 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
         :class:`~npae.errors.DivergenceError` and keeps its last finite parameters, as for any other
         divergence.
     """
-    if not isinstance(model, Autoencoder):
+    if not _is_plain_autoencoder(model):
         if code_noise is not None:
-            raise TypeError(f"code_noise needs an npae Autoencoder, got {type(model).__name__}")
+            return (model.loss_and_grads(X, target, params=params, code_noise=code_noise) if need_grads
+                    else (model.loss(X, target, params=params, code_noise=code_noise), None))
         if params is None:
             return model.loss_and_grads(X, target) if need_grads else (model.loss(X, target), None)
         return (model.loss_and_grads(X, target, params=params) if need_grads
@@ -122,6 +126,17 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
     for _, part in parts[1:]:                                               # in chunk order: deterministic
         grads = {k: grads[k] + part[k] for k in grads}
     return loss, model.add_tied_and_direct(params, grads, penalty.direct)
+
+
+def _is_plain_autoencoder(model):
+    """True for an Autoencoder whose ``loss_and_grads`` and ``loss`` are the class's own.
+
+    A subclass or an instance that replaces either method computes something else (or watches the
+    calls): it gets its own method, never the fast path's computation of Autoencoder's loss.
+    """
+    return (isinstance(model, Autoencoder)
+            and all(getattr(type(model), name) is getattr(Autoencoder, name) and name not in vars(model)
+                    for name in ("loss_and_grads", "loss")))
 
 
 def loss(model, X, target=None, params=None, code_noise=None):
