@@ -5,8 +5,8 @@ recognition" (tech. report 2008, arXiv:1010.3467); Goodfellow, Bengio & Courvill
 
 Notation (rows are samples, as everywhere in npae; ``docs/notation.md``)::
 
-    X  (m, n_visible)     inputs x, one sample a row
-    H  (m, n_hidden)        the sparse codes h, one a row
+    X  (m, n_visible)       inputs x, one sample a row
+    H  (m, n_hidden)        the sparse codes h, one a row (n_hidden: the code width, as everywhere)
     D  (n_hidden, n_visible)  the dictionary; its ROWS are the atoms dⱼ, each of unit norm. The
                           reconstruction of x is  x̂ = h D = Σⱼ hⱼ dⱼ  (``X_hat = H @ D``), the same
                           shape and role as the autoencoder's decoder matrix ``W2`` (n_hidden, n_visible).
