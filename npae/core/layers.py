@@ -46,7 +46,8 @@ def dense_forward(A, W, b, activation):
     A_out : ndarray of shape (m, n_out)
         f(Z) (``Z`` itself for the linear activation).
     """
-    Z = A @ W + b
+    Z = A @ W
+    Z += b                                     # in place on the new product: no second (m, n_out) array
     return Z, activation.forward(Z)
 
 

@@ -360,7 +360,8 @@ class Autoencoder:
         W2 = self.decoder_weights(params)                                 # (n_hidden, n_visible)
         inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m   # "mean" over features
         # forward, decoder: Z2 = H W2 + b2 (rows, n_visible); the loss and step 1, δ³ = ∂J/∂Z2 (rows, n_visible)
-        Z2 = code.H @ W2 + params["b2"]
+        Z2 = code.H @ W2
+        Z2 += params["b2"]
         loss, delta3 = LOSSES[self.loss_name](Z2, T, self.decoder, inv_m_loss)
         if not need_grads:
             return loss, None
