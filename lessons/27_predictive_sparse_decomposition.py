@@ -95,6 +95,17 @@ def convergence(model, X_held, title):
     return fig, curves
 
 
+def fit_and_measure(model, X_train, X_held, name, stem):
+    """Train ``model`` with PSD's alternation, then measure f(x) against h* and draw the convergence curves."""
+    history = train_psd(model, X_train, epochs=1 if QUICK else 5, batch_size=100, n_steps=INFER_STEPS,
+                        optimizer=Adam(learning_rate=3e-3), rng=rng, verbose=False)
+    lesson.stamp(f"{name}: energy per epoch {np.round(history['energy'], 4).tolist()}")
+    F, H, stats = evaluate(model, X_held, name)
+    fig, curves = convergence(model, X_held[:N_CURVE], name)
+    lesson.show(fig, f"27_psd_{stem}_convergence")
+    return F, H, stats, curves
+
+
 def cold_steps_to_match(curves):
     """How many FISTA steps from h = 0 reach the energy that f(x) has with no step at all."""
     target = curves["FISTA from f(x)"][0]
@@ -114,14 +125,9 @@ P = ufldl_patches(n_train + n_test, 8, rng=rng)
 P = P - P.mean(axis=1, keepdims=True)
 P_train, P_test = P[:n_train], P[n_train:]
 patch_model = PSD(64, 100, lam=0.15, gamma=1.0, rng=rng)
-history = train_psd(patch_model, P_train, epochs=1 if QUICK else 5, batch_size=100, n_steps=INFER_STEPS,
-                    optimizer=Adam(learning_rate=3e-3), rng=rng, verbose=False)
-lesson.stamp(f"patches: energy per epoch {np.round(history['energy'], 4).tolist()}")
-F_p, H_p, patch_stats = evaluate(patch_model, P_test, "patches")
+F_p, H_p, patch_stats, patch_curves = fit_and_measure(patch_model, P_train, P_test, "patches", "patch")
 lesson.show(display_network(patch_model.params["D"].T, pixels_per_cell=12, title="PSD atoms, 8×8 patches"),
             "27_psd_patch_dictionary")
-fig, patch_curves = convergence(patch_model, P_test[:N_CURVE], "8x8 patches")
-lesson.show(fig, "27_psd_patch_convergence")
 
 # %% [markdown]
 # ## 2. Fashion-MNIST
@@ -138,14 +144,9 @@ mean_image = X[:n_train].mean(axis=0)
 X = X - mean_image
 X_train, X_held = X[:n_train], X[n_train:]
 fashion_model = PSD(784, 128, lam=1.0, gamma=1.0, rng=rng)
-history = train_psd(fashion_model, X_train, epochs=1 if QUICK else 5, batch_size=100, n_steps=INFER_STEPS,
-                    optimizer=Adam(learning_rate=3e-3), rng=rng, verbose=False)
-lesson.stamp(f"Fashion-MNIST: energy per epoch {np.round(history['energy'], 3).tolist()}")
-F_d, H_d, fashion_stats = evaluate(fashion_model, X_held, "Fashion-MNIST")
+F_d, H_d, fashion_stats, fashion_curves = fit_and_measure(fashion_model, X_train, X_held, "Fashion-MNIST", "fashion")
 lesson.show(show_images(fashion_model.params["D"], (28, 28), normalize=True, title="PSD atoms, Fashion-MNIST"),
             "27_psd_fashion_dictionary")
-fig, fashion_curves = convergence(fashion_model, X_held[:N_CURVE], "Fashion-MNIST")
-lesson.show(fig, "27_psd_fashion_convergence")
 recon = np.vstack([X_held[:8], H_d[:8] @ fashion_model.params["D"], F_d[:8] @ fashion_model.params["D"]]) + mean_image
 lesson.show(show_images(np.clip(recon, 0, 1), (28, 28), ncols=8, title="rows: x, h* D, f(x) D"),
             "27_psd_fashion_reconstructions")
