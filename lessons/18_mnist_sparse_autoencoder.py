@@ -123,10 +123,11 @@ lesson.expect("reconstruction error (squared_error), test / training", test_err 
 #
 # - `18_filters`: on MNIST, UFLDL's filters are pen strokes — short bright strokes at various places and
 #   angles with a dark surround, parts from which digits are assembled. On Fashion-MNIST after the full run,
-#   the tiles are not strokes: most are large templates that fill the frame, with their weight mostly on
-#   *outlines* — the sole line of a shoe, the edges of sleeves and shoulders, the gap between trouser legs —
-#   and fainter shading inside; a few are local dark or bright blobs. In quick mode (10 iterations) the tiles
-#   are still mostly noise.
+#   the tiles are not strokes but **whole-garment templates** that fill the frame: sneaker and boot profiles
+#   with a bright sole line, pullovers and shirts with their sleeves and shoulders outlined, trousers with a
+#   dark gap between the legs, a few bags. Their weight is mostly on these *outlines*, with fainter shading
+#   inside; a few tiles are local dark blobs (a heel, a neckline). In quick mode (10 iterations) the tiles are
+#   still mostly noise.
 # - `18_reconstructions`: silhouettes and overall shading come back; prints, stripes and thin sandal straps do
 #   not.
 # - `18_rho_hat_histogram`: the values bunch around the dashed target line.

@@ -129,9 +129,10 @@ lesson.expect("through layers 1 and 2 / through layer 1", err2 / err1, quick=(0.
 # %% [markdown]
 # ## What to look for in the figures
 #
-# - `20_layer1_features`: the same kind of features as lesson 18 (same model, 200 units instead of 196): in
-#   full mode, large templates with their weight on garment outlines — soles, sleeves and shoulders, the gap
-#   between trouser legs — and a few local blobs. In quick mode they are still noisy.
+# - `20_layer1_features`: the same kind of features as lesson 18 (the same model with 200 units instead of 196,
+#   300 iterations instead of 400): whole-garment templates with their weight on the outlines — shoe profiles
+#   with a bright sole line, sleeves and shoulders, the gap between trouser legs — and a few local blobs; not
+#   parts that could be recombined into other garments. In quick mode they are still noisy.
 # - `20_layer1_top_images` and `20_layer2_top_images`: each tile is a *kind* of garment (a sneaker, a pair of
 #   trousers, a bag), or a pose or shade of one. Compare how many distinct kinds each layer's tiles show.
 # - `20_reconstructions`: through two layers the images are blurrier than through one.
