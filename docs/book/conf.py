@@ -40,9 +40,14 @@ nb_merge_streams = True
 nb_kernel_rgx_aliases = {".*": "python3"}
 
 # MathJax from this site's own _static folder (npae.book copies it there from jupyter-server-mathjax).
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
+# The package ships MathJax's STIX-Web fonts only (not its TeX fonts): tell the HTML-CSS output to use them.
 mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-                               "processEscapes": True}}
+                               "processEscapes": True,
+                               # myst-nb marks the notebook "tex2jax_ignore"; typeset the math it marks "math"
+                               "processClass": "tex2jax_process|mathjax_process|math|output_area"},
+                   "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
+                                "imageFont": None}}
 html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static")))]
 
 html_theme = "furo"
