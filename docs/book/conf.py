@@ -39,15 +39,19 @@ nb_execution_in_temp = True             # lessons run in a temporary folder; the
 nb_merge_streams = True
 nb_kernel_rgx_aliases = {".*": "python3"}
 
-# MathJax from this site's own _static folder (npae.book copies it there from jupyter-server-mathjax).
+# MathJax 2 from this site's own _static folder (npae.book copies it there from jupyter-server-mathjax).
+# That package ships one combined configuration (TeX input, HTML-CSS output) and the STIX-Web fonts only
+# (not MathJax's TeX fonts): the HTML-CSS output is told to use them.
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
-# The package ships MathJax's STIX-Web fonts only (not its TeX fonts): tell the HTML-CSS output to use them.
-mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-                               "processEscapes": True,
-                               # myst-nb marks the notebook "tex2jax_ignore"; typeset the math it marks "math"
-                               "processClass": "tex2jax_process|mathjax_process|math|output_area"},
-                   "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
-                                "imageFont": None}}
+mathjax2_config = {
+    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True,
+                # myst-nb marks the notebook "tex2jax_ignore"; typeset the math Sphinx marks "math"
+                "processClass": "tex2jax_process|mathjax_process|math|output_area"},
+    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
+                 "imageFont": None},
+    "showMathMenu": False,
+}
+html_favicon = "favicon.svg"
 html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static")))]
 
 html_theme = "furo"
