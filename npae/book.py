@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["build", "lesson_titles", "read_toc", "main"]
+__all__ = ["build", "lesson_titles", "read_toc", "read_lesson", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = re.compile(r"^# # (\d\d) · (.+)$", re.M)
@@ -67,6 +67,40 @@ def lesson_titles(lessons_dir=None, only=None):
             raise ValueError(f"{path}: the first heading must read '# # {path.name[:2]} · Title'")
         titles.append((path.stem, match.group(2).strip()))
     return titles
+
+
+def read_lesson(text):
+    """Read a lesson (jupytext percent format) as a notebook page: its module docstring cell is hidden.
+
+    A lesson starts with a docstring for ``--help`` and for readers of the script; on the site the same text
+    would show as a code cell and its echoed value. myst-nb calls this through ``nb_custom_formats``.
+
+    Parameters
+    ----------
+    text : str
+        The lesson file's contents.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+    """
+    import ast
+
+    import jupytext
+
+    notebook = jupytext.reads(text, fmt="py:percent")
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            break
+        if len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            cell.metadata.setdefault("tags", []).append("remove-cell")
+        break                                   # only the first code cell can be the docstring
+    return notebook
 
 
 def read_toc(path=None):

@@ -23,7 +23,7 @@ extensions = [
 ]
 
 # Lessons are jupytext percent-format scripts: myst-nb converts them with jupytext.
-nb_custom_formats = {".py": ["jupytext.reads", {"fmt": "py:percent"}]}
+nb_custom_formats = {".py": ["npae.book.read_lesson", {}]}      # jupytext, the docstring cell hidden
 source_suffix = {".md": "myst-nb", ".py": "myst-nb"}
 myst_enable_extensions = ["dollarmath", "amsmath"]
 
