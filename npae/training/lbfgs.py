@@ -12,6 +12,7 @@ from scipy.optimize import minimize
 
 from npae.checks import check_bool, check_int, check_model_interface
 from npae.errors import DivergenceError
+from npae import perf
 from npae.core.flat import flatten, unflatten
 from npae.training._inputs import check_training_data
 
@@ -72,10 +73,10 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
     state = {"nit": 0, "last_good": flatten(template), "last_loss": None}
     start = time.perf_counter()
     # Check the data once, up front, so that a bad X fails before any optimisation starts.
-    model.loss_and_grads(X, target)
+    perf.loss_and_grads(model, X, target)
 
     def objective(theta):
-        loss, grads = model.loss_and_grads(X, target, params=unflatten(theta, template))
+        loss, grads = perf.loss_and_grads(model, X, target, params=unflatten(theta, template))
         g = flatten(grads)
         if not (np.isfinite(loss) and np.isfinite(g).all()):
             raise _Stop

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from npae import perf
 from npae.checks import check_bool, check_callable, check_int, check_model_interface, check_rng
 from npae.errors import DivergenceError
 from npae.training._inputs import TRAINABLE, check_training_data
@@ -214,7 +215,7 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
                     _copy_into(params, last_good)
                     raise ValueError(f"corruption must return an array of shape {X_b.shape}, "
                                      f"got {X_in.shape}")
-            loss, grads = model.loss_and_grads(X_in, target=T_b)
+            loss, grads = perf.loss_and_grads(model, X_in, T_b)
             if not np.isfinite(loss):
                 diverge("the minibatch loss", epoch, b)
             _copy_into(last_good, params)  # these parameters have a finite loss: keep them
@@ -228,7 +229,7 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
         history.loss.append(total / n)
 
         if X_val is not None:
-            val = float(model.loss(X_val, target=target_val))
+            val = float(perf.loss(model, X_val, target_val))
             if not np.isfinite(val):
                 diverge("the validation loss", epoch)
             history.val_loss.append(val)
