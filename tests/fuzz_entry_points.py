@@ -603,10 +603,10 @@ def _register_all():
             import npae.core.losses as losses
             from npae.core.activations import get_activation
             return getattr(losses, fname), {"Z2": rng.standard_normal((6, 4)), "target": X01(rng),
-                                            "decoder": get_activation("sigmoid"), "scale": 1 / 6}, []
+                                            "decoder": get_activation("sigmoid"), "inv_m": 1 / 6}, []
         ENTRIES[f"npae.core.losses.{fname}"] = Entry(build, {
             "Z2": A("array", skip=KERNEL | {"width"}), "target": A("array", skip=KERNEL),
-            "decoder": A("object"), "scale": A("real", minimum=0, open_minimum=True)})
+            "decoder": A("object"), "inv_m": A("real", minimum=0, open_minimum=True)})
 
     for cname, kwargs, args in (
             ("WeightDecay", {"weight_decay": 1e-3}, {"weight_decay": A("real", minimum=0)}),
@@ -671,7 +671,7 @@ def _register_all():
         return stack_forward, {"X": X01(rng), "weights": W, "biases": b,
                                "activations": [get_activation("sigmoid")]}, []
 
-    @entry("npae.models.deep.stack_backward", {"delta": A("array", skip=KERNEL | {"rows", "width"}), "inputs": A("seq"),
+    @entry("npae.models.deep.stack_backward", {"delta_out": A("array", skip=KERNEL | {"rows", "width"}), "inputs": A("seq"),
                                                "weights": A("seq")})
     def _(rng):
         from npae.models.deep import stack_forward, stack_backward
@@ -679,7 +679,7 @@ def _register_all():
         W = [rng.standard_normal((4, 3))]
         acts = [get_activation("sigmoid")]
         inputs, pre = stack_forward(X01(rng), W, [np.zeros(3)], acts)
-        return stack_backward, {"delta": rng.standard_normal((6, 3)), "inputs": inputs, "pre": pre,
+        return stack_backward, {"delta_out": rng.standard_normal((6, 3)), "inputs": inputs, "pre": pre,
                                 "weights": W, "activations": acts}, []
 
     @entry("npae.models.deep.StackedClassifier", {
@@ -697,11 +697,11 @@ def _register_all():
             model = _clf(rng)
             kwargs = {"X": X01(rng)}
             if method.startswith("loss"):
-                kwargs["target"] = _onehot()
+                kwargs["y"] = _onehot()
             return getattr(model, method), kwargs, [model.params]
         args = {"X": A("array", skip={"rows"}), "params": PARAMS}
         if method.startswith("loss"):
-            args["target"] = A("array", extra=(("not one-hot (values outside [0, 1])", np.full((6, 3), 2.0), True),))
+            args["y"] = A("array", extra=(("not one-hot (values outside [0, 1])", np.full((6, 3), 2.0), True),))
         ENTRIES[f"npae.models.deep.StackedClassifier.{method}"] = Entry(build, args)
 
     @entry("npae.models.deep.DeepAutoencoder", {
@@ -748,10 +748,10 @@ def _register_all():
     @entry("npae.models.softmax.softmax_cross_entropy", {
         "Z": A("array", skip={"rows"}), "labels": A("array", skip={"width"}, extra=(
             ("label = n_classes", np.array([0, 1, 2, 3, 0, 1]), True),)),
-        "scale": A("real", minimum=0, open_minimum=True)})
+        "inv_m": A("real", minimum=0, open_minimum=True)})
     def _(rng):
         from npae.models.softmax import softmax_cross_entropy
-        return softmax_cross_entropy, {"Z": rng.standard_normal((6, 3)), "labels": _labels(rng), "scale": 1 / 6}, []
+        return softmax_cross_entropy, {"Z": rng.standard_normal((6, 3)), "labels": _labels(rng), "inv_m": 1 / 6}, []
 
     @entry("npae.models.softmax.Softmax", {"n_features": A("int", minimum=1), "n_classes": A("int", minimum=2),
                                            "weight_decay": A("real", minimum=0), "rng": A("rng", optional=True),
@@ -765,11 +765,11 @@ def _register_all():
             model = _softmax(rng)
             kwargs = {"X": X01(rng)}
             if method.startswith("loss"):
-                kwargs["target"] = _onehot()
+                kwargs["y"] = _onehot()
             return getattr(model, method), kwargs, [model.params]
         args = {"X": A("array", skip={"rows"}), "params": PARAMS}
         if method.startswith("loss"):
-            args["target"] = A("array", extra=(("values outside [0, 1]", np.full((6, 3), 2.0), True),))
+            args["y"] = A("array", extra=(("values outside [0, 1]", np.full((6, 3), 2.0), True),))
         ENTRIES[f"npae.models.softmax.Softmax.{method}"] = Entry(build, args)
 
     # ---------------------------------------------------------------- npae.models.psd
@@ -796,12 +796,12 @@ def _register_all():
             "lam": A("real", minimum=0), "gamma": A("real", minimum=0), "F": A("array", optional=True, skip={"width"}, example=np.zeros((6, 3))),
             "n_steps": A("int", minimum=0), "H0": A("array", optional=True, skip={"width"}, example=np.zeros((6, 3)))})
 
-    @entry("npae.models.psd.PSD", {"n_visible": A("int", minimum=1), "n_code": A("int", minimum=1),
+    @entry("npae.models.psd.PSD", {"n_visible": A("int", minimum=1), "n_hidden": A("int", minimum=1),
                                    "lam": A("real", minimum=0), "gamma": A("real", minimum=0),
                                    "rng": A("rng", optional=True), "dtype": A("dtype")})
     def _(rng):
         from npae.models.psd import PSD
-        return PSD, {"n_visible": 4, "n_code": 3, "lam": 0.1, "gamma": 1.0, "rng": rng, "dtype": np.float64}, []
+        return PSD, {"n_visible": 4, "n_hidden": 3, "lam": 0.1, "gamma": 1.0, "rng": rng, "dtype": np.float64}, []
 
     for method in ("predict", "infer", "reconstruct", "energy", "energy_terms", "loss_and_grads",
                    "code_energy_and_grad"):
@@ -1409,7 +1409,7 @@ def _register_all():
             ("unknown option", ["--no-such-option"], True),))})
     def _(rng):
         from npae.gradcheck.__main__ import main
-        return main, {"argv": ["--filter", "no-such-case"]}, []
+        return main, {"argv": ["--list"]}, []
 
     for mod, cname, kwargs, args in (
             ("cases", "Case", {"name": "fuzz"}, {"n_visible": A("int", minimum=1), "n_hidden": A("int", minimum=1),
@@ -1473,6 +1473,113 @@ def _register_all():
         none_entry(f"npae.course.Lesson.{method}", "no arguments")
 
     none_entry("npae.errors.DivergenceError", "an exception class")
+
+    # ---------------------------------------------------------------- the pieces of the one backprop core
+    @entry("npae.core.layers.dense_forward", {"A": A("array", skip=KERNEL | {"rows"}),
+                                              "W": A("array", skip=KERNEL | {"width"}),
+                                              "b": A("array", skip=KERNEL | {"rows", "empty"}),
+                                              "activation": A("object")})
+    def _(rng):
+        from npae.core.layers import dense_forward
+        from npae.core.activations import get_activation
+        return dense_forward, {"A": X01(rng), "W": rng.standard_normal((4, 3)), "b": np.zeros(3),
+                               "activation": get_activation("sigmoid")}, []
+
+    @entry("npae.core.layers.initial_weights", {"rng": A("rng"), "n_in": A("int", minimum=1),
+                                                "n_out": A("int", minimum=1), "init": A("choice"), "dtype": A("dtype")})
+    def _(rng):
+        from npae.core.layers import initial_weights
+        return initial_weights, {"rng": rng, "n_in": 4, "n_out": 3, "init": "ufldl", "dtype": np.float64}, []
+
+    @entry("npae.core.penalties.penalty_terms", {"penalties": A("seq", skip={"empty"}), "params": A("params"),
+                                                 "H": A("array", skip=KERNEL | {"rows"}),
+                                                 "inv_m": A("real", minimum=0, open_minimum=True)})
+    def _(rng):
+        from npae.core.penalties import KLSparsity, WeightDecay, penalty_terms
+        model = _ae(rng)
+        return penalty_terms, {"penalties": [WeightDecay(1e-3), KLSparsity(0.05, 3.0)], "params": model.params,
+                               "H": X01(rng, 6, 3), "inv_m": 1 / 6}, [model.params]
+    none_entry("npae.core.penalties.PenaltyTerms", "the record penalty_terms returns: not an input")
+    none_entry("npae.models.autoencoder.Code", "the record encoder_forward returns: not an input")
+
+    for method, kwargs_of, args in (
+            ("checked_inputs", lambda m, rng: {"X": X01(rng)},
+             {"X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
+              "target": A("array", optional=True, extra=outside_unit((6, 4))), "params": PARAMS,
+              "code_noise": A("array", optional=True, skip={"width"}, example=np.zeros((6, 3)))}),
+            ("checked_params", lambda m, rng: {}, {"params": PARAMS}),
+            ("encoder_forward", lambda m, rng: {"params": m.params, "X": X01(rng)},
+             {"X": A("array", skip=KERNEL | {"rows"})}),
+            ("decoder_weights", lambda m, rng: {"params": m.params}, {"params": A("params")})):
+        def build(rng, method=method, kwargs_of=kwargs_of):
+            model = _ae(rng)
+            return getattr(model, method), kwargs_of(model, rng), [model.params]
+        ENTRIES[f"npae.models.autoencoder.Autoencoder.{method}"] = Entry(build, args)
+    for method in ("backprop", "add_tied_and_direct"):
+        none_entry(f"npae.models.autoencoder.Autoencoder.{method}",
+                   "a step of loss_and_grads inside the backprop core (called by it and by npae.perf on inputs "
+                   "checked_inputs has checked): its arguments are loss_and_grads's")
+    none_entry("npae.models.autoencoder.Autoencoder.param_shapes", "no arguments")
+
+    @entry("npae.analysis.jacobian.checked_autoencoder_params", {"model": MODEL, "params": PARAMS})
+    def _(rng):
+        from npae.analysis.jacobian import checked_autoencoder_params
+        model = _ae(rng)
+        return checked_autoencoder_params, {"model": model}, [model.params]
+
+    for prefix in ("npae.perf", "npae.perf.autoencoder"):
+        for fname in ("loss", "loss_and_grads"):
+            def build(rng, prefix=prefix, fname=fname):
+                model = _ae(rng)
+                return getattr(importlib.import_module(prefix), fname), {"model": model, "X": X01(rng)}, \
+                    [model.params]
+            args = {"model": MODEL, "X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
+                    "target": A("array", optional=True, extra=outside_unit((6, 4))), "params": PARAMS}
+            if fname == "loss_and_grads":
+                args.update(need_grads=A("bool"), block_size=A("int", optional=True, minimum=1))
+            ENTRIES[f"{prefix}.{fname}"] = Entry(build, args)
+
+    @entry("npae.perf.autoencoder.default_block_size", {"n_visible": A("int", minimum=1)})
+    def _(rng):
+        from npae.perf.autoencoder import default_block_size
+        return default_block_size, {"n_visible": 784}, []
+
+    # ---------------------------------------------------------------- npae.book, more of npae.data.digits
+    none_entry("npae.book.build", "builds the course's web site with Sphinx (minutes): its options are "
+                                  "checked by main's argument parser")
+
+    none_entry("npae.book.main", "its one command builds the site (minutes); argv is parsed by argparse")
+
+    @entry("npae.book.read_lesson", {"text": A("str")})
+    def _(rng):
+        from npae.book import read_lesson
+        return read_lesson, {"text": '"""A lesson."""\n\n# %% [markdown]\n# # A title\n\n# %%\nx = 1\n'}, []
+
+    @entry("npae.book.read_toc", {"path": A("path", optional=True)}, raises=(FileNotFoundError,))
+    def _(rng):
+        from npae.book import read_toc
+        return read_toc, {}, []
+
+    @entry("npae.book.lesson_titles", {"lessons_dir": A("path", optional=True), "only": A("seq", optional=True)},
+           raises=(FileNotFoundError,))
+    def _(rng):
+        from npae.book import lesson_titles
+        return lesson_titles, {}, []
+
+    none_entry("npae.data.digits.DataSource", "the record fashion_mnist_source returns: not an input")
+    none_entry("npae.data.digits.system_data_hidden", "no arguments")
+
+    @entry("npae.data.digits.fashion_mnist_source", {"split": A("choice"), "directory": A("path", optional=True),
+                                                     "fallback": A("choice", optional=True)},
+           raises=(FileNotFoundError,))
+    def _(rng):
+        from npae.data.digits import fashion_mnist_source
+        return fashion_mnist_source, {"split": "test"}, []
+
+    @entry("npae.data.digits.load_fashion_mnist_subset", {"split": A("choice"), "dtype": A("dtype")})
+    def _(rng):
+        from npae.data.digits import load_fashion_mnist_subset
+        return load_fashion_mnist_subset, {"split": "test"}, []
 
     _register_exercises()
 
