@@ -218,12 +218,14 @@ lesson.show(fig, "28_reconstructions")
 # ## Results
 #
 # The numbers below are computed by this run. On the 4-2-4 encoder both rules find a code that separates
-# the four patterns. The update's cosine with −∇J starts near 1 (small random weights: the first-order
-# expansion is accurate and $W_1$, $W_2^\top$ are both near 0) and stays positive: every step goes downhill,
-# though not along the steepest direction. On the images, recirculation learns, but more slowly than
-# backprop with its own best learning rate; the test-set errors (Keras' per-pixel binary cross-entropy, the
-# normalisation named by `reconstruction_error`) are measured once, after the choices were made on the
-# validation images.
+# the four patterns and reach about the same cross-entropy. The update's cosine with −∇J starts near 1 (small
+# random weights: the first-order expansion is accurate and $W_1$, $W_2^\top$ are both near 0), falls as the
+# weights grow, and stays positive: every step goes downhill, though not along the steepest direction. On the
+# images, each rule with its own validated learning rate reaches the same test error within a few per cent
+# (the ratio below): on this small, shallow problem, not following the gradient exactly costs little. Note
+# which run ends with the *more* symmetric weights: the cosine of $W_1$ with $W_2^\top$ is printed for both.
+# The test-set errors (Keras' per-pixel binary cross-entropy, the normalisation named by
+# `reconstruction_error`) are measured once, after the choices were made on the validation images.
 
 # %%
 r4, b4 = runs4["recirculation"], runs4["backprop"]
@@ -239,9 +241,9 @@ lesson.expect("images: smallest cosine(update, -grad J) during training", rc["co
               full=(0.0, 1.0), fmt=".3f")
 lesson.expect("images: mean cosine(update, -grad J) over training", rc["cos"].mean(), quick=(0.0, 1.0),
               full=(0.2, 1.0), fmt=".3f")
-lesson.expect("images: cos(W1, W2^T) at the end, recirculation", rc["sym"][-1], quick=(-1.0, 1.0), full=(0.0, 1.0),
+lesson.expect("images: cos(W1, W2^T) at the end, recirculation", rc["sym"][-1], quick=(-1.0, 1.0), full=(0.3, 0.8),
               fmt=".3f")
-lesson.expect("images: cos(W1, W2^T) at the end, backprop", bp["sym"][-1], quick=(-1.0, 1.0), full=(-1.0, 1.0),
+lesson.expect("images: cos(W1, W2^T) at the end, backprop", bp["sym"][-1], quick=(-1.0, 1.0), full=(0.5, 1.0),
               fmt=".3f")
 test_rc = reconstruction_error(rc["model"], X_test, kind="bce_per_pixel")
 test_bp = reconstruction_error(bp["model"], X_test, kind="bce_per_pixel")
@@ -250,7 +252,7 @@ untrained = reconstruction_error(Autoencoder(196, 32, loss="cross_entropy", rng=
 lesson.expect("images: test BCE per pixel, untrained", untrained, quick=(0.5, 1.0), full=(0.5, 1.0))
 lesson.expect("images: test BCE per pixel, recirculation", test_rc, quick=(0.0, untrained), full=(0.25, 0.40))
 lesson.expect("images: test BCE per pixel, backprop", test_bp, quick=(0.0, untrained), full=(0.25, 0.40))
-lesson.expect("images: recirculation's test error / backprop's", test_rc / test_bp, quick=(0.5, 2.0), full=(0.9, 1.3))
+lesson.expect("images: recirculation's test error / backprop's", test_rc / test_bp, quick=(0.5, 2.0), full=(0.95, 1.05))
 
 # %% [markdown]
 # ## What to look for in the figures
@@ -258,8 +260,9 @@ lesson.expect("images: recirculation's test error / backprop's", test_rc / test_
 # - `28_encoder_424`: both learning curves fall by orders of magnitude; the cosine of recirculation's
 #   update with −∇J starts near 1 and drops as the weights grow (the expansion of $h(3)$ around $h(1)$
 #   becomes worse when the sigmoids saturate), but stays above 0.
-# - `28_images_curves`: the two rules' training and validation curves; the dashed cosine between $W_1$
-#   and $W_2^\top$ tells whether the weights became more symmetric than backprop's.
+# - `28_images_curves`: the two rules' training and validation curves end close together; the cosine of the
+#   update with −∇J stays well above 0 for the whole run. In this run backprop's weights end *more* symmetric than
+#   recirculation's: nothing in either rule enforces $W_1 = W_2^\top$.
 # - `28_reconstructions`: both models reconstruct the garments' shapes; a 32-unit code loses texture.
 #
 # ## Exercises

@@ -27,8 +27,8 @@ What it computes, and why it is not a gradient. Write x̂ = σ(h(1) W2 + b2). Th
 so the decoder update is (1 − λ) hᵀ(x − x̂): exactly −∂J/∂W2 for the Bernoulli cross-entropy J (whose
 δ³ is x̂ − x), times (1 − λ). For the encoder, a first-order expansion of h(3) around h(1) gives
 h(1) − h(3) ≈ (1 − λ) σ'(z1) ∘ ((x − x̂) W1), whereas back-propagation would use
-σ'(z1) ∘ ((x − x̂) W2ᵀ). The two agree when W1 = W2ᵀ; Hinton & McClelland note that the rule drives
-the weights towards this symmetry, and that a large λ keeps the expansion accurate. So the update is
+σ'(z1) ∘ ((x − x̂) W2ᵀ). The two agree when W1 = W2ᵀ, and the expansion is accurate when λ is close
+to 1 (the second visible state stays near the first). So the update is
 a descent direction when the weights are nearly symmetric, not the gradient of any loss: a gradient
 check would fail by design, and :func:`gradient_cosine` measures how well it aligns with −∇J instead.
 
