@@ -143,8 +143,9 @@ d_corrupt, _ = to_manifold(X_val_tilde)
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 5), dpi=100)
 ax = axes[0]
-ax.scatter(X[:, 0], X[:, 1], s=3, color="0.7", label="training data")
-ax.scatter(samples[:, 0], samples[:, 1], s=2, color="C3", alpha=0.3, label="chain samples")
+shown = samples[np.random.default_rng(5).choice(len(samples), min(len(samples), 3000), replace=False)]
+ax.scatter(shown[:, 0], shown[:, 1], s=2, color="C3", alpha=0.4, label="chain samples (3000 of them)")
+ax.scatter(X[:, 0], X[:, 1], s=1, color="0.3", alpha=0.5, label="training data")
 for k in range(3):
     path = np.vstack([starts[k], states[:40, k]])
     ax.plot(path[:, 0], path[:, 1], "-o", ms=2, lw=0.8, color=f"C{k}", label="a chain's first 40 steps" if k == 0 else None)
@@ -205,9 +206,11 @@ lesson.expect("stretches of the spiral holding at least 2 % of the samples (of 1
 # %% [markdown]
 # ## What to look for in the figures
 #
-# - `11_chain_samples`, left: red samples lie along the grey spiral, on every arm; the three drawn chains jump
-#   from their random start onto the nearest arm in one step, then wander along it. Right: the distance
-#   histograms — the samples' sits with the data's, left of the corrupted data's.
+# - `11_chain_samples`, left: most red samples lie along the dark spiral, on every arm; the three drawn chains
+#   jump from their random start towards the nearest arm, then wander along it. A minority sit between the
+#   arms — the long right tail of the samples' distance histogram: places where the learned field lets the
+#   chain linger (spurious modes). Right: the distance histograms — the samples' peaks with the data's, left of
+#   the corrupted data's.
 # - `11_along_the_manifold`: the data are uniform in $t$; the samples cover the range, with bumps where chains
 #   linger.
 #
