@@ -78,8 +78,8 @@ def recirculation_update(model, X, regression=0.75, params=None):
     Returns
     -------
     loss : float
-        The model's reconstruction loss (squared error or cross-entropy, mean over rows) at x̂ of the first
-        pass, computed from the same forward pass.
+        The model's reconstruction loss (squared error or cross-entropy, normalised as the model's ``reduction``
+        says) at x̂ of the first pass, computed from the same forward pass.
     update : dict of str -> ndarray
         ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible), ``b2`` (n_visible,),
         in the model's dtype: (1/m) Σ over rows of the module docstring's ΔW1, Δb1, ΔW2, Δb2 with ε = 1.
@@ -95,7 +95,7 @@ def recirculation_update(model, X, regression=0.75, params=None):
     """
     _check_model(model)
     lam = check_real("regression", regression, 0.0, 1.0, open_maximum=True)
-    params = model._checked(params)
+    params = model.checked_params(params)
     X0 = check_data(X, "X", model.n_visible, model.dtype, unit_interval=True)
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     m = X0.shape[0]
@@ -103,7 +103,8 @@ def recirculation_update(model, X, regression=0.75, params=None):
 
     H1 = sigmoid(X0 @ W1 + b1)                        # time 1: h(1), (m, n_hidden)
     Z2 = H1 @ W2 + b2                                 # decoder pre-activation, (m, n_visible)
-    loss, _ = LOSSES[model.loss_name](Z2.copy(), X0, model.decoder, 1.0 / m)   # J at x̂ (the copy: Z2 is reused)
+    inv_m = 1.0 / (m * model.n_visible) if getattr(model, "reduction", "sum") == "mean" else 1.0 / m
+    loss, _ = LOSSES[model.loss_name](Z2.copy(), X0, model.decoder, inv_m)   # J at x̂, the model's normalisation
     X2 = lam * X0 + (1.0 - lam) * model.decoder.forward(Z2)     # time 2: x(2)
     H3 = sigmoid(X2 @ W1 + b1)                        # time 3: h(3)
 
