@@ -62,6 +62,7 @@ from npae.core.corruption import Corruption
 from npae.core.penalties import Contractive, KLSparsity, WeightDecay
 from npae.data.natural_images import ufldl_patches
 from npae.models.autoencoder import Autoencoder
+from npae.plotting import show_images
 from npae.training.lbfgs import train_lbfgs
 
 lesson = Lesson(__doc__, name="06_overcomplete_copying")
@@ -129,18 +130,10 @@ for name, row in table.items():
     print(f"{name:>13s}  {row['validation']:10.4f}  {row['uniform noise']:8.4f}  {row['natural-image patches']:8.4f}  "
           f"{row['trace']:8.3f}")
 
-fig, axes = plt.subplots(len(models) + 1, 8, figsize=(8, 8.2), dpi=100)
 inputs = np.vstack([X_val[:3], off["uniform noise"][:3], off["natural-image patches"][:2]])
-rows = [("input", inputs)] + [(name, m.reconstruct(inputs)) for name, m in models.items()]
-for r, (label, images) in enumerate(rows):
-    for c in range(8):
-        axes[r, c].imshow(np.clip(images[c], 0, 1).reshape(7, 7), cmap="gray", vmin=0, vmax=1)
-        axes[r, c].set_xticks([]), axes[r, c].set_yticks([])
-    axes[r, 0].set_ylabel(label, fontsize=8)
-for c, title in ((0, "garments"), (3, "noise"), (6, "patches")):
-    axes[0, c].set_title(title, fontsize=8, loc="left")
-fig.suptitle("Reconstructions of garments and of inputs unlike them (7×7 pixels)")
-fig.tight_layout()
+rows = np.vstack([inputs] + [np.clip(m.reconstruct(inputs), 0, 1) for m in models.values()])
+fig = show_images(rows, (7, 7), ncols=8, title="Columns: 3 garments, 3 noise images, 2 natural patches.\nRows: input, "
+                  + ", ".join(models) + " reconstructions")
 lesson.show(fig, "06_reconstructions")
 
 fig, ax = plt.subplots(figsize=(7, 3.8), dpi=100)

@@ -54,7 +54,6 @@ encoder) on 4000 Fashion-MNIST images for 10 epochs; quick mode: 400 images, 2 e
 
 # %%
 import numpy as np
-import matplotlib.pyplot as plt
 from scipy import stats
 
 from npae.analysis.hashing import CodeNoiseTrainer
@@ -62,6 +61,7 @@ from npae.analysis.metrics import reconstruction_error, saturated_fraction
 from npae.core.stochastic import bernoulli_nll, gaussian_nll, noisy_encode, sample_bernoulli, sample_gaussian
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
+from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
@@ -122,17 +122,9 @@ print(f"maximum-likelihood σ̂ = {sigma_hat:.4f}: mean −log p = {nll_sigma_ha
 rng = np.random.default_rng(8)
 show = X_val[:8]
 mean_images = model.reconstruct(show)
-rows = [("input x", show), ("decoder mean x̂", mean_images),
-        ("Bernoulli sample", sample_bernoulli(mean_images, rng)),
-        (f"Gaussian sample, σ̂ = {sigma_hat:.2f}", np.clip(sample_gaussian(mean_images, sigma_hat, rng), 0, 1))]
-fig, axes = plt.subplots(len(rows), 8, figsize=(9, 4.9), dpi=100)
-for r, (label, images) in enumerate(rows):
-    for c in range(8):
-        axes[r, c].imshow(images[c].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-        axes[r, c].set_xticks([]), axes[r, c].set_yticks([])
-    axes[r, 0].set_ylabel(label, fontsize=7)
-fig.suptitle("Samples from p_decoder(x | h = f(x))")
-fig.tight_layout()
+rows = [show, mean_images, sample_bernoulli(mean_images, rng), np.clip(sample_gaussian(mean_images, sigma_hat, rng), 0, 1)]
+fig = show_images(np.vstack(rows), ncols=8, title=f"Rows: x; decoder mean x̂; a Bernoulli sample; a Gaussian sample "
+                                                  f"(σ̂ = {sigma_hat:.2f})")
 lesson.show(fig, "08_decoder_samples")
 
 n_draws = 2000
@@ -177,17 +169,11 @@ for name in spread:
     print(f"{name:>24s}: spread of the reconstruction under encoder noise {spread[name]:.4f}; "
           f"saturated code values {saturation[name]:.3f}")
 
-fig, axes = plt.subplots(2, 9, figsize=(9.5, 2.6), dpi=100)
 x = X_val[:1]
-for r, (name, m) in enumerate((("plain", model), ("trained with noise", noisy))):
-    H = noisy_encode(m, np.repeat(x, 8, axis=0), S_NOISE, np.random.default_rng(7))
-    images = np.vstack([x, m.decode(H)])
-    for c in range(9):
-        axes[r, c].imshow(images[c].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-        axes[r, c].set_xticks([]), axes[r, c].set_yticks([])
-    axes[r, 0].set_ylabel(name, fontsize=7)
-fig.suptitle(f"x, then the decoder's mean for 8 codes h ~ p_encoder(h | x), noise s = {S_NOISE:g}")
-fig.tight_layout()
+rows = [np.vstack([x, m.decode(noisy_encode(m, np.repeat(x, 8, axis=0), S_NOISE, np.random.default_rng(7)))])
+        for m in (model, noisy)]
+fig = show_images(np.vstack(rows), ncols=9, title=f"x, then the decoder's mean for 8 codes h ~ p_encoder(h | x), "
+                                                  f"s = {S_NOISE:g}\n(top: plain model; bottom: trained with noise)")
 lesson.show(fig, "08_noisy_encoder")
 
 # %% [markdown]
@@ -196,8 +182,9 @@ lesson.show(fig, "08_noisy_encoder")
 # Printed by this run. The Bernoulli negative log-likelihood *is* npae's cross-entropy (difference at rounding
 # level) and, on binary images, SciPy's `bernoulli.logpmf`; the Gaussian one with σ = 1 is the squared error
 # plus $\frac d2 \log 2\pi$ (= 720.4 nats for $d = 784$) and matches SciPy's `norm.logpdf`. The maximum-likelihood
-# σ̂ is far below 1 and gives a far smaller negative log-likelihood: with σ fixed at 1 the Gaussian decoder claims
-# an uncertainty of a whole grey-level range per pixel. Averaging Bernoulli samples recovers x̂. The model trained
+# σ̂ is far below 1 and gives a far smaller negative log-likelihood (it can be negative: a density, unlike a
+# probability, can exceed 1): with σ fixed at 1 the Gaussian decoder claims an uncertainty of a whole grey-level
+# range per pixel. Averaging Bernoulli samples recovers x̂. The model trained
 # through the noisy encoder has a more saturated code and its reconstructions vary less under the same encoder
 # noise.
 

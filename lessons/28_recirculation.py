@@ -77,6 +77,7 @@ import matplotlib.pyplot as plt
 from npae.analysis.metrics import reconstruction_error
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
+from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import SGD
 from npae.training.recirculation import gradient_cosine, train_recirculation
@@ -203,15 +204,9 @@ for ax in axes:
 fig.tight_layout()
 lesson.show(fig, "28_images_curves")
 
-fig, axes = plt.subplots(3, 8, figsize=(8, 3.3), dpi=100)
-rows = [("input", X_test[:8])] + [(m, runs[m]["model"].reconstruct(X_test[:8])) for m in runs]
-for r, (label, images) in enumerate(rows):
-    for c in range(8):
-        axes[r, c].imshow(images[c].reshape(14, 14), cmap="gray", vmin=0, vmax=1)
-        axes[r, c].set_xticks([]), axes[r, c].set_yticks([])
-    axes[r, 0].set_ylabel(label, fontsize=8)
-fig.suptitle("Test images and their reconstructions")
-fig.tight_layout()
+rows = np.vstack([X_test[:8]] + [runs[m]["model"].reconstruct(X_test[:8]) for m in runs])
+fig = show_images(np.clip(rows, 0, 1), (14, 14), ncols=8,
+                  title="Rows: test images; recirculation's reconstructions; backprop's")
 lesson.show(fig, "28_reconstructions")
 
 # %% [markdown]
