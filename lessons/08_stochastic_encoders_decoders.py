@@ -203,7 +203,9 @@ lesson.expect("Gaussian NLL per image, σ = 1", nll_gauss.mean(), quick=(720, 80
 lesson.expect("largest |average of Bernoulli samples − x̂|", average_gap, quick=(0, 0.06), full=(0, 0.06))
 lesson.expect("saturated code values, plain", saturation["plain"], quick=(0, 1), full=(0, 1), fmt=".3f")
 lesson.expect("saturated code values, trained with code noise", saturation["trained with code noise"],
-              quick=(0, 1), full=(saturation["plain"], 1), fmt=".3f")
+              quick=(0, 1), full=(0, 1), fmt=".3f")
+lesson.expect("saturated code values: noise-trained minus plain",
+              saturation["trained with code noise"] - saturation["plain"], quick=(-1, 1), full=(0.1, 1), fmt=".3f")
 lesson.expect("reconstruction spread under encoder noise: noise-trained / plain",
               spread["trained with code noise"] / spread["plain"], quick=(0, 5), full=(0, 0.9), fmt=".3f")
 
@@ -212,8 +214,8 @@ lesson.expect("reconstruction spread under encoder noise: noise-trained / plain"
 #
 # - `08_decoder_samples`: the mean images are smooth; the Bernoulli samples are binary speckle whose density
 #   follows the mean; the Gaussian samples are the mean under grain. Only the mean looks like a garment.
-# - `08_noisy_encoder`: for the plain model, eight noisy codes of one image decode to visibly different
-#   garments; for the model trained through the noise, the eight decode to nearly the same one.
+# - `08_noisy_encoder`: for the plain model, eight noisy codes of one image decode to visibly different,
+#   blotchy versions of it; for the model trained through the noise, the eight are nearly identical.
 #
 # ## Exercises
 #
