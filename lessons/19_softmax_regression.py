@@ -166,7 +166,7 @@ print(f"chosen on the validation set: λ = {best:g}")
 # %%
 W = model.params["W"]
 limit = np.abs(W).max()
-fig, axes = plt.subplots(2, 5, figsize=(10, 4.4), dpi=100)
+fig, axes = plt.subplots(2, 5, figsize=(10, 4.8), dpi=100)
 for k, ax in enumerate(axes.ravel()):
     ax.imshow(W[:, k].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set_title(FASHION_MNIST_CLASSES[k], fontsize=9)
@@ -211,8 +211,9 @@ lesson.expect("worst class is Shirt (1 = yes)", float(FASHION_MNIST_CLASSES[int(
 # %% [markdown]
 # ## What to look for in the figures
 #
-# - `19_weights`: the templates look like blurred garments — a trouser's two legs, a sandal's straps, a bag's
-#   rectangle — with negative (blue) regions where *other* classes have ink.
+# - `19_weights`: the templates are noisy pixel by pixel, with a coarse structure: the trouser template is
+#   strongly negative (blue) along the gap between the legs — ink there says "not a trouser" — and the footwear
+#   templates put their positive (red) weight in the lower half of the image, where shoes have their ink.
 # - `19_confusion`: a bright diagonal; the off-diagonal mass sits in the block of T-shirt, pullover, coat and
 #   shirt.
 #
