@@ -16,7 +16,7 @@ lesson 17 trained for 15 epochs on 10 000 images, codes of 2000 held-out images;
 #
 # **Prerequisites:** lessons 05 (undercomplete autoencoders and PCA) and 17 (the Keras autoencoder in NumPy).
 #
-# **Key terms:** t-SNE (t-SNE), principal component analysis (主成分分析), visualisation (可视化),
+# **Key terms:** t-SNE (t-SNE), principal components analysis (主成分分析), visualisation (可视化),
 # embedding (嵌入), code (编码), perplexity (困惑度), Kullback–Leibler divergence (KL 散度),
 # nearest neighbour (最近邻), dimensionality reduction (降维).
 #
