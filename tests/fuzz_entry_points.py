@@ -1544,6 +1544,85 @@ def _register_all():
         from npae.perf.autoencoder import default_block_size
         return default_block_size, {"n_visible": 784}, []
 
+    # ---------------------------------------------------------------- chapter 14: stochastic, sampling, recirculation
+    @entry("npae.analysis.sampling.dae_chain", {
+        "model": MODEL, "X0": A("array", skip={"rows"}), "corruption": A("callable"), "n_steps": A("int", minimum=1),
+        "rng": A("rng"), "decoder_std": A("real", minimum=0), "thin": A("int", minimum=1)})
+    def _(rng):
+        from npae.analysis.sampling import dae_chain
+        from npae.core.corruption import Corruption
+        model = _ae(rng)
+        return dae_chain, {"model": model, "X0": X01(rng), "corruption": Corruption("gaussian", 0.1), "n_steps": 2,
+                           "rng": rng}, [model.params]
+
+    @entry("npae.core.stochastic.bernoulli_nll", {"X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
+                                                  "logits": A("array")})
+    def _(rng):
+        from npae.core.stochastic import bernoulli_nll
+        return bernoulli_nll, {"X": X01(rng), "logits": rng.standard_normal((6, 4))}, []
+
+    @entry("npae.core.stochastic.gaussian_nll", {"X": A("array", skip={"rows"}), "mean": A("array"),
+                                                 "std": A("real", minimum=0, open_minimum=True)})
+    def _(rng):
+        from npae.core.stochastic import gaussian_nll
+        return gaussian_nll, {"X": X01(rng), "mean": X01(rng)}, []
+
+    @entry("npae.core.stochastic.noisy_encode", {"model": MODEL, "X": A("array", skip={"rows"}),
+                                                 "std": A("real", minimum=0), "rng": A("rng")})
+    def _(rng):
+        from npae.core.stochastic import noisy_encode
+        model = _ae(rng)
+        return noisy_encode, {"model": model, "X": X01(rng), "std": 0.5, "rng": rng}, [model.params]
+
+    @entry("npae.core.stochastic.sample_bernoulli", {"probabilities": A("array", skip={"rows", "width"},
+                                                                        extra=outside_unit((6, 4))), "rng": A("rng")})
+    def _(rng):
+        from npae.core.stochastic import sample_bernoulli
+        return sample_bernoulli, {"probabilities": X01(rng), "rng": rng}, []
+
+    @entry("npae.core.stochastic.sample_gaussian", {"mean": A("array", skip={"rows", "width"}),
+                                                    "std": A("real", minimum=0), "rng": A("rng")})
+    def _(rng):
+        from npae.core.stochastic import sample_gaussian
+        return sample_gaussian, {"mean": X01(rng), "std": 0.5, "rng": rng}, []
+
+    @entry("npae.training.recirculation.RecirculationModel", {"model": MODEL,
+                                                              "regression": A("real", minimum=0, maximum=1)})
+    def _(rng):
+        from npae.training.recirculation import RecirculationModel
+        model = _ae(rng)
+        return RecirculationModel, {"model": model}, [model.params]
+
+    for method in ("loss", "loss_and_grads"):
+        def build(rng, method=method):
+            from npae.training.recirculation import RecirculationModel
+            model = _ae(rng)
+            return getattr(RecirculationModel(model), method), {"X": X01(rng)}, [model.params]
+        ENTRIES[f"npae.training.recirculation.RecirculationModel.{method}"] = Entry(build, {
+            "X": A("array", skip={"rows"}, extra=outside_unit((6, 4)))})
+
+    for fname in ("gradient_cosine", "recirculation_update"):
+        def build(rng, fname=fname):
+            import npae.training.recirculation as rc
+            model = _ae(rng)
+            return getattr(rc, fname), {"model": model, "X": X01(rng)}, [model.params]
+        ENTRIES[f"npae.training.recirculation.{fname}"] = Entry(build, {
+            "model": MODEL, "X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
+            "regression": A("real", minimum=0, maximum=1), "params": PARAMS})
+
+    @entry("npae.training.recirculation.train_recirculation", {
+        "model": MODEL, "X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
+        "learning_rate": A("real", minimum=0, open_minimum=True), "momentum": A("real", minimum=0, maximum=0.999),
+        "regression": A("real", minimum=0, maximum=1), "epochs": A("int", minimum=0),
+        "batch_size": A("int", optional=True, minimum=1), "X_val": A("array", optional=True, skip={"rows"}),
+        "rng": A("rng", optional=True), "verbose": A("bool"), "print_every": A("int", minimum=1),
+        "callback": A("callable", optional=True)})
+    def _(rng):
+        from npae.training.recirculation import train_recirculation
+        model = _ae(rng)
+        return train_recirculation, {"model": model, "X": X01(rng), "epochs": 2, "rng": rng, "verbose": False}, \
+            [model.params]
+
     # ---------------------------------------------------------------- npae.book, more of npae.data.digits
     none_entry("npae.book.build", "builds the course's web site with Sphinx (minutes): its options are "
                                   "checked by main's argument parser")
