@@ -38,7 +38,7 @@ are means over samples), so a learning rate means the same thing for every batch
 
 import numpy as np
 
-from npae.checks import check_data, check_int, check_real, check_rng
+from npae.checks import check_bool, check_data, check_int, check_real, check_rng
 from npae.core.flat import flatten
 from npae.core.losses import LOSSES
 from npae.training.minibatch import train_minibatch
@@ -247,6 +247,7 @@ def train_recirculation(model, X, *, learning_rate=1.0, momentum=0.0, regression
     optimizer = SGD(learning_rate=check_real("learning_rate", learning_rate, 0.0, open_minimum=True),
                     momentum=check_real("momentum", momentum, 0.0, 1.0, open_maximum=True))
     rng = check_rng(rng, none_means_fresh=True)
+    verbose = check_bool("verbose", verbose)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(epoch, history), got {type(callback).__name__}")
 
