@@ -241,7 +241,7 @@ class ConvAutoencoder:
             elif isinstance(layer, Nonlinearity):
                 described.append(["Nonlinearity", {"name": layer.activation.name}])
             else:
-                described.append([type(layer).__name__, {}])
+                described.append(["MaxPool2D" if isinstance(layer, MaxPool2D) else "UpSample2D", {}])
         return {"layers": described, "input_shape": list(self.input_shape),
                 "n_encoder_layers": self.n_encoder_layers, "decoder": self.decoder.name, "loss": self.loss_name,
                 "reduction": self.reduction, "dtype": self.dtype.name}
@@ -313,11 +313,19 @@ class ConvAutoencoder:
     def _forward_backward(self, X, target, params, need_grads):
         layer_params = self._layer_params(params)
         X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
-        m = X.shape[0]
+        return self._rows_loss_and_grads(X, T, layer_params, self._scale(X.shape[0]), need_grads)
+
+    def _scale(self, m):
+        """The loss's weight of one (image, pixel) term: 1/m ("sum") or 1/(m·n_visible) ("mean")."""
+        return 1.0 / m if self.reduction == "sum" else 1.0 / (m * self.n_visible)
+
+    def _rows_loss_and_grads(self, X, T, layer_params, scale, need_grads):
+        """``scale`` times the loss summed over the rows of X (checked arrays), and its gradient dict (or None).
+
+        Sums over rows add up: the performance layer calls this on blocks of rows and adds the results.
+        """
         Z, caches = sequence_forward(self.layers, layer_params, self._rows_to_images(X))
-        logits = self._images_to_rows(Z)
-        scale = 1.0 / m if self.reduction == "sum" else 1.0 / (m * self.n_visible)
-        value, delta = LOSSES[self.loss_name](logits, T, self.decoder, scale)
+        value, delta = LOSSES[self.loss_name](self._images_to_rows(Z), T, self.decoder, scale)
         if not need_grads:
             return value, None
         layer_grads = sequence_backward(self.layers, layer_params, caches, self._rows_to_images(delta))
