@@ -1,9 +1,20 @@
-"""Argument checks that many npae modules share: a random generator, a floating dtype, a data array.
+"""The argument checks every npae module shares: one place, so that each kind of bad input is refused
+the same way everywhere.
 
-Each raises the error the house rules ask for — the argument's name and what was expected — so that
-a student who passes ``rng=0`` or ``dtype=int`` learns what to pass instead. Nothing here imports the
-rest of npae: every module may use it.
+Every check raises ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind, wrong value) with a
+message that names the argument, says what was expected and, where a student's usual mistake is known,
+what to write instead (``rng=0`` -> ``np.random.default_rng(0)``; 8-bit images -> divide by 255). Checks
+run before anything is changed, so a refused call leaves every parameter as it was.
+
+- scalars: :func:`check_int`, :func:`check_real`, :func:`check_bool`, :func:`check_choice`
+- randomness and dtypes: :func:`check_rng`, :func:`check_float_dtype`
+- arrays: :func:`as_real_array` (numeric, real, optionally finite and of a given ndim/shape),
+  :func:`check_data` (an (n_samples, n_columns) data matrix), :func:`check_input_and_target`
+
+Nothing here imports the rest of npae: every module may use it.
 """
+
+import numbers
 
 import numpy as np
 
@@ -33,7 +44,11 @@ def check_rng(rng, none_means_fresh=False):
     if rng is None and none_means_fresh:
         return np.random.default_rng()
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+            raise TypeError(f"rng must be a numpy.random.Generator, got the integer {rng!r}: "
+                            f"write rng=np.random.default_rng({rng!r}) for a seeded generator")
+        raise TypeError(f"rng must be a numpy.random.Generator such as np.random.default_rng(0), "
+                        f"got {type(rng).__name__}")
     return rng
 
 
@@ -57,14 +72,174 @@ def check_float_dtype(dtype):
     TypeError
         If ``numpy.dtype`` cannot interpret ``dtype``.
     """
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {dtype!r}") from None
     if dtype not in (np.float64, np.float32):
         raise ValueError(f"dtype must be float64 or float32, got {dtype}")
     return dtype
 
 
+def check_int(name, value, minimum=None, maximum=None):
+    """Return ``value`` as a Python int after checking that it is an integer in [minimum, maximum].
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+    minimum, maximum : int, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (``bool`` and ``float`` are refused: ``2.0`` samples is a mistake).
+    ValueError
+        If it lies outside the bounds.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer{_range_text(minimum, maximum)}, got {value!r}")
+    value = int(value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be an integer{_range_text(minimum, maximum)}, got {value!r}")
+    return value
+
+
+def check_real(name, value, minimum=None, maximum=None, *, open_minimum=False, open_maximum=False):
+    """Return ``value`` as a Python float after checking that it is a finite real number in range.
+
+    Parameters
+    ----------
+    name : str
+    value : object
+    minimum, maximum : float, optional
+        Bounds, inclusive unless ``open_minimum`` / ``open_maximum``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (``bool``, strings, arrays and complex numbers are refused).
+    ValueError
+        If it is NaN or infinite, or outside the bounds.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number{_range_text(minimum, maximum, open_minimum, open_maximum)}, "
+                        f"got {value!r}")
+    value = float(value)
+    low_bad = minimum is not None and (value <= minimum if open_minimum else value < minimum)
+    high_bad = maximum is not None and (value >= maximum if open_maximum else value > maximum)
+    if not np.isfinite(value) or low_bad or high_bad:
+        raise ValueError(f"{name} must be a finite number{_range_text(minimum, maximum, open_minimum, open_maximum)}, "
+                         f"got {value!r}")
+    return value
+
+
+def check_bool(name, value):
+    """Return ``value`` after checking that it is a ``bool`` (``tied='False'`` is a string, and true).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not ``True`` or ``False`` (NumPy booleans are accepted).
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_choice(name, value, choices):
+    """Return ``value`` after checking that it is one of ``choices`` (strings, usually).
+
+    Raises
+    ------
+    ValueError
+        If it is not one of them; the message lists them.
+    """
+    try:
+        ok = value in choices
+    except TypeError:                    # an unhashable value tested against a set or dict
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
+def _range_text(minimum, maximum, open_minimum=False, open_maximum=False):
+    if minimum is not None and maximum is not None:
+        return f" in {'(' if open_minimum else '['}{minimum}, {maximum}{')' if open_maximum else ']'}"
+    if minimum is not None:
+        return f" {'>' if open_minimum else '>='} {minimum}"
+    if maximum is not None:
+        return f" {'<' if open_maximum else '<='} {maximum}"
+    return ""
+
+
+def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True):
+    """Return ``A`` as a real NumPy array after checking its kind, dimensions and values.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    A : array_like
+    ndim : int or tuple of int, optional
+        Allowed number(s) of dimensions.
+    shape : tuple, optional
+        Expected shape; ``None`` in an entry accepts any length on that axis.
+    dtype : numpy dtype, optional
+        Convert to it (copying only when needed); otherwise integers and booleans are kept as they are.
+    finite : bool
+        Refuse NaN and ±inf (checked with one pass of ``min``/``max``, which propagate both).
+
+    Returns
+    -------
+    ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not numeric (strings, objects, ragged nested lists) or is complex.
+    ValueError
+        If it has the wrong number of dimensions or shape, or (``finite``) holds NaN or inf.
+    """
+    try:
+        A = np.asarray(A)
+    except (ValueError, TypeError):               # ragged nested lists
+        raise TypeError(f"{name} must be a numeric array, got an object NumPy cannot turn into one "
+                        f"({type(A).__name__} of rows of different lengths?)") from None
+    if A.dtype.kind == "c":
+        raise TypeError(f"{name} must be real, got complex values (dtype {A.dtype})")
+    if A.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if A.ndim not in allowed:
+            expected = shape if shape is not None else f"{' or '.join(map(str, allowed))}-D"
+            raise ValueError(f"{name} must have shape {expected}, got an array of shape {A.shape}")
+    if shape is not None and (A.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, A.shape))):
+        expected = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+        raise ValueError(f"{name} must have shape {expected}, got {A.shape}")
+    if dtype is not None:
+        A = np.asarray(A, dtype=dtype)
+    if finite and A.size and A.dtype.kind == "f":
+        lo, hi = A.min(), A.max()
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise ValueError(f"{name} contains NaN or inf values")
+    return A
+
+
 def check_data(X, name, n_columns, dtype, unit_interval=False):
-    """Validate a data array and return it as a C-contiguous array of ``dtype``.
+    """Validate a data matrix and return it as a C-contiguous array of ``dtype``.
 
     Parameters
     ----------
@@ -85,27 +260,32 @@ def check_data(X, name, n_columns, dtype, unit_interval=False):
     Raises
     ------
     TypeError
-        If ``X`` is not numeric.
+        If ``X`` is not a real numeric array.
     ValueError
         If ``X`` is not 2-D, has no rows, has the wrong width, contains NaN or inf, or (with
-        ``unit_interval``) has values outside [0, 1]. The message names ``name``.
+        ``unit_interval``) has values outside [0, 1]; 8-bit images (integers up to 255) get the advice to
+        divide by 255. The message names ``name``.
     """
-    X = np.asarray(X)
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {X.dtype}")
-    if X.ndim != 2:
-        raise ValueError(f"{name} must be 2-D of shape (n_samples, {n_columns}), got shape {X.shape}")
-    if X.shape[1] != n_columns or X.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (n_samples >= 1, {n_columns}), got {X.shape}")
-    X = np.ascontiguousarray(X, dtype=dtype)
+    raw = as_real_array(name, X, finite=False)
+    if raw.ndim != 2:
+        raise ValueError(f"{name} must be 2-D of shape (n_samples, {n_columns}), one sample a row, "
+                         f"got shape {raw.shape}")
+    if raw.shape[1] != n_columns or raw.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n_samples >= 1, {n_columns}), got {raw.shape}")
+    X = np.ascontiguousarray(raw, dtype=dtype)
     # min and max propagate NaN, and are ±inf if any value is: two passes check everything.
     lo, hi = float(X.min()), float(X.max())
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"{name} contains NaN or inf values")
     if unit_interval and (lo < 0.0 or hi > 1.0):
+        if raw.dtype.kind in "iu" and 0 <= lo and hi <= 255:
+            raise ValueError(f"{name} looks like 8-bit images (integers in [{lo:.0f}, {hi:.0f}]), but a sigmoid "
+                             f"decoder needs values in [0, 1]: divide by 255 ({name} = {name} / 255.0)")
         raise ValueError(
             f"{name} must lie in [0, 1] for a sigmoid decoder (its outputs cannot leave that range), "
-            f"got values in [{lo:.4g}, {hi:.4g}]; rescale the data or use decoder='linear'")
+            f"got values in [{lo:.4g}, {hi:.4g}]: rescale {name} into [0, 1] "
+            f"(e.g. ({name} - {name}.min()) / ({name}.max() - {name}.min())); with loss='squared_error', "
+            f"decoder='linear' accepts any real values")
     return X
 
 

@@ -132,7 +132,7 @@ def _draw(mosaic, path, title, vmin, vmax, pixels_per_cell=6):
     return fig
 
 
-def display_network(W, patch_shape=None, path=None, ncols=None):
+def display_network(W, patch_shape=None, path=None, ncols=None, title=None, pixels_per_cell=6):
     """Show each hidden unit's incoming weights as an image: UFLDL's ``display_network``.
 
     With npae's convention ``Z1 = X @ W1 + b1``, hidden unit j's incoming weights are the
@@ -152,6 +152,10 @@ def display_network(W, patch_shape=None, path=None, ncols=None):
         If given, the figure is saved there as PNG.
     ncols : int or None
         Tiles per grid row; None means ceil(sqrt(n_hidden)).
+    title : str or None
+        Figure title (say what the tiles are: "25 filters W1[:, j] after 400 L-BFGS iterations").
+    pixels_per_cell : int >= 1
+        Screen pixels per weight; 8x8 filters want about 20 to be readable.
 
     Returns
     -------
@@ -166,7 +170,7 @@ def display_network(W, patch_shape=None, path=None, ncols=None):
     if W.ndim != 2:
         raise ValueError(f"W must be a 2-D array (n_visible, n_hidden), got shape {W.shape}")
     mosaic = tile_images(W.T, patch_shape, ncols=ncols, border=1, normalize=True)
-    return _draw(mosaic, path, None, vmin=-1.0, vmax=1.0)
+    return _draw(mosaic, path, title, vmin=-1.0, vmax=1.0, pixels_per_cell=pixels_per_cell)
 
 
 def show_images(X, image_shape=None, path=None, ncols=None, title=None, normalize=False):

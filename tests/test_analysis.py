@@ -81,3 +81,20 @@ def test_bad_input_raises_value_error_naming_the_argument(call, match):
 def test_non_numeric_input_raises_type_error():
     with pytest.raises(TypeError, match="H must be a numeric"):
         saturated_fraction(np.array([["a"]]))
+
+
+def test_reconstruction_error_normalisations_agree_with_the_losses():
+    import npae
+    from npae.analysis.metrics import reconstruction_error
+    rng = np.random.default_rng(3)
+    X = rng.uniform(0.05, 0.95, size=(7, 6))
+    for loss in ("squared_error", "cross_entropy"):
+        model = npae.Autoencoder(6, 3, loss=loss, rng=rng)
+        # the model's loss without penalties is the matching kind; the per-pixel kinds divide by n_visible
+        assert reconstruction_error(model, X, kind=loss) == pytest.approx(model.loss(X), rel=1e-12)
+    X_hat = model.reconstruct(X)
+    assert reconstruction_error(model, X, kind="mse_per_pixel") == pytest.approx(np.mean((X_hat - X) ** 2), rel=1e-12)
+    bce = -np.mean(X * np.log(X_hat) + (1 - X) * np.log(1 - X_hat))
+    assert reconstruction_error(model, X, kind="bce_per_pixel") == pytest.approx(bce, rel=1e-10)
+    with pytest.raises(ValueError, match="kind"):
+        reconstruction_error(model, X, kind="mse")

@@ -206,3 +206,71 @@ def mean_jacobian_norm(model, X, params=None):
     slope = model.encoder.derivative(Z, model.encoder.forward(Z)) * np.ones_like(Z)   # (m, n_hidden)
     column_norms = np.einsum("kj,kj->j", W1, W1)                                       # ‖W1[:, j]‖²
     return float(np.sqrt((slope ** 2) @ column_norms).mean())
+
+
+RECONSTRUCTION_ERRORS = ("squared_error", "mse_per_pixel", "cross_entropy", "bce_per_pixel")
+
+
+def reconstruction_error(model, X, target=None, kind="squared_error"):
+    """The reconstruction error of ``model`` on ``X``, without any penalty, under one named normalisation.
+
+    Every lesson reports reconstruction errors through this function, so that a number always says
+    which of the usual normalisations it is (they differ by factors of n_visible and 2):
+
+    - ``"squared_error"``: mean over samples of ½‖x̂ − t‖² (sum over features) — UFLDL's J without
+      penalties, npae's Gaussian-decoder loss.
+    - ``"mse_per_pixel"``: mean over samples and features of (x̂ − t)² — what PSNR and most libraries
+      call the MSE (no ½).
+    - ``"cross_entropy"``: mean over samples of −Σⱼ [tⱼ log x̂ⱼ + (1 − tⱼ) log(1 − x̂ⱼ)] — npae's
+      Bernoulli-decoder loss, summed over the pixels.
+    - ``"bce_per_pixel"``: the same divided by n_visible — Keras' ``binary_crossentropy``.
+
+    The cross-entropies are computed from the logits Z2 as the loss is (never log 0), so they need a
+    model with a sigmoid decoder.
+
+    Parameters
+    ----------
+    model : npae.models.autoencoder.Autoencoder or npae.models.deep.DeepAutoencoder
+        Anything with ``reconstruct(X)``; the cross-entropies also need ``logits(X)`` (the decoder's
+        pre-activation Z2, shape (n_samples, n_visible)).
+    X : array_like of shape (n_samples, n_visible)
+        Inputs (for a denoising autoencoder, the corrupted x̃).
+    target : array_like of shape (n_samples, n_visible), optional
+        What the reconstruction is compared with (default ``X``; the clean x for denoising).
+    kind : {"squared_error", "mse_per_pixel", "cross_entropy", "bce_per_pixel"}
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``, or a target that is not in [0, 1] with a cross-entropy.
+    TypeError
+        If ``model`` cannot reconstruct (or give logits, for a cross-entropy).
+    """
+    from npae.checks import check_choice, check_data
+
+    check_choice("kind", kind, RECONSTRUCTION_ERRORS)
+    if not callable(getattr(model, "reconstruct", None)):
+        raise TypeError(f"model must be an npae autoencoder (with reconstruct), got {type(model).__name__}")
+    n_visible = model.n_visible
+    X = check_data(X, "X", n_visible, np.float64)
+    T = X if target is None else check_data(target, "target", n_visible, np.float64,
+                                            unit_interval=kind in ("cross_entropy", "bce_per_pixel"))
+    if T.shape != X.shape:
+        raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
+    if kind in ("squared_error", "mse_per_pixel"):
+        D = np.asarray(model.reconstruct(X), dtype=np.float64) - T
+        total = np.einsum("ij,ij->", D, D)
+        return float(0.5 * total / X.shape[0] if kind == "squared_error" else total / D.size)
+    if not callable(getattr(model, "logits", None)):
+        raise TypeError(f"kind={kind!r} needs the decoder's logits: model {type(model).__name__} has no logits()")
+    if T is X and (X.min() < 0 or X.max() > 1):
+        raise ValueError(f"X must lie in [0, 1] for kind={kind!r}")
+    Z = np.asarray(model.logits(X), dtype=np.float64)
+    # −[t log σ(z) + (1 − t) log(1 − σ(z))] = softplus(z) − t z, with softplus(z) = logaddexp(0, z)
+    per_sample = (np.logaddexp(0.0, Z) - T * Z).sum(axis=1)
+    mean = float(per_sample.mean())
+    return mean if kind == "cross_entropy" else mean / n_visible

@@ -298,6 +298,43 @@ def natural_images(source="auto"):
     return [whiten(image) for image in load_photographs()]
 
 
+def describe_natural_images(source="auto"):
+    """Say in one line which images :func:`natural_images` uses for ``source``.
+
+    A student whose filters differ from UFLDL's figure needs to know whether they came from UFLDL's
+    ``IMAGES.mat`` (Olshausen's ten whitened natural scenes) or from the photographs that ship with
+    matplotlib and scikit-image.
+
+    Parameters
+    ----------
+    source : {"auto", "photographs", "ufldl"}
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If ``source`` is not one of the three names.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    path = find_ufldl_images() if source in ("auto", "ufldl") else None
+    if path is not None:
+        return f"UFLDL's IMAGES.mat ({path}): ten 512x512 whitened natural scenes (Olshausen & Field 1996)"
+    names = list(MATPLOTLIB_PHOTOGRAPHS)
+    try:
+        import skimage.data  # noqa: F401
+    except ImportError:
+        extra = " (install scikit-image for seven more: pip install -e '.[images]')"
+    else:
+        names += [f"skimage {name}" for name in SKIMAGE_PHOTOGRAPHS]
+        extra = ""
+    return (f"{len(names)} photographs whitened here (not UFLDL's IMAGES.mat): {', '.join(names)}{extra}; "
+            "fetch IMAGES.mat with 'python data_scripts/fetch_ufldl_images.py' for UFLDL's own images")
+
+
 def sample_patches(images, n_patches=10000, patch_size=8, *, rng):
     """Cut random square patches out of random images: UFLDL's ``sampleIMAGES``.
 

@@ -214,6 +214,12 @@ class Autoencoder:
         H = check_data(H, "H", self.n_hidden, self.dtype)
         return self.decoder.forward(H @ self._decoder_weights(params) + params["b2"])
 
+    def logits(self, X, params=None):
+        """The decoder's pre-activation Z2 = H @ W2 + b2 with H = encode(X): (n_samples, n_visible), ``self.dtype``."""
+        params = self._checked(params)
+        H = self.encode(X, params)
+        return H @ self._decoder_weights(params) + params["b2"]
+
     def reconstruct(self, X, params=None):
         """``decode(encode(X))``: an (n_samples, n_visible) array of ``self.dtype``."""
         return self.decode(self.encode(X, params), params)

@@ -343,13 +343,17 @@ class DeepAutoencoder:
             A = acts[l].forward(A @ weights[l] + params[f"b{l + 1}"])
         return A
 
-    def reconstruct(self, X, params=None):
-        """The reconstruction x̂: (m, n₀) of ``self.dtype``."""
+    def logits(self, X, params=None):
+        """The decoder's pre-activation z of the last layer: (m, n₀) of ``self.dtype`` (x̂ = g(z))."""
         params = self._checked(params)
         X = check_data(X, "X", self.n_visible, self.dtype)
         _, pre = stack_forward(X, self._weights(params),
                                [params[f"b{l}"] for l in range(1, 2 * self.depth + 1)], self._activations())
-        return self.decoder.forward(pre[-1])
+        return pre[-1]
+
+    def reconstruct(self, X, params=None):
+        """The reconstruction x̂ = g(z): (m, n₀) of ``self.dtype``."""
+        return self.decoder.forward(self.logits(X, params))
 
     def loss_and_grads(self, X, target=None, params=None):
         """Reconstruction loss (+ weight decay) and its gradient for every layer.
