@@ -274,12 +274,18 @@ class ConvAutoencoder:
         code, _ = sequence_forward(self.layers[:k], layer_params[:k], A)
         return self._images_to_rows(code)
 
-    def reconstruct(self, X, params=None):
-        """The reconstruction x̂: (m, n_visible) rows of ``self.dtype``."""
+    def logits(self, X, params=None):
+        """The last convolution's output, the decoder's pre-activation: (m, n_visible) rows of ``self.dtype``.
+
+        (What :func:`npae.analysis.metrics.reconstruction_error` computes the cross-entropies from.)
+        """
         layer_params = self._layer_params(params)
-        A = self._images(X)
-        Z, _ = sequence_forward(self.layers, layer_params, A)
-        return self.decoder.forward(self._images_to_rows(Z))
+        Z, _ = sequence_forward(self.layers, layer_params, self._images(X))
+        return self._images_to_rows(Z)
+
+    def reconstruct(self, X, params=None):
+        """The reconstruction x̂ = g(logits): (m, n_visible) rows of ``self.dtype``."""
+        return self.decoder.forward(self.logits(X, params))
 
     def loss_and_grads(self, X, target=None, params=None):
         """Reconstruction loss and its gradient for every convolution.
