@@ -164,10 +164,10 @@ tie = np.array([[[[0.0, 0.0], [0.0, 0.0]]]])
 lesson.expect("index of the winner of an all-zero window (0 = top-left)", maxpool_forward(tie)[1].item(),
               quick=(0, 0), full=(0, 0), fmt=".0f")
 
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.4), dpi=100)
-for ax, img, title in zip(axes, (A[0, 0], P[0, 0], routed[0, 0], upsample_backward(np.ones((1, 1, 8, 8)))[0, 0]),
+fig, axes = plt.subplots(1, 5, figsize=(14, 3.8), dpi=100)
+for ax, img, title in zip(axes, (A[0, 0], P[0, 0], routed[0, 0], Yu[0, 0], upsample_backward(Yu)[0, 0]),
                           ("input 7×7", "max-pooled 4×4", "gradient of Σ pooled:\nrouted to the winners",
-                           "gradient of Σ upsampled\n(4×4 → 8×8): each pixel 4")):
+                           "a delta δ at the upsampled\n8×8 map", "upsampling's gradient:\n2×2 sums of δ (4×4)")):
     ax.imshow(img, cmap="viridis")
     ax.set_title(title, fontsize=10)
     ax.set_xticks([])
