@@ -18,6 +18,8 @@ Lines:
   "same" pooling, ``Upsample(scale_factor=2)``, ``BCEWithLogitsLoss``, ``optim.Adadelta``), Glorot-uniform
   weights and zero biases, ``torch.set_num_threads`` = the cores. Benchmark only: npae never imports it.
 
+The CPU columns are the process's CPU seconds (all threads, ``time.process_time``) per step: less
+sensitive than wall time to other processes taking the cores, though not to their use of the caches.
 The variants are interleaved (A B C A B C ...) so that noise from other processes hits all of them; each
 figure is a median over the repeats; the 1-minute load average is printed beside each line. On a shared
 machine read the ratios, not the absolute times.
@@ -165,10 +167,11 @@ class TorchStep:
 
 
 def timed(function, steps):
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds of the whole process, all threads) per call, over ``steps`` calls."""
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
         function()
-    return (time.perf_counter() - start) / steps
+    return (time.perf_counter() - start) / steps, (time.process_time() - cpu) / steps
 
 
 def main(argv=None):
@@ -209,17 +212,22 @@ def main(argv=None):
     for function, _ in variants.values():
         function()                                              # warm-up
     times = {key: [] for key in variants}
+    cpu = {key: [] for key in variants}
     loads = []
     for _ in range(args.repeats):
         for key, (function, steps) in variants.items():
             time.sleep(0.2)                                     # let BLAS worker threads go idle
-            times[key].append(timed(function, steps))
+            wall, seconds = timed(function, steps)
+            times[key].append(wall)
+            cpu[key].append(seconds)
         loads.append(os.getloadavg()[0])
-    base = statistics.median(times["npae (perf)"])
-    print(f"\n{'variant':15s} {'step (median)':>14s} {'epoch estimate':>15s} {'ratio to npae (perf)':>21s}")
+    base, base_cpu = statistics.median(times["npae (perf)"]), statistics.median(cpu["npae (perf)"])
+    print(f"\n{'variant':15s} {'step (median)':>14s} {'epoch estimate':>15s} {'ratio to npae (perf)':>21s}"
+          f" {'CPU s/step':>11s} {'CPU ratio':>10s}")
     for key, values in times.items():
-        step = statistics.median(values)
-        print(f"{key:15s} {1e3 * step:11.1f} ms {step * STEPS_PER_EPOCH:13.1f} s {step / base:21.2f}")
+        step, step_cpu = statistics.median(values), statistics.median(cpu[key])
+        print(f"{key:15s} {1e3 * step:11.1f} ms {step * STEPS_PER_EPOCH:13.1f} s {step / base:21.2f}"
+              f" {step_cpu:11.3f} {step_cpu / base_cpu:10.2f}")
     print(f"load average (1 min) during the repeats: {min(loads):.2f} – {max(loads):.2f}")
 
     if args.full_epoch:

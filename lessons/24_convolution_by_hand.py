@@ -74,6 +74,8 @@ print("im2col matrix of one 6x6 image:", cols.shape, "= (output pixels, weights 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), dpi=100)
 axes[0].imshow(W[0, 0], cmap="RdBu_r", vmin=-2.5, vmax=2.5)
 axes[0].set_title("the 3×3 kernel W")
+axes[0].set_xticks(range(3))
+axes[0].set_yticks(range(3))
 image = axes[1].imshow(np.where(M == 0, np.nan, M), cmap="RdBu_r", vmin=-2.5, vmax=2.5)
 axes[1].set_title("M: the same layer as a 36×36 dense matrix\n(blank = 0; each row reuses the 9 weights)")
 axes[1].set_xlabel("input pixel j")
