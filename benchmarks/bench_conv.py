@@ -13,7 +13,8 @@ Lines:
 - ``bare products``: the matrix products of the model's im2col forms alone, on random float32 arrays of
   the same shapes, into preallocated outputs — per convolution, forward ``cols · Wmatᵀ``
   (n·H_out·W_out × C_in·9 by C_in·9 × C_out), weight gradient ``Dᵀ · cols`` and input gradient
-  ``D · Wmat`` (not for the first layer): the BLAS floor of any im2col implementation;
+  ``D · Wmat`` (not for the first layer): the BLAS floor of any im2col implementation; ``bare, 1 thread``
+  the same with BLAS limited to one thread;
 - ``pytorch``: the same network in PyTorch (``torch.nn.Conv2d``, ``MaxPool2d(2, ceil_mode=True)`` for
   "same" pooling, ``Upsample(scale_factor=2)``, ``BCEWithLogitsLoss``, ``optim.Adadelta``), Glorot-uniform
   weights and zero biases, ``torch.set_num_threads`` = the cores. Benchmark only: npae never imports it.
@@ -114,6 +115,19 @@ class BareProducts:
             np.matmul(a, b, out=out)
 
 
+class OneBlasThread:
+    """Call ``function`` with BLAS limited to one thread (threadpoolctl): the single-core floor, immune to
+    OpenBLAS's worker threads spinning on cores that other processes hold."""
+
+    def __init__(self, function):
+        from threadpoolctl import threadpool_limits
+        self.function, self.limits = function, threadpool_limits
+
+    def __call__(self):
+        with self.limits(limits=1, user_api="blas"):
+            self.function()
+
+
 def torch_model(denoising):
     import torch
     from torch import nn
@@ -196,6 +210,7 @@ def main(argv=None):
                 "npae (plain)": (NpaeStep(plain, X, args.denoising, rng), args.plain_steps)}
     bare = BareProducts(plain, rng)
     variants["bare products"] = (bare, args.steps)
+    variants["bare, 1 thread"] = (OneBlasThread(bare), args.steps)
     torch_version = None
     if not args.no_torch:
         try:
