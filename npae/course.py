@@ -140,8 +140,10 @@ class Lesson:
         path = self.out / f"{name}.png"
         fig.savefig(path, dpi=fig.dpi)
         if in_notebook():
-            from IPython.display import display
-            display(fig)
+            # The PNG just written, shown as an image output: this does not depend on which matplotlib
+            # backend or display formatter the kernel has set up (a Figure made without pyplot has none).
+            from IPython.display import Image, display
+            display(Image(data=path.read_bytes(), format="png"))
         import matplotlib.pyplot as plt
         plt.close(fig)                  # a pyplot figure would otherwise be shown a second time (and leak)
         print(f"figure: {path}", flush=True)
@@ -296,6 +298,10 @@ def verify(lessons_dir="lessons", out="figures/verify", only=None, timeout=1800)
 
 
 def main(argv=None):
+    """``python -m npae.course verify [LESSON ...]``: run lessons in full mode and check their stated results.
+
+    Returns the exit status: 0 when every lesson ran and met every full-mode expectation.
+    """
     parser = argparse.ArgumentParser(prog="python -m npae.course",
                                      description="Run the lessons in full mode and check every stated result.")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -54,6 +54,9 @@ def test_lesson_as_a_notebook_shows_its_figures_inline(lesson, tmp_path, monkeyp
     images = [output for cell in notebook.cells if cell.cell_type == "code"
               for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
     assert images, f"{lesson.name} executed as a notebook shows no figure inline"
+    shown = sum(output.get("text", "").count("figure: ") for cell in notebook.cells if cell.cell_type == "code"
+                for output in cell.get("outputs", []) if output.get("output_type") == "stream")
+    assert len(images) >= shown, f"{lesson.name}: {shown} figures saved but only {len(images)} shown inline"
     errors = [o for cell in notebook.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
 

@@ -1,0 +1,51 @@
+# Exercise stub, generated from npae/exercises/solutions/l1_sparsity.py by
+# `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
+"""Exercise ``l1_sparsity``: the L1 sparsity penalty on the code, and where its gradient enters the backprop.
+
+Lesson: ``lessons/07_l1_vs_kl_sparsity.py``.
+
+Shapes as ``autoencoder_backprop`` (sigmoid encoder and decoder). The penalty is λ times the mean over
+samples of the code's L1 norm (Goodfellow et al. §14.2.1)::
+
+    J = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖²  +  λ (1/m) Σᵢ Σⱼ |hᵢⱼ|
+
+Its gradient with respect to the code is ∂Ω/∂hᵢⱼ = (λ/m) sign(hᵢⱼ) (= λ/m for a sigmoid code, h > 0).
+It belongs to ∂J/∂H, so it is added **before** the sigmoid's slope::
+
+    δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂)
+    δ² = (δ³ W2ᵀ + (λ/m) sign(H)) ∘ H ∘ (1 − H)
+    ∂J/∂W1 = Xᵀ δ²,  ∂J/∂b1 = Σᵢ δ²ᵢ,  ∂J/∂W2 = Hᵀ δ³,  ∂J/∂b2 = Σᵢ δ³ᵢ
+
+The grader compares with ``npae.Autoencoder(..., penalties=[L1Sparsity(λ)])``.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+
+def loss_and_grads(params, X, lam):
+    """Squared error plus the L1 penalty λ · mean Σⱼ |hⱼ|, and the gradient.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible), ``b2`` (n_visible,).
+    X : ndarray of shape (m, n_visible), values in [0, 1]
+    lam : float
+        λ, the penalty's weight.
+
+    Returns
+    -------
+    loss : float
+    grads : dict of str -> ndarray, keyed and shaped like ``params``
+    """
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    m = X.shape[0]
+    H = expit(X @ W1 + b1)
+    X_hat = expit(H @ W2 + b2)
+    delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
+    # HINT: loss = (1/m) Σ ½ (X_hat − X)² + (λ/m) Σ |H|.
+    raise NotImplementedError('YOUR CODE HERE: loss = (1/m) Σ ½ (X_hat − X)² + (λ/m) Σ |H|.')
+    # HINT: ∂J/∂H = δ³W2ᵀ + (λ/m) sign(H); then δ² = ∂J/∂H ∘ H(1 − H).
+    raise NotImplementedError('YOUR CODE HERE: ∂J/∂H = δ³W2ᵀ + (λ/m) sign(H); then δ² = ∂J/∂H ∘ H(1 − H).')
+    return loss, {"W1": X.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}

@@ -1,0 +1,100 @@
+# Exercise stub, generated from npae/exercises/solutions/psd_ista.py by
+# `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
+"""Exercise ``psd_ista``: ISTA's soft-threshold step, and the gradient of predictive sparse decomposition.
+
+Lesson: ``lessons/27_predictive_sparse_decomposition.py`` (Kavukcuoglu, Ranzato & LeCun 2008;
+Goodfellow et al. §14.8; Beck & Teboulle 2009).
+
+Rows are samples: X (m, n_visible), codes H (m, n_code), dictionary ``D`` (n_code, n_visible) whose rows
+are the atoms (x̂ = h D), encoder f(x) = g ∘ tanh(x W + b) with ``W`` (n_visible, n_code), ``b`` and ``g``
+(n_code,). The energy, a mean over samples (no ½)::
+
+    E = (1/m) Σᵢ [ ‖xᵢ − hᵢ D‖² + λ ‖hᵢ‖₁ + γ ‖hᵢ − f(xᵢ)‖² ]
+
+1. ``soft_threshold(V, t)``: shrink(v, t) = sign(v) · max(|v| − t, 0), elementwise (the proximal map of t‖·‖₁).
+2. ``ista_step(H, X, D, lam, gamma, F, L)``: one ISTA step on every row, with F = f(X) and L the Lipschitz
+   constant of the smooth part's gradient::
+
+       ∇s(h) = 2 (h D − x) Dᵀ + 2γ (h − f),        h ← shrink(h − ∇s(h)/L, λ/L)
+
+   (the 1/m of the mean multiplies ∇s and λ alike, so it cancels in each row's step).
+3. ``psd_loss_and_grads(params, X, H, lam, gamma)``: E and its gradient in the parameters, codes fixed.
+   With R = H D − X, T = tanh(X W + b), Δ = g ∘ T − H::
+
+       ∂E/∂D = (2/m) Hᵀ R,     ∂E/∂F = (2γ/m) Δ,     ∂E/∂g = Σᵢ (∂E/∂F ∘ T)ᵢ
+       δ = (∂E/∂F ∘ g) ∘ (1 − T²)                     tanh'(z) = 1 − tanh(z)²
+       ∂E/∂W = Xᵀ δ,   ∂E/∂b = Σᵢ δᵢ                  (λ‖h‖₁ does not depend on the parameters)
+
+The grader compares with :func:`npae.models.psd.soft_threshold`, one step of :func:`npae.models.psd.ista`
+and :meth:`npae.models.psd.PSD.loss_and_grads`.
+"""
+
+import numpy as np
+
+
+def soft_threshold(V, threshold):
+    """shrink(v, t) = sign(v) · max(|v| − t, 0), elementwise.
+
+    Parameters
+    ----------
+    V : ndarray of float, any shape
+    threshold : float ≥ 0
+
+    Returns
+    -------
+    ndarray of V's shape
+    """
+    # HINT: entries with |v| ≤ t become 0; the others move towards 0 by t.
+    raise NotImplementedError('YOUR CODE HERE: entries with |v| ≤ t become 0; the others move towards 0 by t.')
+
+
+def ista_step(H, X, D, lam, gamma, F, L):
+    """One ISTA step h ← shrink(h − ∇s(h)/L, λ/L) on every row.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, n_code)
+        The current codes.
+    X : ndarray of shape (m, n_visible)
+    D : ndarray of shape (n_code, n_visible)
+    lam, gamma : float
+        λ and γ of the energy.
+    F : ndarray of shape (m, n_code)
+        The encoder's prediction f(X).
+    L : float
+        The step is 1/L (L = 2(σ_max(D)² + γ)).
+
+    Returns
+    -------
+    ndarray of shape (m, n_code): the new codes.
+    """
+    # HINT: gradient = 2(H D − X)Dᵀ + 2γ(H − F); then soft_threshold(H − gradient/L, λ/L).
+    raise NotImplementedError('YOUR CODE HERE: gradient = 2(H D − X)Dᵀ + 2γ(H − F); then soft_threshold(H − gradient/L, λ/L).')
+
+
+def psd_loss_and_grads(params, X, H, lam, gamma):
+    """PSD's energy E(X, H) and its gradient in D, W, b, g with the codes held fixed.
+
+    Parameters
+    ----------
+    params : dict
+        ``D`` (n_code, n_visible), ``W`` (n_visible, n_code), ``b`` (n_code,), ``g`` (n_code,).
+    X : ndarray of shape (m, n_visible)
+    H : ndarray of shape (m, n_code)
+    lam, gamma : float
+        λ and γ.
+
+    Returns
+    -------
+    energy : float
+    grads : dict with ``D``, ``W``, ``b``, ``g``
+    """
+    D, W, b, g = params["D"], params["W"], params["b"], params["g"]
+    m = X.shape[0]
+    R = H @ D - X
+    T = np.tanh(X @ W + b)
+    Delta = g * T - H
+    energy = (np.sum(R ** 2) + lam * np.sum(np.abs(H)) + gamma * np.sum(Delta ** 2)) / m
+    # HINT: dF = (2γ/m)Δ; grad_g = Σ over samples of dF ∘ T; δ = dF ∘ g ∘ (1 − T²); grad_W = Xᵀδ; grad_b = Σ δ.
+    raise NotImplementedError('YOUR CODE HERE: dF = (2γ/m)Δ; grad_g = Σ over samples of dF ∘ T; δ = dF ∘ g ∘ (1 − T²); grad_W = Xᵀδ; grad_b = Σ δ.')
+    return energy, grads
