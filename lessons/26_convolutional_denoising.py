@@ -107,7 +107,7 @@ fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
 for i, (name, history) in enumerate(histories.items()):
     epochs = np.arange(1, len(history.val_loss) + 1)
     ax.plot(epochs, history.val_loss, "o-", color=f"C{i}", label=f"{name}: validation")
-    ax.plot(epochs, history.loss, "--", color=f"C{i}", alpha=0.6, label=f"{name}: training")
+    ax.plot(epochs, history.loss, "x--", color=f"C{i}", alpha=0.6, label=f"{name}: training")
 if EPOCHS in PYTORCH:
     ax.axhline(PYTORCH[EPOCHS], color="grey", linestyle=":", label=f"PyTorch conv DAE at {EPOCHS} epochs (issue 14)")
 ax.set_xlabel("epoch")
