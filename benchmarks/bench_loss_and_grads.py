@@ -1,4 +1,10 @@
-"""Benchmark of ``Autoencoder.loss_and_grads``: its wall time next to the matrix products it cannot avoid.
+"""Benchmark of the autoencoder's loss and gradients: its wall time next to the matrix products it cannot avoid.
+
+Two paths compute the same numbers: the readable ``Autoencoder.loss_and_grads`` (npae/models/autoencoder.py,
+all rows at once, one core for the elementwise work) and the performance layer's
+``npae.perf.loss_and_grads(model, X)`` (npae/perf/autoencoder.py: the same pieces on blocks of rows, on
+every core), which the trainers use. The ratios below are those of the performance layer; the sparse
+cases also print the readable path's.
 
 One forward and backward pass of the two-layer autoencoder needs five matrix products of the same
 size (m samples, n visible, k hidden; each 2·m·n·k flops)::
@@ -53,10 +59,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a checkout
 
+from npae import perf  # noqa: E402
 from npae.core.corruption import masking  # noqa: E402
+from npae.core.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 from npae.models.autoencoder import Autoencoder  # noqa: E402
 from npae.perf.parallel import num_threads  # noqa: E402
-from npae.core.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 
 
 def loadavg():
@@ -121,11 +128,14 @@ def data(m, n, dtype, rng):
 def bench_sparse(m, n, k, dtype, repeats, rng):
     X = data(m, n, dtype, rng)
     model = Autoencoder(n, k, penalties=[WeightDecay(1e-4), KLSparsity(0.01, 3)], rng=rng, dtype=dtype)
-    times = interleaved({"loss_and_grads": lambda: model.loss_and_grads(X),
+    times = interleaved({"loss_and_grads": lambda: perf.loss_and_grads(model, X),
+                         "readable": lambda: model.loss_and_grads(X),
                          "products": bare_products(m, n, k, dtype, rng)}, repeats)
     print(f"sparse AE {m}x{n}, {k} hidden, {np.dtype(dtype).name:7s}: loss_and_grads {ms(times, 'loss_and_grads')}"
           f"  bare products {ms(times, 'products')}  ratio {ratio_text(times, 'loss_and_grads', 'products')}"
           f"  ({loadavg()})", flush=True)
+    print(f"    (readable Autoencoder.loss_and_grads {ms(times, 'readable')}, ratio "
+          f"{ratio_text(times, 'readable', 'products')})", flush=True)
 
 
 def peak_memory(f):
@@ -146,10 +156,10 @@ def bench_variants(m, n, k, repeats, rng):
     plain_tied = Autoencoder(n, k, tied=True, rng=rng)
     cae = Autoencoder(n, k, tied=True, penalties=[Contractive(0.1)], rng=rng)
     dae = Autoencoder(n, k, rng=rng)
-    functions = {"plain": lambda: plain.loss_and_grads(X),
-                 "plain tied": lambda: plain_tied.loss_and_grads(X),
-                 "contractive": lambda: cae.loss_and_grads(X),
-                 "denoising": lambda: dae.loss_and_grads(X_tilde, target=X),
+    functions = {"plain": lambda: perf.loss_and_grads(plain, X),
+                 "plain tied": lambda: perf.loss_and_grads(plain_tied, X),
+                 "contractive": lambda: perf.loss_and_grads(cae, X),
+                 "denoising": lambda: perf.loss_and_grads(dae, X_tilde, target=X),
                  "products": bare_products(m, n, k, dtype, rng)}
     times = interleaved(functions, repeats)
     head = f"{m}x{n}, {k} hidden, float64:"
@@ -161,10 +171,10 @@ def bench_variants(m, n, k, repeats, rng):
           f"{ratio_text(times, 'contractive', 'plain tied')}")
     print(f"{head} denoising AE   {ms(times, 'denoising')}  / plain AE      "
           f"{ratio_text(times, 'denoising', 'plain')}")
-    # A fresh model's first call: its peak includes the scratch arrays the model keeps for later calls.
+    # A fresh model's first call through the performance layer.
     for name, penalties in (("plain tied AE", []), ("contractive AE", [Contractive(0.1)])):
         model = Autoencoder(n, k, tied=True, penalties=penalties, rng=rng)
-        peak = peak_memory(lambda: model.loss_and_grads(X))
+        peak = peak_memory(lambda: perf.loss_and_grads(model, X))
         print(f"{head} peak memory of a first {name} call: {peak / 2**20:6.1f} MiB = {peak / X.nbytes:.2f} x X "
               f"({X.nbytes / 2**20:.1f} MiB)", flush=True)
 

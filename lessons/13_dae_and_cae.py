@@ -1,45 +1,62 @@
 """Lesson 13: for small Gaussian noise, the denoising error is the clean error plus σ²‖∂r/∂x‖²_F.
 
-Run: ``PYTHONPATH=. python lessons/13_dae_and_cae.py [--quick] [--out DIR]``.
+Run as a script (``python lessons/13_dae_and_cae.py [--quick] [--out DIR]``) or open it as a notebook
+with jupytext (percent format). Full mode: a 784-128-784 DAE on 10 000 Fashion-MNIST images for 30 epochs,
+200 held-out points, 800 noise draws per point; quick mode: 32 hidden units, 1000 images, 1 epoch, 50
+points, 20 draws.
 """
-
 # %% [markdown]
-# # The denoising criterion is a contractive penalty on r (Alain & Bengio 2013)
+# # 13 · The denoising criterion is a contractive penalty on r (Alain & Bengio)
 #
-# Expand the reconstruction around a clean x, with ε ~ N(0, σ² I):
-# r(x + ε) = r(x) + J_r ε + ½ εᵀ∇²r ε + O(‖ε‖³), J_r = ∂r/∂x (n × n,
-# `npae.analysis.jacobian.reconstruction_jacobian`). Squaring and taking the expectation (odd moments vanish,
-# E[ε εᵀ] = σ² I):
+# **What you will learn:** how a Taylor expansion turns the denoising error into the clean error plus a
+# contractive penalty $\sigma^2\lVert J_r\rVert_F^2$ on the whole reconstruction; which term that relation
+# neglects and when it matters; how to test an asymptotic relation numerically (antithetic noise,
+# Monte-Carlo standard errors, the excess over the clean error); where the relation holds exactly (the
+# reconstruction's fixed points).
+#
+# **Prerequisites:** lesson 09 (the denoising autoencoder), lesson 10 (its score field), lesson 12 (the
+# contractive penalty on the code).
+#
+# **Key terms:** denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器),
+# Jacobian matrix (Jacobian 矩阵), Frobenius norm (Frobenius 范数), Taylor expansion (泰勒展开),
+# Gaussian noise (高斯噪声), Monte Carlo (蒙特卡罗), standard error (标准误差), fixed point (不动点).
+#
+# ## The expansion, step by step
+#
+# Let $\varepsilon \sim N(0, \sigma^2 I)$ and $J_r = \partial r/\partial x$ ($n \times n$,
+# `npae.analysis.jacobian.reconstruction_jacobian`).
+#
+# 1. Expand the reconstruction around a clean $x$: $r(x + \varepsilon) = r(x) + J_r \varepsilon + \tfrac12 \varepsilon^\top\nabla^2 r\,\varepsilon + O(\lVert\varepsilon\rVert^3)$.
+# 2. Subtract $x$ and square: $\lVert r(x+\varepsilon) - x\rVert^2 = \lVert r - x\rVert^2 + 2(r - x)\cdot J_r\varepsilon
+#    + \lVert J_r \varepsilon\rVert^2 + (r - x)\cdot \varepsilon^\top\nabla^2 r\,\varepsilon + O(\lVert\varepsilon\rVert^3)$.
+# 3. Take the expectation: odd moments of $\varepsilon$ vanish; $\mathbb E\lVert J_r\varepsilon\rVert^2 = \sigma^2 \operatorname{tr}(J_r^\top J_r)
+#    = \sigma^2\lVert J_r\rVert_F^2$; and $\mathbb E[\varepsilon^\top \nabla^2 r_k\, \varepsilon] = \sigma^2 \Delta r_k$ (the Laplacian of
+#    each output). So
 #
 # $$ \mathbb E\|r(x+\varepsilon) - x\|^2 = \|r(x) - x\|^2 + \sigma^2 \|J_r(x)\|_F^2
 #    + \sigma^2 (r(x) - x)\cdot \Delta r(x) + O(\sigma^4). $$
 #
-# Alain & Bengio keep the first two terms (the third vanishes when r(x) ≈ x): **training a DAE with
-# small noise is training a clean autoencoder with a contractive penalty σ²‖J_r‖²_F on the whole
-# reconstruction** (a CAE penalises ‖∂h/∂x‖²_F on the code instead). We check this numerically on a
-# trained model as σ shrinks. The measurement uses antithetic noise pairs (ε, −ε), which cancel the
-# term linear in ε exactly (`npae.analysis.manifold.denoising_error`); ‖J_r‖²_F and Δr are computed in closed
-# form (`npae.analysis.manifold.reconstruction_jacobian_norm2`, `npae.analysis.manifold.reconstruction_laplacian`).
+# 4. Alain & Bengio keep the first two terms (the third vanishes when $r(x) \approx x$): **training a DAE with
+#    small noise is training a clean autoencoder with a contractive penalty $\sigma^2\lVert J_r\rVert^2_F$ on the whole
+#    reconstruction** (a CAE, lesson 12, penalises $\lVert\partial h/\partial x\rVert^2_F$ on the code instead).
+#
+# We check this numerically on a trained model as σ shrinks. The measurement uses antithetic noise pairs
+# $(\varepsilon, -\varepsilon)$, which cancel the term linear in $\varepsilon$ exactly
+# (`npae.analysis.manifold.denoising_error`); $\lVert J_r\rVert^2_F$ and $\Delta r$ are computed in closed form
+# (`npae.analysis.manifold.reconstruction_jacobian_norm2`, `npae.analysis.manifold.reconstruction_laplacian`).
 
 # %%
-import time
-
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from npae.scripting import lesson_options
-
-OPTIONS = lesson_options(__doc__)
-QUICK, OUT = OPTIONS.quick, OPTIONS.out
-
-import npae
 from npae.analysis import manifold
 from npae.core.corruption import Corruption
-from npae.data.digits import load_fashion_mnist
+from npae.course import Lesson
+from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
+
+lesson = Lesson(__doc__, name="13_dae_and_cae")
+QUICK = lesson.quick
 
 rng = np.random.default_rng(17)
 N_TRAIN, N_HIDDEN, EPOCHS, N_EVAL, N_NOISE, N_BATCH = ((1000, 32, 1, 50, 20, 5) if QUICK else
@@ -48,26 +65,30 @@ N_ITER = 20 if QUICK else 200
 SIGMA_TRAIN = 0.3
 SIGMAS = [0.3, 0.1, 0.03, 0.01]
 
-X_all, _ = load_fashion_mnist("train")
+X_all, _ = lesson.fashion_mnist("train")
 X = X_all[rng.permutation(len(X_all))[:N_TRAIN]]
-X_test, _ = load_fashion_mnist("test")
+X_test, _ = lesson.fashion_mnist("test")
 X_eval = X_test[rng.permutation(len(X_test))[:N_EVAL]]
 
 # %% [markdown]
 # ## A trained DAE
-# 784 → 128 sigmoid → 784 sigmoid (32 in quick mode), squared error, Gaussian corruption σ = 0.3 during training, float64
-# (the small-σ differences below need the precision).
+#
+# 784 → 128 sigmoid → 784 sigmoid (32 in quick mode), squared error, Gaussian corruption σ = 0.3 during
+# training, float64 (the small-σ differences below need the precision). Nothing is tuned here: the
+# relation is about *any* smooth $r$, so the model only has to be a reasonable DAE. The evaluation points
+# are held-out test images.
 
 # %%
-dae = npae.Autoencoder(784, N_HIDDEN, rng=rng)
-t0 = time.time()
-hist = train_minibatch(dae, X, epochs=EPOCHS, batch_size=128, corruption=Corruption("gaussian", SIGMA_TRAIN),
-                       rng=rng, verbose=False)
-print(f"DAE trained: final loss {hist.loss[-1]:.3f} in {time.time() - t0:.1f} s")
+dae = Autoencoder(784, N_HIDDEN, rng=rng)
+train_minibatch(dae, X, epochs=EPOCHS, batch_size=128, corruption=Corruption("gaussian", SIGMA_TRAIN),
+                rng=rng, verbose=False)
+lesson.stamp("DAE trained")
 
 # %% [markdown]
 # ## Measured versus predicted, as σ shrinks
-# All numbers are means over the same held-out points, so the spread *between* points is no error: the
+#
+# Every error in this lesson is $\lVert r - x\rVert^2$ summed over the pixels, without the ½ of lesson 01's $J$ (the
+# expansion above has no ½), averaged over the points. All numbers are means over the same held-out points, so the spread *between* points is no error: the
 # only error of the measurement is Monte-Carlo noise. "measured" is E‖r(x + ε) − x‖², estimated with
 # N_NOISE noise draws per point (antithetic pairs, which cancel the term linear in ε exactly), split
 # into N_BATCH independent batches; "MC s.e." is the standard error of the mean excess from the spread
@@ -80,7 +101,8 @@ print(f"DAE trained: final loss {hist.loss[-1]:.3f} in {time.time() - t0:.1f} s"
 
 # %%
 def relation_table(points, label):
-    """Print and return (σ, excess, MC s.e., σ²J, σ²(J + lapl)) at every σ, means over ``points``."""
+    """Print and return the rows (σ, excess, MC s.e., σ²J, σ²(J + lapl)) at every σ, means over ``points``,
+    and the ratio E[(r − x)·Δr] / E‖J_r‖²_F."""
     R = dae.reconstruct(points)
     clean = np.sum((R - points)**2, axis=1)
     jac = manifold.reconstruction_jacobian_norm2(dae, points).mean()
@@ -98,10 +120,10 @@ def relation_table(points, label):
         table.append((sigma, excess, se, ab, full))
         print(f"{sigma:6.3f} {excess:10.3e} {se:9.2e} | {ab:10.3e} {(excess - ab) / excess:+8.2%} ±{se / excess:5.2%}"
               f" | {full:10.3e} {(excess - full) / excess:+8.2%} ±{se / excess:5.2%}")
-    return np.array(table)
+    return np.array(table), lap / jac
 
 
-table_eval = relation_table(X_eval, "held-out points")
+table_eval, neglected_eval = relation_table(X_eval, "held-out points")
 
 # %% [markdown]
 # The neglected term σ²(r − x)·Δr is of the same order σ² as the Jacobian term, so its share of the
@@ -111,6 +133,7 @@ table_eval = relation_table(X_eval, "held-out points")
 # noise dominates. Alain & Bengio's two-term relation is exact at second order only where r(x) = x.
 #
 # ## Where r(x) = x: the fixed points of the reconstruction
+#
 # Iterating x ← r(x) from each held-out point converges (the DAE contracts) to a point x* with
 # r(x*) ≈ x*: there the third term vanishes and A&B's relation should hold by itself.
 
@@ -118,7 +141,7 @@ table_eval = relation_table(X_eval, "held-out points")
 X_star = X_eval.copy()
 for _ in range(N_ITER):
     X_star = dae.reconstruct(X_star)
-table_star = relation_table(X_star, f"fixed points (x ← r(x) iterated {N_ITER} times)")
+table_star, neglected_star = relation_table(X_star, f"fixed points (x ← r(x) iterated {N_ITER} times)")
 
 # %%
 fig, (ax, ax_ratio) = plt.subplots(1, 2, figsize=(11, 4.5))
@@ -139,44 +162,80 @@ ax_ratio.set_xscale("log")
 ax_ratio.set(xlabel="σ", ylabel="measured excess / predicted", title="ratio (±2 MC s.e.)")
 ax_ratio.legend(fontsize=7)
 fig.tight_layout()
-fig.savefig(OUT / "13_dae_and_cae.png", dpi=90)
-plt.close(fig)
+lesson.show(fig, "13_dae_and_cae")
 
 # %% [markdown]
-# Measured in our full run (10 000 images, 128 hidden units, 30 epochs, 200 held-out points, 800 noise
-# draws per point and σ in 10 batches of 80; 38 s wall on an otherwise idle 2-core machine, load
-# average 2.1):
+# ## Results
 #
-# ```
-# held-out points: 200 points, E‖r(x) − x‖² = 1.112e+01   E‖J_r‖²_F = 17.68144   E[(r − x)·Δr] = -1.55006   (neglected term / Jacobian term = -8.77%)
-#      σ     excess   MC s.e. |        σ²J         A&B err | σ²(J+lapl)   2nd-order err
-#  0.300  1.512e+00  2.15e-03 |  1.591e+00   -5.25% ±0.14% |  1.452e+00   +3.98% ±0.14%
-#  0.100  1.621e-01  2.05e-04 |  1.768e-01   -9.06% ±0.13% |  1.613e-01   +0.50% ±0.13%
-#  0.030  1.451e-02  1.29e-05 |  1.591e-02   -9.70% ±0.09% |  1.452e-02   -0.09% ±0.09%
-#  0.010  1.610e-03  1.78e-06 |  1.768e-03   -9.84% ±0.11% |  1.613e-03   -0.21% ±0.11%
-# fixed points (x ← r(x) iterated 200 times): 200 points, E‖r(x) − x‖² = 1.082e-03   E‖J_r‖²_F = 7.24795   E[(r − x)·Δr] = -0.01125   (neglected term / Jacobian term = -0.16%)
-#      σ     excess   MC s.e. |        σ²J         A&B err | σ²(J+lapl)   2nd-order err
-#  0.300  8.137e-01  7.65e-04 |  6.523e-01  +19.84% ±0.09% |  6.513e-01  +19.96% ±0.09%
-#  0.100  7.448e-02  1.25e-04 |  7.248e-02   +2.69% ±0.17% |  7.237e-02   +2.84% ±0.17%
-#  0.030  6.532e-03  5.82e-06 |  6.523e-03   +0.14% ±0.09% |  6.513e-03   +0.29% ±0.09%
-#  0.010  7.241e-04  7.37e-07 |  7.248e-04   -0.10% ±0.10% |  7.237e-04   +0.06% ±0.10%
-# ```
+# The relative errors are (excess − prediction) / excess, at the smallest σ = 0.01. After the full run:
 #
-# Reading the tables:
+# - **At held-out points A&B's relation misses by several per cent**, and not from Monte-Carlo noise (its
+#   standard error is a fraction of a per cent): the neglected term $\sigma^2(r - x)\cdot\Delta r$ is of order
+#   $\sigma^2$, like the Jacobian term, so it does not shrink with σ. Its share — the ratio
+#   $E[(r - x)\cdot\Delta r]/E\lVert J_r\rVert_F^2$, expected between −15 % and −3 % — is what A&B's error tends to. The
+#   term is not small because $r(x)$ is far from $x$ on held-out images: the assumption $r(x) \approx x$ is what
+#   fails.
+# - **With the neglected term included** (closed-form $\Delta r$), the second-order prediction agrees with the
+#   measurement within 1 %.
+# - **Where $r(x) \approx x$** — at the fixed points, where the neglected term is below 1 % of the Jacobian term —
+#   Alain & Bengio's two-term relation alone holds within 1 %. At σ = 0.3 the $O(\sigma^4)$ remainder is
+#   large there (expected between +10 % and +30 %): the reconstruction is strongly curved around its
+#   attractors, so "small σ" there means σ ≲ 0.03.
 #
-# * **Why A&B's relation misses by ~10 % at held-out points.** Not Monte-Carlo noise: that is ±0.1 %
-#   of the excess. The gap is the third term of the expansion. It is of order σ², like the Jacobian
-#   term, so it does not shrink with σ; its share of the excess tends to −1.55 / (17.68 − 1.55) = −9.6 %,
-#   and the measured A&B error approaches it (−9.06 %, −9.70 %, −9.84 % as σ falls). The term is not
-#   small because r(x) is far from x on held-out Fashion-MNIST images (‖r − x‖² ≈ 11, i.e. a pixel
-#   error of about 0.12): the assumption r(x) ≈ x of the two-term relation is what fails.
-# * **With the neglected term estimated** (closed-form Δr), the second-order prediction agrees with the
-#   measurement to −0.21 % ± 0.11 % at σ = 0.01 and −0.09 % ± 0.09 % at σ = 0.03, i.e. within two
-#   Monte-Carlo standard errors; at larger σ the O(σ⁴) remainder shows (+0.5 % at 0.1, +4 % at 0.3).
-# * **Where r(x) ≈ x** — at the reconstruction's fixed points, where the neglected term is −0.16 % of the
-#   Jacobian term — Alain & Bengio's two-term relation alone holds to −0.10 % ± 0.10 % at σ = 0.01 and
-#   +0.14 % ± 0.09 % at σ = 0.03: well inside 10 %. At the fixed points the O(σ⁴) remainder is larger
-#   (+20 % at σ = 0.3): the reconstruction is strongly curved around its attractors, so "small σ"
-#   there means σ ≲ 0.03.
-# * The relative error of the *total* E‖r(x + ε) − x‖² (not printed) would be tiny at every σ simply
-#   because the clean error dominates it; the excess is the honest quantity to compare.
+# The relative error of the *total* $E\lVert r(x + \varepsilon) - x\rVert^2$ would be tiny at every σ simply because the
+# clean error dominates it; the excess is the honest quantity to compare. Quick mode (one epoch, 20 noise
+# draws) checks only that the second-order prediction holds within 10 % at held-out points and A&B's
+# within 10 % at the fixed points: its barely trained DAE is far from the data, so the held-out numbers
+# differ from the full run's.
+
+# %%
+def rel_error(table, column, row=-1):
+    """(excess − prediction) / excess in one row of a relation table (column 3: A&B, 4: second order)."""
+    return (table[row, 1] - table[row, column]) / table[row, 1]
+
+
+lesson.expect("held-out: neglected term / Jacobian term", neglected_eval, full=(-0.15, -0.03),
+              fmt="+.2%")
+lesson.expect("held-out, σ = 0.01: A&B relative error", rel_error(table_eval, 3),
+              full=(-0.15, -0.03), fmt="+.2%")
+lesson.expect("held-out, σ = 0.01: second-order relative error", rel_error(table_eval, 4), quick=(-0.1, 0.1),
+              full=(-0.01, 0.01), fmt="+.2%")
+lesson.expect("held-out, σ = 0.01: Monte-Carlo s.e. / excess", table_eval[-1, 2] / table_eval[-1, 1],
+              full=(0.0, 0.005), fmt=".2%")
+lesson.expect("fixed points: neglected term / Jacobian term", neglected_star, quick=(-0.1, 0.1),
+              full=(-0.01, 0.01), fmt="+.2%")
+lesson.expect("fixed points, σ = 0.01: A&B relative error", rel_error(table_star, 3), quick=(-0.1, 0.1),
+              full=(-0.01, 0.01), fmt="+.2%")
+lesson.expect("fixed points, σ = 0.3: A&B relative error", rel_error(table_star, 3, row=0), full=(0.1, 0.3),
+              fmt="+.2%")
+
+# %% [markdown]
+# ## What to look for in the figures
+#
+# - `13_dae_and_cae`, left: on log–log axes the measured excess (points, with ±2 Monte-Carlo standard
+#   errors) follows lines of slope 2 (σ²); for held-out points the dotted second-order line passes through
+#   the points and the solid A&B line sits a little above them; for fixed points the two lines coincide.
+# - Right: the ratio measured/predicted. Held-out points: the A&B ratio levels off below 1 as σ shrinks
+#   (the neglected term's share), the second-order ratio approaches 1. Fixed points: both approach 1, and
+#   depart from it at σ = 0.3.
+#
+# ## Exercises
+#
+# - Turn antithetic sampling off (`manifold.denoising_error(..., antithetic=False)`). How many more noise
+#   draws does the same standard error need at σ = 0.01, and why (which term did the pairs cancel)?
+# - Train the DAE with σ = 0.1 instead of 0.3. Does the neglected term at held-out points shrink?
+# - Lesson 12's CAE penalises $\lVert\partial h/\partial x\rVert_F^2$, the DAE effectively $\lVert\partial r/\partial x\rVert_F^2$. By the chain rule
+#   $\partial r/\partial x = (\partial g/\partial h)(\partial h/\partial x)$: which of the two can a large decoder cheat (lesson 12's
+#   ε-trap)?
+#
+# ## Further reading
+#
+# - Goodfellow, Bengio & Courville, *Deep Learning*, §14.5 (denoising autoencoders; 《深度学习》14.5
+#   去噪自编码器详解) and §14.7 (contractive autoencoders; 14.7 收缩自编码器).
+# - G. Alain & Y. Bengio (2014), "What regularized auto-encoders learn from the data-generating
+#   distribution", *JMLR* 15 (the relation tested here).
+# - S. Rifai et al. (2011), "Contractive auto-encoders", *ICML*; A. Ng et al., UFLDL tutorial:
+#   *Autoencoders and Sparsity*.
+
+# %%
+lesson.done()

@@ -1,17 +1,22 @@
 """npae — NumPy AutoEncoders with hand-derived backprop, as course material.
 
-The package reads bottom-up, in the order its imports flow (nothing imports "upwards")::
+The package reads bottom-up, in the order its imports flow (nothing imports "upwards";
+``tests/test_import_graph.py`` checks it)::
 
-    activations   sigmoid, relu, linear; f and f'          (npae.core.activations)
-    losses        squared error (Gaussian), cross-entropy (Bernoulli): value and δ³   (npae.core.losses)
-    penalties     WeightDecay, KLSparsity, L1Sparsity, Contractive: value, ∂/∂H, ∂/∂W (npae.core.penalties)
-    corruption    masking, salt-and-pepper, Gaussian noise for denoising            (npae.core.corruption)
-    parallel      a sum over samples, split into one chunk of rows per core          (npae.perf.parallel)
-    model         Autoencoder: the one forward/backward every variant shares         (npae.models.autoencoder)
-    flat          params dict <-> one vector θ                                       (npae.core.flat)
-    gradcheck     finite differences and the table of every check                    (npae.gradcheck)
-    lbfgs         full-batch training with SciPy's L-BFGS                           (npae.training.lbfgs)
+    checks, errors   argument checks and exceptions                                  (npae.checks, npae.errors)
+    core          the mathematics, pure functions of arrays                          (npae.core)
+        activations   sigmoid, relu, linear; f, f', f''                              (npae.core.activations)
+        losses        squared error (Gaussian), cross-entropy (Bernoulli): value and δ³   (npae.core.losses)
+        penalties     WeightDecay, KLSparsity, L1Sparsity, Contractive: Ω, ∂Ω/∂H, ∂Ω/∂θ (npae.core.penalties)
+        layers        one affine layer: forward, backward, initialisation            (npae.core.layers)
+        corruption    masking, salt-and-pepper, Gaussian noise for denoising         (npae.core.corruption)
+        flat          params dict <-> one vector θ                                   (npae.core.flat)
+    models        Autoencoder (every single-layer variant), deep, softmax, PSD       (npae.models)
+    perf          the same pieces on every core: optional reading                   (npae.perf)
+    training      L-BFGS, minibatch optimizers, stacking, PSD training              (npae.training)
+    analysis      Jacobians, manifolds, PCA, hashing, metrics                       (npae.analysis)
     data, plotting   images, digits, figures: never imported by the modules above
+    gradcheck     finite differences and the table of every check                   (npae.gradcheck)
 
 Quick start::
 

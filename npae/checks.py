@@ -7,6 +7,8 @@ what to write instead (``rng=0`` -> ``np.random.default_rng(0)``; 8-bit images -
 run before anything is changed, so a refused call leaves every parameter as it was.
 
 - scalars: :func:`check_int`, :func:`check_real`, :func:`check_bool`, :func:`check_choice`
+- objects: :func:`check_instance` (with advice when a class is passed), :func:`check_model_interface`,
+  :func:`check_callable`, :func:`check_path`, :func:`check_sequence`, :func:`check_array_dict` (params, grads)
 - randomness and dtypes: :func:`check_rng`, :func:`check_float_dtype`
 - arrays: :func:`as_real_array` (numeric, real, optionally finite and of a given ndim/shape),
   :func:`check_data` (an (n_samples, n_columns) data matrix), :func:`check_input_and_target`
@@ -14,7 +16,9 @@ run before anything is changed, so a refused call leaves every parameter as it w
 Nothing here imports the rest of npae: every module may use it.
 """
 
+import collections.abc
 import numbers
+import os
 
 import numpy as np
 
@@ -41,7 +45,7 @@ def check_rng(rng, none_means_fresh=False):
     TypeError
         If ``rng`` is not a Generator (nor an allowed None).
     """
-    if rng is None and none_means_fresh:
+    if check_bool("none_means_fresh", none_means_fresh) and rng is None:
         return np.random.default_rng()
     if not isinstance(rng, np.random.Generator):
         if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -266,6 +270,8 @@ def check_data(X, name, n_columns, dtype, unit_interval=False):
         ``unit_interval``) has values outside [0, 1]; 8-bit images (integers up to 255) get the advice to
         divide by 255. The message names ``name``.
     """
+    n_columns = check_int("n_columns", n_columns, 1)
+    dtype = check_float_dtype(dtype)
     raw = as_real_array(name, X, finite=False)
     if raw.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n_samples, {n_columns}), one sample a row, "
@@ -310,6 +316,7 @@ def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
     ValueError, TypeError
         As :func:`check_data`, naming ``X`` or ``target``; and if the two shapes differ.
     """
+    sigmoid_decoder = check_bool("sigmoid_decoder", sigmoid_decoder)
     # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
     own_target = target is None or target is X          # the same array: check it once
     X = check_data(X, "X", n_visible, dtype, unit_interval=sigmoid_decoder and own_target)
@@ -319,3 +326,149 @@ def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
     if T.shape != X.shape:
         raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
     return X, T
+
+
+def check_instance(name, value, expected, example):
+    """Return ``value`` after checking that it is an instance of ``expected`` (a class or tuple of classes).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name.
+    value : object
+    expected : type or tuple of types
+    example : str
+        How to make a valid one, shown in the message (e.g. ``"Autoencoder(64, 25)"``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an instance; a class passed instead of an instance is told so.
+    """
+    if isinstance(value, expected):
+        return value
+    names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+    if isinstance(value, type):
+        raise TypeError(f"{name} must be an instance of {names}, e.g. {example}, got the class "
+                        f"{value.__name__} itself: call it to make one")
+    raise TypeError(f"{name} must be an instance of {names}, e.g. {example}, got {type(value).__name__}")
+
+
+def check_model_interface(name, model, attributes):
+    """Return ``model`` after checking that it is an object (not a class) with every one of ``attributes``.
+
+    For the trainers, which accept any object with ``params``, ``loss_and_grads``, ``dtype``...
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is a class, or lacks one of the attributes (the message lists them), or its ``params`` is
+        not a dict of arrays.
+    """
+    if isinstance(model, type):
+        raise TypeError(f"{name} must be a model instance (e.g. Autoencoder(64, 25)), got the class "
+                        f"{model.__name__} itself: call it to make one")
+    missing = [a for a in attributes if not hasattr(model, a)]
+    if missing:
+        raise TypeError(f"{name} must be an npae model with {', '.join(attributes)}, got {type(model).__name__} "
+                        f"(no {', '.join(missing)})")
+    if "params" in attributes and not isinstance(model.params, dict):
+        raise TypeError(f"{name}.params must be a dict of named arrays, got {type(model.params).__name__}")
+    return model
+
+
+def check_callable(name, value, signature):
+    """Return ``value`` after checking that it is callable (``signature`` says how it is called).
+
+    Raises
+    ------
+    TypeError
+        If it is not callable.
+    """
+    if not callable(value):
+        raise TypeError(f"{name} must be callable as {signature}, got {type(value).__name__}")
+    return value
+
+
+def check_path(name, path):
+    """Return ``os.fspath(path)`` after checking that it is a str or an os.PathLike.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is neither (``None``, a number, an open file...).
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {type(path).__name__}")
+    return os.fspath(path)
+
+
+def check_sequence(name, value, what="values"):
+    """Return ``list(value)`` after checking that it is a list or tuple (or another non-string sequence).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is a string, a mapping, None, a number or anything else that is not a sequence.
+    """
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, (collections.abc.Sequence, np.ndarray)):
+        raise TypeError(f"{name} must be a list or tuple of {what}, got {type(value).__name__}")
+    return list(value)
+
+
+def check_array_dict(name, arrays, like=None, finite=True, like_name="params"):
+    """Return ``arrays`` after checking that it is a dict of real float arrays (shaped like ``like``'s).
+
+    The form of a model's ``params`` and of its gradients ``grads``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name (``"params"``, ``"grads"``).
+    arrays : dict of str -> ndarray
+    like : dict of str -> ndarray, optional
+        ``arrays`` must have exactly its keys, and each array its shape.
+    like_name : str
+        The name of ``like`` in the messages.
+    finite : bool
+        Refuse NaN and ±inf.
+
+    Raises
+    ------
+    TypeError
+        If ``arrays`` is not a dict, or a value is not a real numeric ndarray of floats.
+    ValueError
+        If the keys or a shape differ from ``like``'s, or (``finite``) a value holds NaN or inf.
+    """
+    if not isinstance(arrays, dict):
+        raise TypeError(f"{name} must be a dict of named arrays (e.g. {{'W1': ..., 'b1': ...}}), "
+                        f"got {type(arrays).__name__}")
+    if like is not None and set(arrays) != set(like):
+        raise ValueError(f"{name} must have the keys of {like_name} {sorted(like)}, got {sorted(arrays)}")
+    for key, value in arrays.items():
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"{name}[{key!r}] must be a numpy array, got {type(value).__name__}")
+        value = as_real_array(f"{name}[{key!r}]", value, finite=finite)
+        if value.dtype.kind != "f":
+            raise TypeError(f"{name}[{key!r}] must be a float array, got dtype {value.dtype}")
+        if like is not None and value.shape != np.shape(like[key]):
+            raise ValueError(f"{name}[{key!r}] must have the shape of {like_name}[{key!r}] {np.shape(like[key])}, "
+                             f"got {value.shape}")
+    return arrays
+
+
+def check_float_array(name, A):
+    """Return ``A`` after checking that it is an ndarray of float32 or float64 (no copy, no pass over the values).
+
+    For the elementwise kernels (activations) that run inside every forward and backward pass on data the
+    model has already checked: the check is of the type only; NaN and inf propagate as in NumPy's ufuncs.
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not an ndarray, or its dtype is not float32/float64 (integers, complex, strings...).
+    """
+    if not isinstance(A, np.ndarray) or A.dtype not in (np.float32, np.float64):
+        got = f"an array of dtype {A.dtype}" if isinstance(A, np.ndarray) else type(A).__name__
+        raise TypeError(f"{name} must be a numpy array of float32 or float64, got {got}")
+    return A

@@ -315,3 +315,61 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ====================================================================== shared lesson code
+# Helpers that several lessons use, written once here instead of copied into each lesson.
+
+def ufldl_sparse_layer(n_hidden, *, weight_decay=3e-3, rho=0.1, beta=3.0, dtype=np.float32):
+    """A factory ``make(n_visible, rng) -> Autoencoder`` for UFLDL's sparse autoencoder on MNIST-sized data.
+
+    UFLDL's MNIST values (exercises *Vectorization*, *Self-Taught Learning*, *Stacked Autoencoders*):
+    sigmoid code and decoder, squared error, weight decay λ = 3·10⁻³, KL sparsity ρ = 0.1, β = 3. The
+    returned callable is what :class:`npae.training.stacking.Layer` expects as ``make``.
+
+    Parameters
+    ----------
+    n_hidden : int
+    weight_decay, rho, beta : float
+    dtype : {numpy.float64, numpy.float32}
+
+    Returns
+    -------
+    callable ``make(n_visible, rng)`` returning an :class:`npae.models.autoencoder.Autoencoder`.
+    """
+    from npae.core.penalties import KLSparsity, WeightDecay
+    from npae.models.autoencoder import Autoencoder
+
+    def make(n_visible, rng):
+        return Autoencoder(n_visible, n_hidden, penalties=[WeightDecay(weight_decay), KLSparsity(rho=rho, beta=beta)],
+                           rng=rng, dtype=dtype)
+
+    return make
+
+
+def validation_split(X, y, n_validation, rng):
+    """Carve a validation set out of a training set: a random ``n_validation`` rows, the rest for training.
+
+    The validation set is where a lesson makes its choices (an epoch, a setting); the test set is scored
+    once, at the end.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,) or None
+    n_validation : int, 1 <= n_validation < n_samples
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    X_train, y_train, X_val, y_val
+        ``y_train`` and ``y_val`` are None when ``y`` is None.
+    """
+    n = len(X)
+    if not 1 <= int(n_validation) < n:
+        raise ValueError(f"n_validation must be in [1, {n - 1}], got {n_validation!r}")
+    order = rng.permutation(n)
+    train, val = order[int(n_validation):], order[:int(n_validation)]
+    if y is None:
+        return X[train], None, X[val], None
+    return X[train], y[train], X[val], y[val]

@@ -14,27 +14,26 @@ import math
 
 import numpy as np
 
+from npae.checks import as_real_array, check_bool, check_int, check_path, check_real, check_sequence
+
 
 def _grid_shape(n_tiles, ncols):
     if ncols is None:
         ncols = math.ceil(math.sqrt(n_tiles))
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)):
-        raise TypeError(f"ncols must be an integer or None, got {type(ncols).__name__}")
-    if ncols < 1:
-        raise ValueError(f"ncols must be >= 1, got {ncols}")
-    ncols = min(ncols, n_tiles)
+    ncols = min(check_int("ncols", ncols, 1), n_tiles)
     return math.ceil(n_tiles / ncols), ncols
 
 
-def _image_shape(n_pixels, image_shape, name):
+def _image_shape(n_pixels, image_shape, name, array_name="images"):
     if image_shape is None:
         side = math.isqrt(n_pixels)
         if side * side != n_pixels:
             raise ValueError(
-                f"{name}: {n_pixels} pixels is not a square number; pass the tile shape (rows, cols)"
+                f"{array_name} has {n_pixels} pixels per tile, not a square number: pass {name}=(rows, cols)"
             )
         return side, side
-    image_shape = tuple(int(s) for s in image_shape)
+    image_shape = tuple(check_int(f"{name}[{i}]", s, 1)
+                        for i, s in enumerate(check_sequence(name, image_shape, "two integers (rows, cols)")))
     if len(image_shape) != 2 or image_shape[0] * image_shape[1] != n_pixels:
         raise ValueError(f"{name} must be (rows, cols) with rows*cols = {n_pixels}, got {image_shape}")
     return image_shape
@@ -75,18 +74,25 @@ def tile_images(images, image_shape=None, ncols=None, border=1, normalize=True, 
     Raises
     ------
     ValueError
-        If ``images`` is not 2-D or empty, the tile shape does not match, or ``border`` < 0.
+        If ``images`` is not 2-D, empty or holds NaN/inf, the tile shape does not match, or ``border`` < 0
+        or ``ncols`` < 1.
     TypeError
-        If ``ncols`` is not an integer or None.
+        If ``images`` is not a real numeric array, ``ncols``/``border`` are not integers (``ncols`` may be
+        None), ``normalize`` is not a bool, or ``border_value`` is not a number.
     """
-    images = np.asarray(images, dtype=np.float64)
-    if images.ndim != 2 or images.shape[0] == 0:
-        raise ValueError(f"images must be a non-empty 2-D array (n_tiles, n_pixels), got shape {images.shape}")
-    if int(border) != border or border < 0:
-        raise ValueError(f"border must be an integer >= 0, got {border}")
-    border = int(border)
+    return _tile_images(images, image_shape, ncols, border, normalize, border_value)
+
+
+def _tile_images(images, image_shape, ncols, border, normalize, border_value, names=("images", "image_shape")):
+    images = as_real_array(names[0], images, dtype=np.float64)
+    if images.ndim != 2 or images.shape[0] == 0 or images.shape[1] == 0:
+        raise ValueError(f"{names[0]} must be a non-empty 2-D array (n_tiles, n_pixels), got shape {images.shape}")
+    border = check_int("border", border, 0)
+    normalize = check_bool("normalize", normalize)
+    if border_value is not None:
+        border_value = check_real("border_value", border_value)
     n_tiles, n_pixels = images.shape
-    rows, cols = _image_shape(n_pixels, image_shape, "image_shape")
+    rows, cols = _image_shape(n_pixels, image_shape, names[1], names[0])
     n_rows, ncols = _grid_shape(n_tiles, ncols)
 
     if normalize:
@@ -106,6 +112,13 @@ def tile_images(images, image_shape=None, ncols=None, border=1, normalize=True, 
         c0 = border + j * (cols + border)
         mosaic[r0:r0 + rows, c0:c0 + cols] = tiles[k]
     return mosaic
+
+
+def _check_figure_options(path, title):
+    if path is not None:
+        check_path("path", path)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {type(title).__name__}")
 
 
 def _draw(mosaic, path, title, vmin, vmax, pixels_per_cell=6):
@@ -164,12 +177,15 @@ def display_network(W, patch_shape=None, path=None, ncols=None, title=None, pixe
     Raises
     ------
     ValueError, TypeError
-        As :func:`tile_images` (the message names the argument).
+        As :func:`tile_images` (the message names the argument); also if ``path`` is not a str or
+        os.PathLike or ``title`` not a str.
     """
-    W = np.asarray(W, dtype=np.float64)
-    if W.ndim != 2:
-        raise ValueError(f"W must be a 2-D array (n_visible, n_hidden), got shape {W.shape}")
-    mosaic = tile_images(W.T, patch_shape, ncols=ncols, border=1, normalize=True)
+    W = as_real_array("W", W, dtype=np.float64)
+    if W.ndim != 2 or W.size == 0:
+        raise ValueError(f"W must be a non-empty 2-D array (n_visible, n_hidden), got shape {W.shape}")
+    pixels_per_cell = check_int("pixels_per_cell", pixels_per_cell, 1)
+    _check_figure_options(path, title)
+    mosaic = _tile_images(W.T, patch_shape, ncols, 1, True, None, names=("W", "patch_shape"))
     return _draw(mosaic, path, title, vmin=-1.0, vmax=1.0, pixels_per_cell=pixels_per_cell)
 
 
@@ -200,12 +216,14 @@ def show_images(X, image_shape=None, path=None, ncols=None, title=None, normaliz
     Raises
     ------
     ValueError, TypeError
-        As :func:`tile_images` (the message names the argument).
+        As :func:`tile_images` (the message names the argument); also if ``path`` is not a str or
+        os.PathLike or ``title`` not a str.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = as_real_array("X", X, dtype=np.float64)
     if X.ndim != 2 or X.size == 0:
         raise ValueError(f"X must be a non-empty 2-D array (n_samples, n_pixels), got shape {X.shape}")
-    mosaic = tile_images(X, image_shape, ncols=ncols, border=1, normalize=normalize)
+    _check_figure_options(path, title)
+    mosaic = _tile_images(X, image_shape, ncols, 1, normalize, None, names=("X", "image_shape"))
     if normalize:
         vmin, vmax = -1.0, 1.0
     else:
@@ -244,27 +262,34 @@ def show_tangents(points, tangents, image_shape=None, path=None, labels=None, ti
 
     Raises
     ------
+    TypeError
+        If ``points`` or a tangent set is not a real numeric array, ``tangents``/``labels`` are not
+        sequences, ``path`` is not a path or ``title`` not a string.
     ValueError
-        If ``points`` is not a non-empty 2-D array, ``tangents`` is empty, a tangent set's shape is not
+        If ``points`` is not a non-empty 2-D array, an array holds NaN or inf, ``tangents`` is empty, a tangent set's shape is not
         (n_points, k, n_pixels) with k ≥ 1, ``labels`` has the wrong length, or ``image_shape`` does not
         match the number of pixels.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    points = np.asarray(points, dtype=np.float64)
+    points = as_real_array("points", points, dtype=np.float64)
     if points.ndim != 2 or points.size == 0:
         raise ValueError(f"points must be a non-empty 2-D array (n_points, n_pixels), got shape {points.shape}")
     n_points, n_pixels = points.shape
-    shape = _image_shape(n_pixels, image_shape, "image_shape")
+    shape = _image_shape(n_pixels, image_shape, "image_shape", "points")
+    _check_figure_options(path, title)
     if isinstance(tangents, np.ndarray) and tangents.ndim == 3:
         tangents = [tangents]
-    tangents = [np.asarray(T, dtype=np.float64) for T in tangents]
+    tangents = [as_real_array(f"tangents[{s}]", T, dtype=np.float64)
+                for s, T in enumerate(check_sequence("tangents", tangents, "tangent arrays"))]
     if not tangents:
         raise ValueError("tangents must hold at least one tangent set, got none")
     for s, T in enumerate(tangents):
         if T.ndim != 3 or T.shape[0] != n_points or T.shape[1] < 1 or T.shape[2] != n_pixels:
             raise ValueError(f"tangents[{s}] must have shape ({n_points}, k >= 1, {n_pixels}), got {T.shape}")
+    if labels is not None:
+        labels = check_sequence("labels", labels, "names")
     if labels is not None and len(labels) != len(tangents):
         raise ValueError(f"labels must have one name per tangent set ({len(tangents)}), got {len(labels)}")
 

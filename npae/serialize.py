@@ -1,8 +1,10 @@
 """Save and load an :class:`~npae.models.autoencoder.Autoencoder`: architecture, hyperparameters and parameters in one ``.npz``.
 
-The file is an ordinary NumPy zip archive (``numpy.savez``) holding only numeric and unicode arrays,
-so it is read with ``numpy.load(allow_pickle=False)``: loading a model never unpickles anything, and a
-file that needs pickle to be read is refused. Its keys::
+The file is an ordinary NumPy zip archive (``numpy.savez``) holding only numeric and unicode arrays.
+It is read member by member with :mod:`zipfile` and ``numpy.lib.format`` (each ``.npy`` header is
+checked against the bytes the member holds before its data is read, so a forged header cannot make
+npae allocate more than the file holds): loading a model never unpickles anything, and a file that
+needs pickle to be read is refused. Its keys::
 
     format         0-d unicode array   "npae.Autoencoder"            what the file is
     version        0-d int64 array     1                              layout version (FORMAT_VERSION)
@@ -15,7 +17,7 @@ file that needs pickle to be read is refused. Its keys::
 
 Loading checks everything before building anything: the format marker and version (a newer
 version is refused rather than half-read), that exactly the expected keys are present, that the
-config is JSON describing a valid model, that every penalty is one of the known classes (looked up
+config is JSON describing a valid model whose sizes are those of the stored arrays, that every penalty is one of the known classes (looked up
 in :data:`PENALTIES`, never by evaluating a name), and that every parameter has exactly the shape
 and dtype the architecture implies and only finite values. Each failure is a ``ValueError`` saying
 what is wrong. The parameters are stored bit for bit, so a loaded model computes exactly the same
@@ -39,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from npae.checks import check_instance, check_path
 from npae.models.autoencoder import Autoencoder
 from npae.core.conv import Conv2D
 from npae.core.pooling import MaxPool2D, UpSample2D
@@ -74,26 +77,39 @@ def save_model(model, path):
     Raises
     ------
     TypeError
-        If ``model`` is not an :class:`~npae.models.autoencoder.Autoencoder`.
+        If ``model`` is not an :class:`~npae.models.autoencoder.Autoencoder` (an instance), or ``path`` is
+        not a str or os.PathLike.
     ValueError
         If a penalty is not one of :data:`PENALTIES` (it could not be loaded back), or a parameter
         is not finite or does not have the model's shape and dtype.
+    OSError
+        (FileNotFoundError, IsADirectoryError, PermissionError...) if the file cannot be written; the
+        message names ``path``.
     """
     if isinstance(model, ConvAutoencoder):
         return _save_conv(model, path)
-    if not isinstance(model, Autoencoder):
-        raise TypeError(f"model must be an npae.models.autoencoder.Autoencoder, got {type(model).__name__}")
+    check_instance("model", model, Autoencoder, "Autoencoder(64, 25)")
     config = model.config()
     for name, _ in config["penalties"]:
         if PENALTIES.get(name) is None:
             raise ValueError(f"penalty {name!r} cannot be saved: known penalties are {sorted(PENALTIES)}")
+    path = check_path("path", path)
     expected = _expected_params(model)
     _check_params(model.params, expected, "model.params")
     arrays = {"format": np.array(FORMAT_NAME), "version": np.array(FORMAT_VERSION, dtype=np.int64),
               "config": np.array(json.dumps(config, sort_keys=True))}
     for key in expected:
         arrays[_PARAM_PREFIX + key] = np.asarray(model.params[key])
-    with open(path, "wb") as f:           # a file object: savez then adds no suffix
+    _write(path, arrays)
+
+
+def _write(path, arrays):
+    """Write ``arrays`` to ``path`` (already checked) as an npz archive, exactly at that name."""
+    try:
+        f = open(path, "wb")             # a file object: savez then adds no suffix
+    except OSError as error:
+        raise type(error)(error.errno, f"path {path!r}: cannot write the model file ({error.strerror})") from None
+    with f:
         np.savez(f, **arrays)
 
 
@@ -114,36 +130,98 @@ def load_model(path):
     ------
     FileNotFoundError
         If ``path`` does not exist.
+    TypeError
+        If ``path`` is not a str or os.PathLike.
     ValueError
-        If the file is not an npz archive; contains an array that needs pickle (object arrays are
-        never loaded); has a wrong format marker or an unknown (e.g. newer) version; misses a
+        If the file is not an npz archive, or a member is encrypted, compressed with a method other than
+        deflate, not an ``.npy`` array, or declares more data than it holds (checked from its header,
+        before anything is allocated); contains an array that needs pickle (object arrays are
+        never loaded); has a config nested deeper than JSON objects need; has a wrong format marker or an unknown (e.g. newer) version; misses a
         required key or has an unexpected one; has a config that is not JSON describing a valid
-        model; names a penalty not in :data:`PENALTIES` or gives it invalid arguments; or has a
-        parameter of the wrong shape or dtype or with NaN/inf values. The message names the key.
+        model; has sizes in its config that do not match the stored arrays (checked before the model is
+        built, so a forged size allocates nothing); names a penalty not in :data:`PENALTIES` or gives it
+        invalid arguments; or has a parameter of the wrong shape or dtype or with NaN/inf values. The
+        message names the file and the key.
     """
-    path = Path(path)
+    path = Path(check_path("path", path))
     if not path.is_file():
-        raise FileNotFoundError(f"no model file at {str(path)!r}")
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ValueError(f"{str(path)!r} is not an npae model file (.npz): {error}") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"{str(path)!r} is a single .npy array, not an npae model file (.npz)")
-    with archive:
-        arrays = {}
-        for key in archive.files:
-            try:
-                arrays[key] = archive[key]
-            except ValueError as error:   # "Object arrays cannot be loaded when allow_pickle=False"
-                raise ValueError(f"{str(path)!r}: array {key!r} cannot be read without pickle, which "
-                                 f"npae never uses to load models ({error})") from None
-            except (OSError, EOFError, zipfile.BadZipFile) as error:
-                raise ValueError(f"{str(path)!r}: array {key!r} is corrupt ({error})") from None
+        raise FileNotFoundError(f"path {str(path)!r}: no model file there" + (" (a directory)" if path.is_dir() else ""))
+    arrays = _read_npz(path)
     return _model_from_arrays(arrays, str(path))
 
 
 # ---------------------------------------------------------------------------------- checks
+
+class _NeedsPickle(Exception):
+    """A member whose dtype holds Python objects."""
+
+
+_SUPPORTED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)      # what numpy.savez(_compressed) writes
+
+
+def _read_npz(path):
+    """Every member of the npz archive at ``path`` as an array, each header checked before its data is read.
+
+    ``numpy.load`` would allocate an array of the shape a member's header declares before reading its
+    data, so a forged header (a shape of 10^12 values in a small file) would ask for terabytes. Here each
+    member is refused unless it is unencrypted, stored or deflated, an ``.npy`` file whose declared size
+    equals the number of bytes it holds, and of a dtype that needs no pickle.
+    """
+    where = str(path)
+    with open(path, "rb") as f:
+        if f.read(6) == b"\x93NUMPY":
+            raise ValueError(f"{where!r} is a single .npy array, not an npae model file (.npz)")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise ValueError(f"{where!r} is not an npae model file (.npz): {error}") from None
+    arrays = {}
+    with archive:
+        for info in archive.infolist():
+            key = info.filename[:-len(".npy")] if info.filename.endswith(".npy") else info.filename
+            if info.flag_bits & 0x1:
+                raise ValueError(f"{where!r}: member {info.filename!r} is encrypted; npae model files never are")
+            if info.compress_type not in _SUPPORTED_COMPRESSION:
+                raise ValueError(f"{where!r}: member {info.filename!r} uses zip compression method "
+                                 f"{info.compress_type}; npae reads stored or deflated members only")
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"{where!r}: member {info.filename!r} is not an .npy array")
+            try:
+                with archive.open(info) as f:
+                    version = np.lib.format.read_magic(f)
+                    if version not in ((1, 0), (2, 0)):
+                        raise ValueError(f"unsupported .npy version {version}")
+                    read_header = {(1, 0): np.lib.format.read_array_header_1_0}.get(
+                        version, np.lib.format.read_array_header_2_0)
+                    shape, fortran, dtype = read_header(f)
+                    if dtype.hasobject:
+                        raise _NeedsPickle
+                    declared = int(np.prod(shape, dtype=np.float64) * dtype.itemsize)
+                    available = info.file_size - f.tell()
+                    if declared != available:
+                        raise ValueError(f"its header declares shape {shape} of {dtype} ({declared} bytes) but "
+                                         f"it holds {available} bytes")
+                    data = f.read(available)
+                arrays[key] = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+            except _NeedsPickle:
+                raise ValueError(f"{where!r}: array {key!r} cannot be read without pickle (it holds Python "
+                                 f"objects), which npae never uses to load models") from None
+            except (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
+                raise ValueError(f"{where!r}: array {key!r} cannot be read ({error})") from None
+    if not arrays:
+        raise ValueError(f"{where!r} is an empty archive, not an npae model file")
+    return arrays
+
+
+def _check_sizes(config, arrays, where):
+    """Compare the sizes in the config with the stored parameter arrays, before the model is built."""
+    n_visible, n_hidden = config["n_visible"], config["n_hidden"]
+    stored = arrays.get(_PARAM_PREFIX + "W1")
+    if stored is None:
+        raise ValueError(f"{where}: missing parameter key {_PARAM_PREFIX + 'W1'!r}")
+    if stored.shape != (n_visible, n_hidden):
+        raise ValueError(f"{where}: {_PARAM_PREFIX + 'W1'} must have shape {(n_visible, n_hidden)} "
+                         f"(config's n_visible, n_hidden), got {stored.shape}")
 
 def _model_from_arrays(arrays, where):
     for key in _META_KEYS:
@@ -164,6 +242,7 @@ def _model_from_arrays(arrays, where):
         raise ValueError(f"{where}: unsupported format version {version}; this npae reads version "
                          f"{FORMAT_VERSION}{newer}")
     config = _parse_config(_scalar_string(arrays["config"], "config", where), where)
+    _check_sizes(config, arrays, where)
     model = _build(config, where)
 
     expected = _expected_params(model)
@@ -194,6 +273,8 @@ def _parse_config(text, where):
         config = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"{where}: config is not valid JSON ({error})") from None
+    except RecursionError:
+        raise ValueError(f"{where}: config is JSON nested too deeply to be a model's configuration") from None
     if not isinstance(config, dict):
         raise ValueError(f"{where}: config must be a JSON object, got {type(config).__name__}")
     missing = sorted(set(_CONFIG_KEYS) - set(config))
@@ -277,14 +358,14 @@ _CONV_CONFIG_KEYS = {"layers": list, "input_shape": list, "n_encoder_layers": in
 
 
 def _save_conv(model, path):
+    path = check_path("path", path)
     expected = {k: (shape, model.dtype) for k, shape in model.param_shapes().items()}
     _check_params(model.params, expected, "model.params")
     arrays = {"format": np.array(CONV_FORMAT_NAME), "version": np.array(CONV_FORMAT_VERSION, dtype=np.int64),
               "config": np.array(json.dumps(model.config(), sort_keys=True))}
     for key in expected:
         arrays[_PARAM_PREFIX + key] = np.asarray(model.params[key])
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)
+    _write(path, arrays)
 
 
 def _conv_from_arrays(arrays, where):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from npae.gradcheck import check_gradients
 from npae.models.deep import DeepAutoencoder, StackedClassifier
 from npae.gradcheck.cases import all_cases
 from npae.gradcheck.cases_deep import deep_cases
@@ -84,7 +85,7 @@ def test_one_layer_classifier_on_identity_features_is_softmax_on_the_codes():
 def test_classifier_rejects_bad_labels_and_params():
     net = StackedClassifier([4, 3], 2, rng=np.random.default_rng(0))
     X = np.zeros((3, 4))
-    with pytest.raises(ValueError, match="target"):
+    with pytest.raises(ValueError, match=r"\by\b"):
         net.loss_and_grads(X, np.array([0, 1, 2]))
     with pytest.raises(ValueError, match="W1"):
         net.loss_and_grads(X, np.array([0, 1, 1]), params=dict(net.params, W1=np.zeros((3, 3))))
@@ -128,3 +129,39 @@ def test_classifier_minibatch_with_one_hot_targets():
     train_minibatch(net, X, target=one_hot(y, 3), epochs=40, batch_size=32, rng=rng, verbose=False,
                     optimizer="adam")
     assert (net.predict(X) == y).mean() > 0.95
+
+
+def test_constructor_errors_name_the_argument():
+    with pytest.raises(ValueError, match="encoder_weight_decay"):
+        StackedClassifier([4, 3], 2, encoder_weight_decay=-1)
+    with pytest.raises(TypeError, match="tied"):
+        DeepAutoencoder([4, 3], tied="False")
+    with pytest.raises(ValueError, match="reduction"):
+        DeepAutoencoder([4, 3], reduction="average")
+
+
+def test_deep_params_with_nan_or_as_lists():
+    model = DeepAutoencoder([4, 3], rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).uniform(0.0, 1.0, (5, 4))
+    bad = dict(model.params, W1=np.full((4, 3), np.nan))
+    with pytest.raises(ValueError, match="params"):
+        model.loss_and_grads(X, params=bad)
+    as_lists = {k: v.tolist() for k, v in model.params.items()}
+    loss_lists, _ = model.loss_and_grads(X, params=as_lists)
+    assert loss_lists == pytest.approx(model.loss(X))
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_deep_reduction_mean_divides_loss_and_gradients_by_n_visible(tied):
+    rng = np.random.default_rng(3)
+    X = rng.uniform(0.0, 1.0, (6, 5))
+    summed = DeepAutoencoder([5, 4, 3], tied=tied, weight_decay=0.0, rng=np.random.default_rng(0))
+    mean = DeepAutoencoder([5, 4, 3], tied=tied, weight_decay=0.0, rng=np.random.default_rng(0), reduction="mean")
+    loss_s, grads_s = summed.loss_and_grads(X)
+    loss_m, grads_m = mean.loss_and_grads(X)
+    assert loss_m == pytest.approx(loss_s / 5, rel=1e-12)
+    for name in grads_s:
+        np.testing.assert_allclose(grads_m[name], grads_s[name] / 5, rtol=1e-12, err_msg=name)
+    result = check_gradients(lambda p: mean.loss_and_grads(X, params=p),
+                             {k: rng.normal(0.0, 0.5, v.shape) for k, v in mean.params.items()})
+    assert result.passed(), result.per_block

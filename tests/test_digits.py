@@ -1,4 +1,11 @@
-"""Loaders of npae.data.digits on small IDX files written here, and on the real Fashion-MNIST if present."""
+"""Loaders of npae.data.digits on small IDX files written here, the bundled Fashion-MNIST subset, and the
+real Fashion-MNIST if present (those tests carry the ``full_data`` marker: ``python -m pytest -m full_data``)."""
+
+import hashlib
+import gzip
+import importlib
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -6,8 +13,11 @@ import pytest
 from npae.data import digits
 from npae.data.digits import (
     FASHION_MNIST_CLASSES,
+    SUBSET_DIR,
     available,
+    fashion_mnist_source,
     load_fashion_mnist,
+    load_fashion_mnist_subset,
     load_mnist,
     search_path,
 )
@@ -34,6 +44,7 @@ def write_split(folder, split="train", n=5, gz=True, seed=0, n_labels=None):
 def isolated(tmp_path, monkeypatch):
     """No NPAE_DATA, an empty cwd, a repository root without data, no Debian directory."""
     monkeypatch.delenv("NPAE_DATA", raising=False)
+    monkeypatch.delenv("NPAE_NO_SYSTEM_DATA", raising=False)
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -173,11 +184,96 @@ def test_class_names():
     assert FASHION_MNIST_CLASSES[0] == "T-shirt/top" and FASHION_MNIST_CLASSES[9] == "Ankle boot"
 
 
-@pytest.mark.skipif(
+def test_no_system_data_hides_the_debian_location(isolated, monkeypatch):
+    write_split(isolated / "debian", "train", seed=5)
+    write_split(isolated / "debian", "test", seed=6)
+    assert isolated / "debian" in search_path("fashion-mnist")
+    assert available("fashion-mnist")
+    monkeypatch.setenv("NPAE_NO_SYSTEM_DATA", "0")             # "0" hides nothing
+    assert available("fashion-mnist")
+    monkeypatch.setenv("NPAE_NO_SYSTEM_DATA", "1")
+    assert digits.system_data_hidden()
+    assert isolated / "debian" not in search_path("fashion-mnist")
+    assert not available("fashion-mnist")
+    with pytest.raises(FileNotFoundError, match="NPAE_NO_SYSTEM_DATA is set") as info:
+        load_fashion_mnist("train")
+    assert "sudo apt-get install dataset-fashion-mnist" in str(info.value)
+    # An explicit directory is still honoured.
+    assert load_fashion_mnist("train", directory=isolated / "debian")[0].shape == (5, 784)
+
+
+def test_bundled_subset_shapes_and_balance():
+    X, y = load_fashion_mnist_subset("train")
+    assert X.shape == (1000, 784) and X.dtype == np.float64
+    assert y.shape == (1000,) and y.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(y, minlength=10), np.full(10, 100))
+    assert X.min() == 0.0 and X.max() == 1.0
+    Xt, yt = load_fashion_mnist_subset("test", dtype=np.float32)
+    assert Xt.shape == (250, 784) and Xt.dtype == np.float32
+    np.testing.assert_array_equal(np.bincount(yt, minlength=10), np.full(10, 25))
+    # Real images, not noise: neighbouring pixels are strongly correlated.
+    assert np.corrcoef(X[:, 14 * 28 + 13], X[:, 14 * 28 + 14])[0, 1] > 0.5
+    with pytest.raises(ValueError, match="split"):
+        load_fashion_mnist_subset("validation")
+    with pytest.raises(ValueError, match="dtype"):
+        load_fashion_mnist_subset("train", dtype=np.int32)
+
+
+def test_bundled_subset_matches_its_manifest_and_is_small():
+    manifest = json.loads((SUBSET_DIR / "manifest.json").read_text())
+    total = 0
+    for name, entry in manifest["subset"].items():
+        raw = (SUBSET_DIR / name).read_bytes()
+        total += len(raw)
+        assert hashlib.sha256(raw).hexdigest() == entry["sha256"], name
+        assert hashlib.sha256(gzip.decompress(raw)).hexdigest() == entry["sha256_uncompressed"], name
+    assert total < 0.75 * 2**20, f"the subset takes {total} bytes; keep it well under 1 MiB"
+    assert manifest["counts"]["train"]["per_class"] == [100] * 10
+    licence = (SUBSET_DIR / "LICENSE").read_text()
+    assert "Zalando SE" in licence and "MIT" in licence and "Permission is hereby granted" in licence
+
+
+def test_fallback_subset_when_the_full_set_is_missing(isolated, capsys):
+    assert fashion_mnist_source("train", fallback="subset").kind == "subset"
+    X, y = load_fashion_mnist("train", dtype=np.float32, fallback="subset")
+    Xs, ys = load_fashion_mnist_subset("train", dtype=np.float32)
+    np.testing.assert_array_equal(X, Xs)
+    np.testing.assert_array_equal(y, ys)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1, lines
+    assert "bundled Fashion-MNIST subset (1000 train images)" in lines[0]
+    assert "sudo apt-get install dataset-fashion-mnist" in lines[0]
+
+
+def test_fallback_prefers_the_full_set(isolated, capsys):
+    _, labels = write_split(isolated / "cwd" / "data" / "fashion-mnist", "test", n=7, seed=3)
+    source = fashion_mnist_source("test", fallback="subset")
+    assert source.kind == "full" and source.images.parent == isolated / "cwd" / "data" / "fashion-mnist"
+    np.testing.assert_array_equal(load_fashion_mnist("test", fallback="subset")[1], labels)
+    assert capsys.readouterr().out == ""
+
+
+def test_without_fallback_a_missing_set_still_raises(isolated):
+    with pytest.raises(FileNotFoundError, match="data_scripts/fetch_fashion_mnist.py"):
+        load_fashion_mnist("train")
+    with pytest.raises(FileNotFoundError):
+        fashion_mnist_source("train")
+    with pytest.raises(ValueError, match="fallback"):
+        load_fashion_mnist("train", fallback="small")
+    with pytest.raises(ValueError, match="split"):
+        fashion_mnist_source("valid", fallback="subset")
+
+
+FULL_DATA = pytest.mark.skipif(
     not available("fashion-mnist"),
-    reason="Fashion-MNIST not found: sudo apt-get install dataset-fashion-mnist "
-    "(or python data_scripts/fetch_fashion_mnist.py)",
+    reason="the full Fashion-MNIST is not found"
+    + (" (NPAE_NO_SYSTEM_DATA hides /usr/share/datasets)" if digits.system_data_hidden() else "")
+    + ": sudo apt-get install dataset-fashion-mnist (or python data_scripts/fetch_fashion_mnist.py)",
 )
+
+
+@pytest.mark.full_data
+@FULL_DATA
 def test_real_fashion_mnist():
     X, y = load_fashion_mnist("train")
     assert X.shape == (60000, 784) and X.dtype == np.float64
@@ -188,3 +284,22 @@ def test_real_fashion_mnist():
     assert Xt.shape == (10000, 784) and Xt.dtype == np.float32
     assert Xt.min() >= 0.0 and Xt.max() <= 1.0
     assert set(np.unique(yt)) == set(range(10))
+    assert fashion_mnist_source("train", fallback="subset").kind == "full"
+
+
+@pytest.mark.full_data
+@FULL_DATA
+def test_bundled_subset_is_remade_from_the_full_set(tmp_path, monkeypatch):
+    """data_scripts/make_fashion_mnist_subset.py, run on the official files, gives the bundled subset."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "data_scripts"))
+    make = importlib.import_module("make_fashion_mnist_subset")
+    manifest = make.make_subset(out=tmp_path)
+    bundled = json.loads((SUBSET_DIR / "manifest.json").read_text())
+    for name, entry in manifest["subset"].items():
+        assert entry["sha256_uncompressed"] == bundled["subset"][name]["sha256_uncompressed"], name
+    for name, entry in manifest["source"].items():
+        assert entry["sha256_uncompressed"] == bundled["source"][name]["sha256_uncompressed"], name
+    X_full, y_full = load_fashion_mnist("train")
+    X_sub, y_sub = load_fashion_mnist_subset("train")
+    first = np.flatnonzero(y_full == y_sub[0])[0]           # the subset's first image is its class's first
+    np.testing.assert_array_equal(X_sub[0], X_full[first])

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from npae.data.digits import load_fashion_mnist, load_mnist
+from npae.data.digits import load_fashion_mnist, load_mnist, system_data_hidden
 from npae.data.idx import write_idx
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "data_scripts"
@@ -18,6 +18,11 @@ NAMES = [
     "t10k-labels-idx1-ubyte.gz",
 ]
 DEBIAN = Path("/usr/share/datasets/fashion-mnist")
+NEEDS_DEBIAN = pytest.mark.skipif(
+    not DEBIAN.is_dir() or system_data_hidden(),
+    reason="Debian's dataset-fashion-mnist is not installed (sudo apt-get install dataset-fashion-mnist)"
+    + (" or NPAE_NO_SYSTEM_DATA hides it" if system_data_hidden() else ""),
+)
 
 
 @pytest.fixture
@@ -159,7 +164,8 @@ def test_recorded_digests_are_well_formed(mods):
         assert len(s.md5) == 32
 
 
-@pytest.mark.skipif(not DEBIAN.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.full_data
+@NEEDS_DEBIAN
 def test_import_real_debian_files_with_recorded_digests(mods, tmp_path):
     """The digests recorded in fetch_fashion_mnist.py accept the Debian files as installed."""
     _, _, fetch_fashion = mods
@@ -169,7 +175,8 @@ def test_import_real_debian_files_with_recorded_digests(mods, tmp_path):
         assert (out / name).read_bytes() == (DEBIAN / name).read_bytes()
 
 
-@pytest.mark.skipif(not DEBIAN.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.full_data
+@NEEDS_DEBIAN
 def test_recorded_upstream_sha256_rederived_from_debian(mods):
     """Re-do the check described in fetch_fashion_mnist.py: Debian's .gz with the upstream gzip header
     restored (FNAME flag, name, upstream mtime) has the published upstream MD5, and its SHA-256 is the

@@ -4,8 +4,10 @@
 import numpy as np
 import pytest
 
-from npae.gradcheck import (STEPS, TOLERANCE, check_gradients, numerical_gradient, numerical_jacobian,
-                             relative_difference)
+from npae.gradcheck import (STEPS, TOLERANCE, TOLERANCES, check_gradients, numerical_gradient,
+                             numerical_jacobian, relative_difference)
+from npae.gradcheck.__main__ import main as gradcheck_main
+from npae.gradcheck.cases import all_cases
 
 
 def ufldl_h(p):
@@ -107,3 +109,83 @@ def test_numerical_jacobian_of_a_known_map():
     np.testing.assert_array_equal(x, [0.3, -2.0])
     with pytest.raises(ValueError, match="1-D"):
         numerical_jacobian(np.sin, np.zeros((2, 2)))
+
+
+def test_the_result_prints_as_a_short_table_per_block():
+    rng = np.random.default_rng(2)
+    params = {"A": rng.normal(size=(30, 40)), "b": rng.normal(size=5)}
+
+    def wrong(p):
+        value, grads = smooth(p)
+        grads["b"] = grads["b"] * 1.001
+        return value, grads
+
+    text = str(check_gradients(wrong, params))
+    lines = text.splitlines()
+    assert len(lines) == 5, text                       # header, column names, one row per block, verdict
+    assert "five_point" in lines[0] and "bar 1e-09" in lines[0]
+    assert lines[2].split()[:2] == ["A", "(30,"] and lines[2].endswith("pass")
+    assert lines[3].split()[:2] == ["b", "(5,)"] and lines[3].endswith("FAIL")
+    assert "1 of 2 blocks FAIL" in lines[4]
+    short = repr(check_gradients(smooth, params))
+    assert short.startswith("GradCheck(method='five_point'") and "passed=True" in short
+    assert len(short) < 200 and len(text) < 600          # never the whole arrays
+
+
+@pytest.mark.parametrize("bad, message", [
+    (lambda p: smooth(p)[0], "must return \\(loss, grads\\).*only the loss"),
+    (lambda p: (np.ones(3), smooth(p)[1]), "loss of type ndarray with shape \\(3,\\)"),
+    (lambda p: (smooth(p)[0], list(smooth(p)[1].values())), "grads of type list"),
+    (lambda p: smooth(p) + (None,), "a tuple of 3 items"),
+])
+def test_a_function_with_the_wrong_return_is_told_what_was_expected(bad, message):
+    params = {"A": np.ones((2, 3)), "b": np.ones(2)}
+    with pytest.raises(TypeError, match=message):
+        check_gradients(bad, params)
+
+
+def test_wrong_keys_or_shapes_or_params_are_named():
+    params = {"A": np.ones((2, 3)), "b": np.ones(2)}
+    with pytest.raises(ValueError, match="missing \\['b'\\]"):
+        check_gradients(lambda p: (smooth(p)[0], {"A": smooth(p)[1]["A"]}), params)
+    with pytest.raises(ValueError, match="grads\\['A'\\] has shape \\(3, 2\\)"):
+        check_gradients(lambda p: (smooth(p)[0], {"A": p["A"].T, "b": p["b"]}), params)
+    with pytest.raises(TypeError, match="params must be a dict"):
+        check_gradients(smooth, [np.ones(2)])
+
+
+def test_each_method_is_judged_against_its_own_bar():
+    rng = np.random.default_rng(3)
+    params = {"A": rng.normal(size=(3, 4)), "b": rng.normal(size=5)}
+    central = check_gradients(smooth, params, "central")
+    assert central.tolerance == TOLERANCES["central"] == 1e-7 and central.passed()
+    assert check_gradients(smooth, params).tolerance == TOLERANCE
+
+    def wrong(p):                          # the b-gradient off by 0.01 %: still far above the central bar
+        value, grads = smooth(p)
+        grads["b"] = grads["b"] * 1.0001
+        return value, grads
+
+    assert not check_gradients(wrong, params, "central").passed()
+
+
+def test_every_case_passes_the_central_bar_and_fails_the_five_point_one():
+    """The central bar is not loose for nothing: two-point errors of correct gradients exceed 1e-9 on some
+    cases, and stay below TOLERANCES["central"] on all."""
+    worst = {case.name: case.run("central").worst for case in all_cases()}
+    assert max(worst.values()) < TOLERANCES["central"], max(worst.items(), key=lambda kv: kv[1])
+    assert max(worst.values()) > TOLERANCE
+
+
+def test_cli_filter_list_and_central(capsys):
+    with pytest.raises(SystemExit) as info:
+        gradcheck_main(["--filter", "nonexistent"])
+    assert info.value.code == 2
+    assert "matches no case name" in capsys.readouterr().err
+    assert gradcheck_main(["--list", "--filter", "sparse 8-5"]) == 0
+    names = capsys.readouterr().out.splitlines()
+    assert names and all("sparse 8-5" in n for n in names)
+    assert gradcheck_main(["--method", "central", "--filter", "sparse 8-5"]) == 0
+    out = capsys.readouterr().out
+    assert "< 1e-07" in out.splitlines()[0] and "O(eps^2)" in out.splitlines()[0]
+    assert f"{len(names)} passed, 0 failed" in out

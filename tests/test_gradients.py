@@ -20,9 +20,9 @@ def test_the_bar_catches_a_sparsity_delta_off_by_one_percent():
     """A gradient check that cannot fail proves nothing: break the KL delta by 1 % and watch it fail."""
 
     class WrongKL(KLSparsity):
-        def __call__(self, params, H, scale):
-            value, dH, direct = super().__call__(params, H, scale)
-            return value, dH * 1.01, direct
+        def __call__(self, params, H, inv_m):
+            value, dOmega_dH, direct = super().__call__(params, H, inv_m)
+            return value, dOmega_dH * 1.01, direct
 
     model, X, target, params, _ = Case("wrong kl", penalties="custom",
                                     custom_penalties=(WrongKL(rho=0.2, beta=3.0),)).build()

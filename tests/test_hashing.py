@@ -73,3 +73,28 @@ def test_code_noise_trainer_draws_fresh_noise_and_validation_is_noiseless():
     assert trainer.loss(X) == model.loss(X)
     with pytest.raises(ValueError, match="std"):
         CodeNoiseTrainer(model, 0.0, rng)
+
+
+def test_pack_codes_refuses_real_valued_codes():
+    H = np.array([[0.2, 0.9, 0.4], [0.7, 0.1, 0.6]])
+    with pytest.raises(ValueError, match="binary codes"):
+        pack_codes(H)
+    np.testing.assert_array_equal(pack_codes(binarize(H)), pack_codes(np.array([[0, 1, 0], [1, 0, 1]])))
+
+
+def test_precision_at_k_needs_queries_and_a_database():
+    D = pack_codes(np.array([[True, False], [False, True]]))
+    with pytest.raises(ValueError, match="at least one code"):
+        precision_at_k(D[:0], np.array([], dtype=int), D, np.array([0, 1]), 1)
+    with pytest.raises(ValueError, match="k must be"):
+        precision_at_k(D, np.array([0, 1]), D, np.array([0, 1]), 3)
+
+
+@pytest.mark.parametrize("X", [np.full(4, 0.5), np.float64(0.5), None])
+def test_code_noise_trainer_refuses_input_that_is_not_2d(X):
+    model = Autoencoder(4, 2, rng=np.random.default_rng(0))
+    trainer = CodeNoiseTrainer(model, 1.0, np.random.default_rng(1))
+    with pytest.raises((ValueError, TypeError), match="X"):
+        trainer.loss_and_grads(X)
+    with pytest.raises(TypeError, match="model"):
+        CodeNoiseTrainer(None, 1.0, np.random.default_rng(1))

@@ -68,3 +68,37 @@ def test_bad_input():
         encoder_jacobian(model, np.zeros((2, 5)))
     with pytest.raises(ValueError, match="NaN"):
         encoder_jacobian(model, np.full(4, np.nan))
+
+
+# ---------------------------------------------------------------- issue 15: bad models, params, non-finite arrays
+from npae.analysis.jacobian import reconstruction_jacobian  # noqa: E402
+from npae.models.deep import DeepAutoencoder  # noqa: E402
+
+
+@pytest.mark.parametrize("model", [None, npae.Autoencoder, 3, {"W1": np.zeros((3, 2))},
+                                   DeepAutoencoder([3, 2], rng=np.random.default_rng(0))],
+                         ids=["None", "class", "int", "dict", "deep"])
+@pytest.mark.parametrize("helper", [encoder_jacobian, reconstruction_jacobian])
+def test_wrong_model_types_raise_type_error_naming_model(helper, model):
+    with pytest.raises(TypeError, match="model must be an npae.models.autoencoder.Autoencoder"):
+        helper(model, np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("helper", [encoder_jacobian, reconstruction_jacobian])
+def test_params_missing_keys_or_non_finite_raise_value_error_naming_params(helper):
+    model = npae.Autoencoder(3, 2, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="params"):
+        helper(model, np.zeros((2, 3)), params={"W1": model.params["W1"]})
+    bad = dict(model.params, W1=np.full((3, 2), np.inf))
+    with pytest.raises(ValueError, match=r"params\['W1'\]"):
+        helper(model, np.zeros((2, 3)), params=bad)
+
+
+def test_jacobian_svd_refuses_non_finite_input_before_lapack():
+    for bad in (np.inf, np.nan):
+        J = np.ones((2, 3, 4))
+        J[1, 2, 0] = bad
+        with pytest.raises(ValueError, match="J contains NaN or inf"):
+            jacobian_svd(J)
+    with pytest.raises(ValueError, match="J"):
+        jacobian_svd(np.ones(3))

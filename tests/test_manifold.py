@@ -192,3 +192,31 @@ def test_denoising_error_second_order_expansion():
     with pytest.raises(ValueError, match="even"):
         manifold.denoising_error(model, X, sigma, 3, rng)
     np.testing.assert_allclose(manifold.denoising_error(model, X, 0.0, 2, rng), clean, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- issue 15: nothing hangs, wrong types refused
+from npae.analysis.manifold import reconstruction_jacobian_norm2, reconstruction_laplacian  # noqa: E402
+from npae.analysis.manifold import denoising_field, jacobian_tangents, singular_value_spectrum  # noqa: E402
+from npae.models.deep import DeepAutoencoder  # noqa: E402
+
+
+def test_inf_weights_are_refused_before_the_svd():
+    model = npae.Autoencoder(4, 3, encoder="relu", rng=np.random.default_rng(0))
+    model.params["W1"][0, 0] = np.inf
+    X = np.random.default_rng(1).uniform(0.0, 1.0, (5, 4))
+    with pytest.raises(ValueError, match=r"params\['W1'\]"):
+        jacobian_tangents(model, X, 2)
+    with pytest.raises(ValueError, match=r"params\['W1'\]"):
+        singular_value_spectrum(model, X)
+
+
+@pytest.mark.parametrize("helper", [lambda m, X, **kw: jacobian_tangents(m, X, 1, **kw), singular_value_spectrum,
+                                    denoising_field, reconstruction_jacobian_norm2, reconstruction_laplacian])
+def test_helpers_refuse_models_that_are_not_one_layer_autoencoders_and_bad_params(helper):
+    X = np.zeros((2, 4))
+    for model in (None, npae.Autoencoder, 7, {}, DeepAutoencoder([4, 3, 2], rng=np.random.default_rng(0))):
+        with pytest.raises(TypeError, match="model"):
+            helper(model, X)
+    model = npae.Autoencoder(4, 3, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="params"):
+        helper(model, X, params={"W1": model.params["W1"]})

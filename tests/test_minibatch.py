@@ -302,11 +302,16 @@ def test_float32_run_keeps_dtype():
     ({"target_val": np.zeros((4, 3))}, ValueError, "target_val"),
     ({"X_val": np.zeros((4, 3)), "target_val": np.zeros((3, 3))}, ValueError, "target_val"),
     ({"epochs": -1}, ValueError, "epochs"),
-    ({"epochs": 2.5}, ValueError, "epochs"),
+    ({"epochs": 2.5}, TypeError, "epochs"),
+    ({"epochs": True}, TypeError, "epochs"),
+    ({"shuffle": "False"}, TypeError, "shuffle"),
+    ({"X": np.zeros((4, 3)) + 1j}, TypeError, "X"),
+    ({"X_val": [[0.1, 0.2, 0.3], [0.1]]}, TypeError, "X_val"),
     ({"batch_size": 0}, ValueError, "batch_size"),
     ({"patience": 3}, ValueError, "patience"),
     ({"patience": 0, "X_val": np.zeros((2, 3))}, ValueError, "patience"),
     ({"optimizer": "rmsprop"}, ValueError, "optimizer"),
+    ({"optimizer": Adam}, TypeError, "optimizer"),
     ({"rng": 42}, TypeError, "rng"),
     ({"corruption": "gaussian"}, TypeError, "corruption"),
     ({"callback": 1}, TypeError, "callback"),
@@ -322,3 +327,24 @@ def test_bad_arguments_raise_naming_the_argument(kwargs, exc, name):
 def test_model_without_interface_is_rejected():
     with pytest.raises(TypeError, match="loss_and_grads"):
         train_minibatch(object.__new__(type("M", (), {"params": {}})), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("where", ["X", "X_val", "target_val"])
+def test_data_outside_the_decoders_domain_is_refused_before_any_step(where):
+    from npae.models.autoencoder import Autoencoder
+    rng = np.random.default_rng(0)
+    model = Autoencoder(3, 2, rng=rng)                 # sigmoid decoder: targets in [0, 1]
+    before = {k: v.copy() for k, v in model.params.items()}
+    good = rng.uniform(0.1, 0.9, (8, 3))
+    bad = good.copy()
+    bad[-1, -1] = 1.5                                  # in the last minibatch only
+    data = {"X": good, "X_val": good, "target": None, "target_val": None}
+    if where == "target_val":
+        data.update(target=good, target_val=bad)
+    else:
+        data[where] = bad
+    with pytest.raises(ValueError, match=rf"^{where} must lie in \[0, 1\]"):
+        train_minibatch(model, data["X"], target=data["target"], X_val=data["X_val"],
+                        target_val=data["target_val"], batch_size=2, shuffle=False, epochs=1, verbose=False)
+    for k in before:
+        np.testing.assert_array_equal(model.params[k], before[k])

@@ -64,10 +64,12 @@ def test_encode_decode_match_the_formulas():
 
 
 def test_blocks_of_rows_do_not_change_the_result():
+    """The performance layer's blocks of rows (npae.perf) against the readable method."""
+    from npae import perf
+
     model, X = make(penalties=[KLSparsity(0.1, 3.0), Contractive(0.1)]), data((37, 8))
     loss, grads = model.loss_and_grads(X)
-    model.block_size = 5                          # 8 blocks, the last one partial
-    loss_b, grads_b = model.loss_and_grads(X)
+    loss_b, grads_b = perf.loss_and_grads(model, X, block_size=5)       # 8 blocks, the last one partial
     assert loss_b == pytest.approx(loss, rel=1e-13)
     for k in grads:
         np.testing.assert_allclose(grads_b[k], grads[k], rtol=1e-12, atol=1e-15)
@@ -150,35 +152,35 @@ def test_weight_decay_value():
     # λ = 0.5, W1 = [[1, 2]], W2 = [[3], [-1]]: (0.5 / 2)(1 + 4 + 9 + 1) = 3.75; biases not decayed.
     params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([7.0, 7.0]), "W2": np.array([[3.0], [-1.0]]),
               "b2": np.array([7.0])}
-    value, dH, direct = WeightDecay(0.5)(params, np.zeros((1, 2)), 1.0)
+    value, dOmega_dH, direct = WeightDecay(0.5)(params, np.zeros((1, 2)), 1.0)
     assert value == pytest.approx(3.75)
-    assert dH is None and set(direct) == {"W1", "W2"}
+    assert dOmega_dH is None and set(direct) == {"W1", "W2"}
     np.testing.assert_array_equal(direct["W2"], [[1.5], [-0.5]])      # λ W
 
 
 def test_kl_value_and_delta():
     # ρ = 0.5, H = [[0.25], [0.25]] → ρ̂ = 0.25;
     # KL = 0.5 ln(0.5/0.25) + 0.5 ln(0.5/0.75) = 0.5 ln(4/3) = 0.1438410362; β = 2 → 0.2876820725.
-    # delta: β(-ρ/ρ̂ + (1-ρ)/(1-ρ̂)) = 2(-2 + 2/3) = -8/3, times scale 1/m = ½ → -4/3.
-    value, dH, _ = KLSparsity(rho=0.5, beta=2.0)({}, np.array([[0.25], [0.25]]), 0.5)
+    # delta: β(-ρ/ρ̂ + (1-ρ)/(1-ρ̂)) = 2(-2 + 2/3) = -8/3, times inv_m = 1/m = ½ → -4/3.
+    value, dOmega_dH, _ = KLSparsity(rho=0.5, beta=2.0)({}, np.array([[0.25], [0.25]]), 0.5)
     assert value == pytest.approx(0.2876820724517809, rel=1e-12)
-    np.testing.assert_allclose(dH, [-4 / 3], rtol=1e-12)
+    np.testing.assert_allclose(dOmega_dH, [-4 / 3], rtol=1e-12)
     assert KLSparsity(0.5, 2.0)({}, np.array([[0.25], [0.75]]), 0.5)[0] == 0.0   # ρ̂ = ρ
 
 
 def test_l1_value():
     # λ = 0.5, H = [[0.2, 0.4], [0.6, 0.8]], m = 2: 0.5 · (0.6 + 1.4) / 2 = 0.5.
-    value, dH, _ = L1Sparsity(0.5)({}, np.array([[0.2, 0.4], [0.6, 0.8]]), 0.5)
+    value, dOmega_dH, _ = L1Sparsity(0.5)({}, np.array([[0.2, 0.4], [0.6, 0.8]]), 0.5)
     assert value == pytest.approx(0.5)
-    np.testing.assert_allclose(dH, np.full((2, 2), 0.25))
+    np.testing.assert_allclose(dOmega_dH, np.full((2, 2), 0.25))
 
 
 def test_contractive_value_and_against_the_explicit_jacobian():
     # λ = 1, W1 = [[1], [2]] (w = 1 + 4 = 5), h = ½ → s = ¼, s² = 1/16: value = 5/16 = 0.3125.
     params = {"W1": np.array([[1.0], [2.0]])}
-    value, dH, direct = Contractive(1.0)(params, np.array([[0.5]]), 1.0)
+    value, dOmega_dH, direct = Contractive(1.0)(params, np.array([[0.5]]), 1.0)
     assert value == pytest.approx(0.3125)
-    np.testing.assert_allclose(dH, [[0.0]], atol=1e-15)                # 1 - 2h = 0 at h = ½
+    np.testing.assert_allclose(dOmega_dH, [[0.0]], atol=1e-15)                # 1 - 2h = 0 at h = ½
     np.testing.assert_allclose(direct["W1"], [[0.125], [0.25]])        # 2 s² W
     # Against ‖J‖²_F from the explicit Jacobian J = diag(s) W1ᵀ, sample by sample.
     rng = np.random.default_rng(0)
@@ -268,8 +270,8 @@ def test_wrong_types_raise_type_error():
 
 
 def test_cross_entropy_value_equals_the_direct_softplus_form():
-    # The loss computes softplus through tanh(z/2); compare with softplus(z) - x z written directly,
-    # over logits from saturated to moderate, in float64 and float32.
+    # Compare with softplus(z) - x z written directly in float64, over logits from saturated to
+    # moderate, in float64 and float32.
     rng = np.random.default_rng(7)
     for dtype, rtol in ((np.float64, 1e-13), (np.float32, 1e-5)):
         Z = np.concatenate([rng.normal(0, 3, (20, 6)), rng.normal(0, 40, (5, 6))]).astype(dtype)
@@ -293,3 +295,119 @@ def test_shared_argument_checks_name_the_argument():
     assert check_float_dtype("float32") == np.float32
     with pytest.raises(ValueError, match="dtype must be float64 or float32, got int64"):
         check_float_dtype(np.int64)
+
+
+# ---------------------------------------------------------------- issue 15: edges and bad input
+def test_losses_never_write_into_their_arguments():
+    rng = np.random.default_rng(2)
+    Z2, T = rng.normal(0.0, 2.0, (4, 3)), rng.uniform(0.0, 1.0, (4, 3))
+    for loss in (squared_error, cross_entropy):
+        Z_copy, T_copy = Z2.copy(), T.copy()
+        loss(Z2, T, ACTIVATIONS["sigmoid"], 0.25)
+        np.testing.assert_array_equal(Z2, Z_copy)
+        np.testing.assert_array_equal(T, T_copy)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("h", [0.0, 1.0])
+def test_kl_is_finite_when_a_unit_is_off_or_on_for_every_sample(h, dtype):
+    H = np.array([[h, 0.3], [h, 0.5]], dtype=dtype)
+    with np.errstate(all="raise"):
+        value, dOmega_dH, _ = KLSparsity(0.1, 3.0)({}, H, 0.5)
+    assert np.isfinite(value) and value > 0
+    assert np.isfinite(dOmega_dH).all() and dOmega_dH.dtype == dtype
+    # ρ̂ is clipped to [ε, 1 − ε]: the value is the KL at the clipped ρ̂ (documented).
+    eps = np.finfo(dtype).eps
+    rho_hat = min(max(h, eps), 1 - eps)
+    expected = 0.1 * np.log(0.1 / rho_hat) + 0.9 * np.log(0.9 / (1 - rho_hat))
+    expected += 0.1 * np.log(0.1 / 0.4) + 0.9 * np.log(0.9 / 0.6)
+    assert value == pytest.approx(3.0 * expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("bias", [-800.0, 60.0])     # off (σ = 0 exactly) or on (σ = 1 exactly) for every sample
+def test_sparse_autoencoder_with_a_saturated_unit_trains_with_finite_parameters(bias):
+    model = make(8, 5, penalties=[WeightDecay(1e-4), KLSparsity(0.05, 3.0)])
+    model.params["b1"][2] = bias
+    X = data((30, 8))
+    assert (model.encode(X)[:, 2] == (0.0 if bias < 0 else 1.0)).all()
+    with np.errstate(all="raise"):
+        loss, grads = model.loss_and_grads(X)
+    assert np.isfinite(loss) and all(np.isfinite(g).all() for g in grads.values())
+    before = model.loss(X)
+    npae.train_lbfgs(model, X, maxiter=30, verbose=False)
+    assert all(np.isfinite(p).all() for p in model.params.values())
+    assert model.loss(X) < before
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_params_are_refused_naming_params(bad):
+    model, X = make(tied=True), data()
+    params = {k: v.copy() for k, v in model.params.items()}
+    params["b1"][1] = bad
+    for call in (model.loss_and_grads, model.loss):
+        with pytest.raises(ValueError, match=r"params\['b1'\]"):
+            call(X, params=params)
+    with pytest.raises(TypeError, match="params"):
+        model.loss(X, params=[1, 2, 3])
+
+
+def test_params_as_nested_lists_give_the_same_result():
+    model, X = make(), data()
+    as_lists = {k: v.tolist() for k, v in model.params.items()}
+    loss, grads = model.loss_and_grads(X, params=as_lists)
+    loss0, grads0 = model.loss_and_grads(X)
+    assert loss == loss0
+    for k in grads0:
+        np.testing.assert_array_equal(grads[k], grads0[k])
+
+
+def test_tied_must_be_a_bool_and_a_single_penalty_is_a_list_of_one():
+    with pytest.raises(TypeError, match="tied"):
+        make(tied="False")
+    single, listed, X = make(penalties=WeightDecay(1e-2)), make(penalties=[WeightDecay(1e-2)]), data()
+    assert single.penalties and isinstance(single.penalties[0], WeightDecay)
+    assert single.loss(X) == listed.loss(X)
+    with pytest.raises(TypeError, match=r"penalties must be a list of penalties, e.g. \[WeightDecay"):
+        make(penalties=3)
+
+
+def test_cross_entropy_with_data_outside_the_unit_interval_suggests_a_valid_model():
+    model = make(loss="cross_entropy")
+    with pytest.raises(ValueError, match="decoder='linear'") as info:
+        model.loss_and_grads(np.full((2, 8), 2.0))
+    assert "squared_error" in str(info.value)
+    make(loss="squared_error", decoder="linear").loss_and_grads(np.full((2, 8), 2.0))   # what it suggests
+
+
+def test_code_noise_must_match_the_rows_of_X():
+    model = make()
+    with pytest.raises(ValueError, match="code_noise"):
+        model.loss_and_grads(data(), code_noise=np.zeros((9, 5)))
+
+
+@pytest.mark.parametrize("tied", [False, True])
+@pytest.mark.parametrize("loss,decoder", [("squared_error", "sigmoid"), ("cross_entropy", "sigmoid"),
+                                          ("squared_error", "linear")])
+def test_reduction_mean_divides_the_loss_not_the_penalties_by_n_visible(tied, loss, decoder):
+    from npae.gradcheck import check_gradients
+
+    penalties = [WeightDecay(0.01), KLSparsity(0.2, 3.0)]
+    X = data()
+    summed = make(tied=tied, loss=loss, decoder=decoder)
+    mean = make(tied=tied, loss=loss, decoder=decoder, reduction="mean")
+    loss_s, grads_s = summed.loss_and_grads(X)
+    loss_m, grads_m = mean.loss_and_grads(X)
+    assert loss_m == pytest.approx(loss_s / 8, rel=1e-13)
+    for k in grads_s:
+        np.testing.assert_allclose(grads_m[k], grads_s[k] / 8, rtol=1e-12, err_msg=k)
+    # the penalties are added undivided
+    pen_s, pen_m = make(tied=tied, loss=loss, decoder=decoder, penalties=penalties), \
+        make(tied=tied, loss=loss, decoder=decoder, penalties=penalties, reduction="mean")
+    assert pen_m.loss(X) - loss_m == pytest.approx(pen_s.loss(X) - loss_s, rel=1e-12)
+    assert pen_m.config()["reduction"] == "mean" and "reduction" not in pen_s.config()
+    rng = np.random.default_rng(4)
+    params = {k: rng.normal(0.0, 0.5, v.shape) for k, v in pen_m.params.items()}
+    result = check_gradients(lambda p: pen_m.loss_and_grads(X, params=p), params)
+    assert result.passed(), result.per_block
+    with pytest.raises(ValueError, match="reduction"):
+        make(reduction="average")

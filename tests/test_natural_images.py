@@ -115,7 +115,7 @@ def test_whiten_flattens_a_one_over_f_spectrum_and_has_unit_variance():
     [
         (np.zeros(10), {}, "image"),
         (np.ones((8, 8)), {}, "constant"),
-        (np.full((8, 8), np.nan), {}, "finite"),
+        (np.full((8, 8), np.nan), {}, "image contains NaN or inf"),
         (np.eye(8), {"f0_fraction": 0.0}, "f0_fraction"),
         (np.eye(8), {"f0_fraction": 1.5}, "f0_fraction"),
     ],
@@ -269,7 +269,7 @@ def test_normalize_patches_removes_dc_clips_and_maps_to_sigmoid_range():
 
 @pytest.mark.parametrize(
     "patches, match",
-    [(np.ones(5), "2-D"), (np.ones((3, 4)), "constant"), (np.array([[np.inf, 1.0]]), "finite")],
+    [(np.ones(5), "2-D"), (np.ones((3, 4)), "constant"), (np.array([[np.inf, 1.0]]), "patches contains NaN or inf")],
 )
 def test_normalize_patches_rejects_bad_input(patches, match):
     with pytest.raises(ValueError, match=match):
@@ -303,3 +303,21 @@ def test_ufldl_patches_from_photographs(monkeypatch, tmp_path):
     np.testing.assert_array_equal(X, Y)
     with pytest.raises(TypeError, match="rng"):
         ni.ufldl_patches(rng=42)
+
+
+@pytest.mark.parametrize("images, name", [
+    ([np.full((8, 8), np.nan)], r"images\[0\] contains NaN"),
+    ([np.ones((8, 8)), np.ones((8, 8)) + 1j], r"images\[1\] must be real"),
+    ([[[0.1, 0.2], [0.3]]], r"images\[0\] must be a numeric array"),
+    ("not a list", "images must be a list"),
+])
+def test_sample_patches_refuses_bad_images_naming_them(images, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        ni.sample_patches(images, 3, 2, rng=np.random.default_rng(0))
+
+
+def test_ufldl_patches_checks_its_arguments_before_reading_images():
+    with pytest.raises(ValueError, match="n_patches"):
+        ni.ufldl_patches(n_patches=-1, rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="patch_size"):
+        ni.ufldl_patches(patch_size=2.0, rng=np.random.default_rng(0))

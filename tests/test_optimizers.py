@@ -185,11 +185,43 @@ def test_grads_must_match_params():
     (Adadelta, {"rho": 1.0}, "rho"),
     (Adadelta, {"epsilon": -1e-7}, "epsilon"),
     (Adadelta, {"learning_rate": float("nan")}, "learning_rate"),
-    (SGD, {"momentum": "0.9"}, "momentum"),
 ])
 def test_invalid_hyperparameters_raise_naming_the_argument(cls, kwargs, name):
     with pytest.raises(ValueError, match=name):
         cls(**kwargs)
+
+
+@pytest.mark.parametrize("cls, kwargs, name", [
+    (SGD, {"momentum": "0.9"}, "momentum"),
+    (Adam, {"learning_rate": True}, "learning_rate"),
+    (SGD, {"nesterov": "False"}, "nesterov"),
+])
+def test_hyperparameters_of_the_wrong_type_raise_type_error(cls, kwargs, name):
+    with pytest.raises(TypeError, match=name):
+        cls(**kwargs)
+
+
+@pytest.mark.parametrize("cls", [SGD, Adam, Adadelta])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_step_with_non_finite_gradients_changes_nothing(cls, bad):
+    params = {"w": np.array([1.0, 2.0]), "b": np.array([0.5])}
+    optimizer = cls()
+    optimizer.step(params, {"w": np.array([0.1, 0.2]), "b": np.array([0.3])})
+    before = {k: v.copy() for k, v in params.items()}
+    state = {name: {k: v.copy() for k, v in slots.items()} for name, slots in optimizer.state.items()}
+    with pytest.raises(ValueError, match=r"grads\['w'\]"):
+        optimizer.step(params, {"w": np.array([0.1, bad]), "b": np.array([0.3])})
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+    for name, slots in optimizer.state.items():
+        for k, v in slots.items():
+            np.testing.assert_array_equal(v, state[name][k])
+    assert optimizer.iterations == 1
+
+
+def test_passing_the_class_says_to_pass_an_instance():
+    with pytest.raises(TypeError, match=r"optimizer.*Adam\(\).*'adam'"):
+        make_optimizer(Adam)
 
 
 def test_make_optimizer():

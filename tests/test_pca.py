@@ -38,3 +38,14 @@ def test_reconstruction_error_by_hand_and_bad_arguments():
         PCA(5).fit(np.ones((3, 4)))
     with pytest.raises(ValueError, match="fit"):
         PCA(2).encode(np.ones((3, 4)))
+
+
+def test_non_finite_input_is_refused_naming_the_argument():
+    from npae.analysis.pca import PCA, reconstruction_error
+
+    with pytest.raises(ValueError, match="X_hat contains NaN"):
+        reconstruction_error(np.zeros((2, 3)), np.array([[0.0, np.nan, 0.0], [0.0, 0.0, 0.0]]))
+    with pytest.raises(ValueError, match="X contains NaN or inf"):
+        PCA(1).fit(np.array([[1.0, np.inf], [0.0, 1.0], [2.0, 2.0]]))
+    with pytest.raises(TypeError, match="n_components"):
+        PCA(2.0)

@@ -8,12 +8,12 @@ from npae.models.psd import (PSD, fista, ista, lipschitz_constant, normalize_ato
 from npae.training.psd_training import train_psd
 
 
-def planted(rng, n_code=96, n_visible=64, k=4, m=20, noise=0.0):
+def planted(rng, n_hidden=96, n_visible=64, k=4, m=20, noise=0.0):
     """A random dictionary with unit atoms, k-sparse codes with |h*| in [1, 2], x = h* D (+ noise)."""
-    D = normalize_atoms(rng.standard_normal((n_code, n_visible)))
-    H = np.zeros((m, n_code))
+    D = normalize_atoms(rng.standard_normal((n_hidden, n_visible)))
+    H = np.zeros((m, n_hidden))
     for i in range(m):
-        j = rng.choice(n_code, k, replace=False)
+        j = rng.choice(n_hidden, k, replace=False)
         H[i, j] = rng.choice([-1.0, 1.0], k) * rng.uniform(1.0, 2.0, k)
     return D, H, H @ D + noise * rng.standard_normal((m, n_visible))
 
@@ -76,7 +76,7 @@ def test_lipschitz_constant():
 
 def test_training_lowers_the_psd_energy_and_keeps_unit_atoms():
     rng = np.random.default_rng(6)
-    D_true, _, X = planted(rng, n_code=24, n_visible=16, k=2, m=400, noise=0.01)
+    D_true, _, X = planted(rng, n_hidden=24, n_visible=16, k=2, m=400, noise=0.01)
     model = PSD(16, 24, lam=0.1, gamma=1.0, rng=rng)
     H0 = model.infer(X, n_steps=30)
     before = model.energy(X, H0)
@@ -111,3 +111,34 @@ def test_bad_arguments_are_named():
         fista(X, D, 0.1, n_steps=-1)
     with pytest.raises(ValueError, match="method"):
         PSD(4, 5, rng=rng).infer(X, method="omp")
+
+
+# ---------------------------------------------------------------- issue 15: dictionaries and shapes
+@pytest.mark.parametrize("D, match", [
+    (np.zeros((3, 4)), "all zeros"),
+    (np.zeros((0, 4)), "n_hidden >= 1"),
+    (np.array([[1.0, np.inf], [0.0, 1.0]]), "D contains NaN or inf"),
+    (np.array([[1.0, np.nan], [0.0, 1.0]]), "D contains NaN or inf"),
+    (np.ones(4), "D"),
+])
+def test_inference_and_lipschitz_refuse_bad_dictionaries(D, match):
+    X = np.ones((2, D.shape[-1] if D.ndim == 2 else 4))
+    for call in (lambda: ista(X, D, 0.1), lambda: fista(X, D, 0.1), lambda: lipschitz_constant(D, 0.0)):
+        with pytest.raises(ValueError, match=match):
+            call()
+
+
+def test_energy_refuses_codes_whose_rows_do_not_match_X():
+    model = PSD(5, 3, rng=np.random.default_rng(0))
+    X, H = np.ones((6, 5)), np.ones((1, 3))
+    for call in (model.energy, model.energy_terms, model.code_energy_and_grad, model.loss_and_grads):
+        with pytest.raises(ValueError, match="H must have one row per row of X"):
+            call(X, H)
+
+
+def test_psd_code_width_is_n_hidden_and_params_are_checked():
+    model = PSD(5, 3, rng=np.random.default_rng(0))
+    assert model.n_hidden == 3 and model.config()["n_hidden"] == 3
+    bad = dict(model.params, g=np.full(3, np.nan))
+    with pytest.raises(ValueError, match=r"params\['g'\]"):
+        model.energy(np.ones((2, 5)), np.ones((2, 3)), params=bad)

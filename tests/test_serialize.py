@@ -1,6 +1,8 @@
 """save_model / load_model: exact round trips, and every kind of bad file refused with a clear ValueError."""
 
+import io
 import json
+import zipfile
 
 import numpy as np
 import pytest
@@ -269,3 +271,83 @@ def test_resume_training_after_loading(tmp_path):
     assert before == model.loss(X)
     train_minibatch(loaded, X, optimizer="adam", epochs=3, batch_size=16, rng=rng, verbose=False)
     assert loaded.loss(X) < before
+
+
+# ---- forged files: refused with a ValueError naming the file, before anything large is allocated ----------
+
+def _rezip(tmp_path, members, compression=zipfile.ZIP_STORED):
+    """Write ``members`` ({name: bytes}) as a zip archive."""
+    path = tmp_path / "forged.npz"
+    with zipfile.ZipFile(path, "w", compression=compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def _members(tmp_path):
+    return {k + ".npy": _npy_bytes(v) for k, v in saved_arrays(tmp_path).items()}
+
+
+def test_huge_sizes_in_the_config_are_refused_before_building(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    config = json.loads(str(arrays["config"]))
+    config["n_visible"] = config["n_hidden"] = 10**7          # 10^14 weights: a MemoryError if allocated
+    arrays["config"] = np.array(json.dumps(config))
+    with pytest.raises(ValueError, match=r"bad\.npz.*W1 must have shape \(10000000, 10000000\)"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_a_header_declaring_more_data_than_the_member_holds_is_refused(tmp_path):
+    members = _members(tmp_path)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False,
+                                                  "shape": (10**6, 10**6)})
+    members["params/W1.npy"] = b"\x93NUMPY\x01\x00" + header.getvalue()[8:] + b"\x00" * 16
+    with pytest.raises(ValueError, match=r"forged\.npz.*'params/W1'.*declares"):
+        load_model(_rezip(tmp_path, members))
+
+
+def test_deeply_nested_json_is_refused(tmp_path):
+    arrays = saved_arrays(tmp_path)
+    arrays["config"] = np.array("[" * 100000 + "]" * 100000)
+    with pytest.raises(ValueError, match=r"bad\.npz.*config"):
+        load_model(write(tmp_path, arrays))
+
+
+def test_a_raw_zip_member_is_refused(tmp_path):
+    members = _members(tmp_path)
+    members["notes.txt"] = b"hello"
+    with pytest.raises(ValueError, match=r"forged\.npz.*notes\.txt.*not an \.npy"):
+        load_model(_rezip(tmp_path, members))
+
+
+def test_unsupported_compression_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"forged\.npz.*compression"):
+        load_model(_rezip(tmp_path, _members(tmp_path), compression=zipfile.ZIP_BZIP2))
+
+
+def test_an_encrypted_member_is_refused(tmp_path):
+    path = _rezip(tmp_path, _members(tmp_path))
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):      # local and central headers
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            data[start + offset] |= 0x1                                        # general purpose bit 0
+            start += 4
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"forged\.npz.*encrypted"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("path", [None, 3, b"x"[0]])
+def test_a_path_of_the_wrong_type_is_a_type_error(path):
+    with pytest.raises(TypeError, match="path"):
+        load_model(path)
+    with pytest.raises(TypeError, match="path"):
+        save_model(Autoencoder(4, 3, rng=np.random.default_rng(0)), path)

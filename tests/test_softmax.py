@@ -45,7 +45,7 @@ def test_stable_for_huge_logits():
 ])
 def test_label_validation(y, error):
     model = Softmax(2, 3, rng=np.random.default_rng(0))
-    with pytest.raises(error, match="target"):
+    with pytest.raises(error, match=r"\by\b"):
         model.loss_and_grads(np.zeros((3, 2)), y)
 
 
@@ -84,3 +84,16 @@ def test_learns_a_separable_problem_with_lbfgs_and_minibatch():
     train_minibatch(model2, X, target=one_hot(y, 3), epochs=30, batch_size=32, rng=rng, verbose=False,
                     optimizer="adam")
     assert (model2.predict(X) == y).mean() > 0.99
+
+
+def test_lists_are_accepted_where_arrays_are_documented_and_nan_params_refused():
+    model = Softmax(2, 3, rng=np.random.default_rng(0))
+    X, y = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]], [0, 2, 1]
+    params_as_lists = {k: v.tolist() for k, v in model.params.items()}
+    loss, grads = model.loss_and_grads(X, y, params=params_as_lists)
+    loss_arrays, grads_arrays = model.loss_and_grads(np.array(X), np.array(y))
+    assert loss == loss_arrays
+    for k in grads:
+        np.testing.assert_array_equal(grads[k], grads_arrays[k])
+    with pytest.raises(ValueError, match=r"params\['W'\]"):
+        model.loss(X, y, params=dict(model.params, W=np.full((2, 3), np.nan)))

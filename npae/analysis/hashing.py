@@ -12,13 +12,12 @@ Charikar 2002: the sign of random Gaussian projections of centred data) and PCA 
 top principal components).
 """
 
-import numbers
-
 import numpy as np
 
-from npae.checks import check_rng
-from npae.checks import check_data
+from npae import perf
 from npae.analysis.pca import PCA
+from npae.checks import as_real_array, check_data, check_int, check_real, check_rng
+from npae.models.autoencoder import Autoencoder
 
 __all__ = ["binarize", "pack_codes", "popcount", "hamming_distances", "precision_at_k", "CodeNoiseTrainer",
            "RandomProjectionHash", "PCAHash"]
@@ -27,18 +26,13 @@ __all__ = ["binarize", "pack_codes", "popcount", "hamming_distances", "precision
 POPCOUNT_TABLE = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def binarize(H, threshold=0.5):
-    """Binary codes B = (H > threshold): an (m, n_bits) bool array from codes H of shape (m, n_bits)."""
-    H = np.asarray(H)
-    if H.ndim != 2:
-        raise ValueError(f"H must be 2-D (n_samples, n_bits), got shape {H.shape}")
-    return H > threshold
+    """Binary codes B = (H > threshold): an (m, n_bits) bool array from codes H of shape (m, n_bits).
+
+    Raises ValueError/TypeError if H is not a finite real 2-D array or ``threshold`` not a finite number.
+    """
+    H = as_real_array("H", H, ndim=2)
+    return H > check_real("threshold", threshold)
 
 
 def pack_codes(B):
@@ -51,11 +45,15 @@ def pack_codes(B):
     Raises
     ------
     ValueError
-        If ``B`` is not 2-D.
+        If ``B`` is not 2-D, or holds values other than 0 and 1 (real-valued codes must be thresholded
+        first, e.g. by :func:`binarize`: packing them as they are would turn every nonzero into a 1).
+    TypeError
+        If ``B`` is not a real numeric (or bool) array.
     """
-    B = np.asarray(B)
-    if B.ndim != 2:
-        raise ValueError(f"B must be 2-D (n_samples, n_bits), got shape {B.shape}")
+    B = as_real_array("B", B, ndim=2)
+    if B.dtype != bool and B.size and not np.isin(B, (0, 1)).all():
+        raise ValueError("B must hold binary codes (bool, or 0 and 1 only); threshold real-valued codes "
+                         "first, e.g. pack_codes(binarize(H))")
     packed = np.packbits(B.astype(bool), axis=1)
     n_bytes = -(-packed.shape[1] // 8) * 8
     padded = np.zeros((B.shape[0], n_bytes), dtype=np.uint8)
@@ -124,16 +122,17 @@ def precision_at_k(Q, labels_q, D, labels_d, k, block=256):
     Raises
     ------
     ValueError
-        Mismatched lengths, k out of range, bad codes.
+        No queries or an empty database, mismatched lengths, k out of range, bad codes.
     """
+    if len(Q) == 0 or len(D) == 0:
+        raise ValueError(f"Q and D must each hold at least one code, got {len(Q)} queries and {len(D)} "
+                         "database items")
     labels_q, labels_d = np.asarray(labels_q), np.asarray(labels_d)
     if labels_q.shape != (len(Q),) or labels_d.shape != (len(D),):
         raise ValueError(f"labels_q and labels_d must have shapes ({len(Q)},) and ({len(D)},), "
                          f"got {labels_q.shape} and {labels_d.shape}")
-    k = _check_int("k", k, 1)
-    if k > len(D):
-        raise ValueError(f"k must be <= the database size {len(D)}, got {k}")
-    block = _check_int("block", block, 1)
+    k = check_int("k", k, 1, len(D))
+    block = check_int("block", block, 1)
     total = 0.0
     for s in range(0, len(Q), block):
         dist = hamming_distances(Q[s:s + block], D)                              # (b, n)
@@ -166,22 +165,42 @@ class CodeNoiseTrainer:
     """
 
     def __init__(self, model, std, rng):
-        if not hasattr(model, "loss_and_grads") or not hasattr(model, "n_hidden"):
-            raise TypeError(f"model must be an npae Autoencoder, got {type(model).__name__}")
-        if isinstance(std, bool) or not isinstance(std, numbers.Real) or not std > 0:
-            raise ValueError(f"std must be a real number > 0, got {std!r}")
-        check_rng(rng)
-        self.model, self.std, self.rng = model, float(std), rng
-        self.params, self.dtype = model.params, model.dtype
+        if not isinstance(model, Autoencoder):
+            raise TypeError(f"model must be an npae.models.autoencoder.Autoencoder, got {type(model).__name__}")
+        self.std = check_real("std", std, 0, open_minimum=True)
+        self.model, self.rng = model, check_rng(rng)
+        self.dtype = model.dtype
 
-    def loss_and_grads(self, X, target=None):
-        """The model's loss and gradients with fresh code noise (X: (m, n_visible))."""
-        noise = self.rng.normal(0.0, self.std, (np.shape(X)[0], self.model.n_hidden))
-        return self.model.loss_and_grads(X, target, code_noise=noise)
+    @property
+    def params(self):
+        """The model's parameter dict (the same object: a trainer updating it updates the model)."""
+        return self.model.params
 
-    def loss(self, X, target=None):
+    @params.setter
+    def params(self, value):
+        self.model.params = value
+
+    def loss_and_grads(self, X, target=None, params=None):
+        """The model's loss and gradients with fresh code noise, through :mod:`npae.perf`.
+
+        Parameters
+        ----------
+        X : array_like of shape (m, n_visible)
+        target : array_like of shape (m, n_visible), optional
+        params : dict, optional
+
+        Raises
+        ------
+        ValueError, TypeError
+            As the model's ``loss_and_grads`` (X is checked before any noise is drawn).
+        """
+        X = check_data(X, "X", self.model.n_visible, self.dtype)
+        noise = self.rng.normal(0.0, self.std, (X.shape[0], self.model.n_hidden))
+        return perf.loss_and_grads(self.model, X, target, params=params, code_noise=noise)
+
+    def loss(self, X, target=None, params=None):
         """The noiseless loss (for validation)."""
-        return self.model.loss(X, target)
+        return perf.loss(self.model, X, target, params=params)
 
 
 class RandomProjectionHash:
@@ -194,13 +213,14 @@ class RandomProjectionHash:
     """
 
     def __init__(self, n_bits, rng):
-        self.n_bits = _check_int("n_bits", n_bits, 1)
+        self.n_bits = check_int("n_bits", n_bits, 1)
         check_rng(rng)
         self.rng, self.mean, self.projections = rng, None, None
 
     def fit(self, X):
         """Store the mean of X (m, n_features) and draw the (n_features, n_bits) projections; returns self."""
-        X = check_data(X, "X", np.shape(X)[1] if np.ndim(X) == 2 else -1, np.float64)
+        X = as_real_array("X", X, ndim=2, finite=False)
+        X = check_data(X, "X", X.shape[1], np.float64)
         self.mean = X.mean(axis=0)
         self.projections = self.rng.standard_normal((X.shape[1], self.n_bits))
         return self
@@ -222,7 +242,7 @@ class PCAHash:
     """
 
     def __init__(self, n_bits):
-        self.n_bits = _check_int("n_bits", n_bits, 1)
+        self.n_bits = check_int("n_bits", n_bits, 1)
         self.pca = PCA(self.n_bits)
 
     def fit(self, X):

@@ -1,6 +1,6 @@
 """The encoder's Jacobian ∂h/∂x, built explicitly — for analysis and for tests, never for training.
 
-For one sigmoid layer h = σ(xᵀW1 + b1) (x a row, W1 of shape (n_visible, n_hidden)):
+For one sigmoid layer h = σ(x W1 + b1) (x a row of shape (n_visible,), W1 of shape (n_visible, n_hidden)):
 
     J(x)[j, k] = ∂hⱼ/∂xₖ = σ'(zⱼ) W1[k, j] = hⱼ(1 - hⱼ) W1[k, j],   i.e.  J(x) = diag(h(1 - h)) W1ᵀ,
 
@@ -8,23 +8,64 @@ of shape (n_hidden, n_visible). The contractive penalty is ‖J(x)‖²_F averag
 (:class:`npae.core.penalties.Contractive` computes it without building J); the tests compare the two, and
 compare J with finite differences of ``model.encode``.
 
-For a stack of encoder layers h⁽ˡ⁾ = f(h⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾), the chain rule multiplies the layers'
+For a stack of encoder layers h⁽ˡ⁺¹⁾ = f(h⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾), the chain rule multiplies the layers'
 Jacobians: J = J⁽ᴸ⁾ ⋯ J⁽²⁾ J⁽¹⁾ (:func:`stacked_encoder_jacobian`).
+
+The forward passes are the model's own (:meth:`npae.models.autoencoder.Autoencoder.encoder_forward`,
+:func:`npae.core.layers.dense_forward`), evaluated in float64. Every array is checked to be finite before
+it reaches LAPACK (``numpy.linalg.svd`` does not return on an array holding inf with some OpenBLAS builds).
 """
 
 import numpy as np
 
+from npae.checks import as_real_array
 from npae.core.activations import get_activation
+from npae.core.layers import dense_forward
+from npae.models.autoencoder import Autoencoder
+from npae.models.deep import DeepAutoencoder, StackedClassifier
+
+
+def checked_autoencoder_params(model, params=None):
+    """Check that ``model`` is a single-layer Autoencoder; return its checked parameters in float64.
+
+    The helpers of :mod:`npae.analysis` that take a ``model`` use it.
+
+    Parameters
+    ----------
+    model : npae.models.autoencoder.Autoencoder
+    params : dict, optional
+        Parameters to use instead of ``model.params``.
+
+    Returns
+    -------
+    dict of str -> ndarray of float64, keyed like ``model.params`` (copies when converted).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not an Autoencoder instance (None, a class, a number, a dict, a deep model), or
+        ``params`` is not a dict; the message names ``model`` or ``params``.
+    ValueError
+        If ``params`` misses a key, has a wrong shape or holds NaN or inf.
+    """
+    if not isinstance(model, Autoencoder):
+        if isinstance(model, type):
+            got = f"the class {model.__name__} itself (pass an instance, e.g. {model.__name__}(...))"
+        elif isinstance(model, (DeepAutoencoder, StackedClassifier)):
+            got = (f"a {type(model).__name__}: this helper needs the single-layer Autoencoder; for a stack of "
+                   "layers use npae.analysis.jacobian.stacked_encoder_jacobian")
+        else:
+            got = type(model).__name__
+        raise TypeError(f"model must be an npae.models.autoencoder.Autoencoder, got {got}")
+    return {name: np.asarray(value, dtype=np.float64) for name, value in model.checked_params(params).items()}
 
 
 def _as_batch(X, n_visible):
-    X = np.asarray(X, dtype=np.float64)
+    X = as_real_array("X", X, ndim=(1, 2), dtype=np.float64)
     single = X.ndim == 1
     X = X[None, :] if single else X
-    if X.ndim != 2 or X.shape[1] != n_visible:
-        raise ValueError(f"X must have shape ({n_visible},) or (n_samples, {n_visible}), got {np.shape(X)}")
-    if not np.isfinite(X).all():
-        raise ValueError("X contains NaN or inf values")
+    if X.shape[1] != n_visible or X.shape[0] == 0:
+        raise ValueError(f"X must have shape ({n_visible},) or (n_samples >= 1, {n_visible}), got {np.shape(X)}")
     return X, single
 
 
@@ -47,20 +88,20 @@ def encoder_jacobian(model, X, params=None):
 
     Raises
     ------
+    TypeError
+        If ``model`` is not a single-layer Autoencoder, or X is not numeric.
     ValueError
-        If X has the wrong shape or non-finite values.
+        If X has the wrong shape or non-finite values, or ``params`` is malformed.
     """
-    params = model.params if params is None else params
+    params = checked_autoencoder_params(model, params)
     X, single = _as_batch(X, model.n_visible)
-    W1 = np.asarray(params["W1"], dtype=np.float64)
-    J = _layer_jacobian(X, W1, np.asarray(params["b1"], dtype=np.float64), model.encoder)[1]
+    J = _layer_jacobian(X, params["W1"], params["b1"], model.encoder)[1]
     return J[0] if single else J
 
 
 def _layer_jacobian(A, W, b, activation):
     """One layer: its output f(A W + b) (m, n_out) and its Jacobian (m, n_out, n_in) = f'(z)[:, :, None] Wᵀ."""
-    Z = A @ W + b
-    H = activation.forward(Z)
+    Z, H = dense_forward(A, W, b, activation)
     slope = activation.derivative(Z, H) * np.ones_like(Z)             # (m, n_out); ones for linear
     return H, slope[:, :, None] * W.T[None, :, :]
 
@@ -78,7 +119,7 @@ def stacked_encoder_jacobian(layers, X, activation="sigmoid"):
 
     Returns
     -------
-    J : ndarray of float64, shape (n_code, n_visible) or (n_samples, n_code, n_visible).
+    J : ndarray of float64, shape (n_hidden, n_visible) or (n_samples, n_hidden, n_visible).
 
     Raises
     ------
@@ -91,7 +132,8 @@ def stacked_encoder_jacobian(layers, X, activation="sigmoid"):
     A, single = _as_batch(X, np.shape(layers[0][0])[0])
     J = None
     for index, (W, b) in enumerate(layers):
-        W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        W = as_real_array(f"layers[{index}] W", W, ndim=2, dtype=np.float64)
+        b = as_real_array(f"layers[{index}] b", b, ndim=1, dtype=np.float64)
         if W.shape[0] != A.shape[1] or b.shape != (W.shape[1],):
             raise ValueError(f"layer {index}: W must be ({A.shape[1]}, n_out) with b (n_out,), "
                              f"got W {W.shape}, b {b.shape}")
@@ -108,16 +150,21 @@ def jacobian_svd(J):
 
     Parameters
     ----------
-    J : ndarray of shape (n_code, n_visible) or (n_samples, n_code, n_visible)
+    J : ndarray of shape (n_hidden, n_visible) or (n_samples, n_hidden, n_visible)
 
     Returns
     -------
-    singular_values : ndarray of shape (k,) or (n_samples, k), k = min(n_code, n_visible), descending
+    singular_values : ndarray of shape (k,) or (n_samples, k), k = min(n_hidden, n_visible), descending
     right_vectors : ndarray of shape (k, n_visible) or (n_samples, k, n_visible); row i pairs with value i
+
+    Raises
+    ------
+    ValueError
+        If J is not 2-D or 3-D, or holds NaN or inf (refused before LAPACK, which may never return).
+    TypeError
+        If J is not a real numeric array.
     """
-    J = np.asarray(J, dtype=np.float64)
-    if J.ndim not in (2, 3):
-        raise ValueError(f"J must be 2-D or 3-D, got shape {J.shape}")
+    J = as_real_array("J", J, ndim=(2, 3), dtype=np.float64)
     _, s, Vt = np.linalg.svd(J, full_matrices=False)
     return s, Vt
 
@@ -147,14 +194,14 @@ def reconstruction_jacobian(model, X, params=None):
 
     Raises
     ------
+    TypeError
+        If ``model`` is not a single-layer Autoencoder, or X is not numeric.
     ValueError
-        If X has the wrong shape or non-finite values.
+        If X has the wrong shape or non-finite values, or ``params`` is malformed.
     """
-    params = model.params if params is None else params
+    params = checked_autoencoder_params(model, params)
     X, single = _as_batch(X, model.n_visible)
-    W1 = np.asarray(params["W1"], dtype=np.float64)
-    W2 = W1.T if model.tied else np.asarray(params["W2"], dtype=np.float64)
-    H, J_h = _layer_jacobian(X, W1, np.asarray(params["b1"], dtype=np.float64), model.encoder)
-    _, J_g = _layer_jacobian(H, W2, np.asarray(params["b2"], dtype=np.float64), model.decoder)
+    H, J_h = _layer_jacobian(X, params["W1"], params["b1"], model.encoder)
+    _, J_g = _layer_jacobian(H, model.decoder_weights(params), params["b2"], model.decoder)
     J = J_g @ J_h                                                      # (m, n_visible, n_visible)
     return J[0] if single else J

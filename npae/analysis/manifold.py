@@ -32,17 +32,24 @@ Everything here is NumPy on row data ``(n_samples, n_features)``; nothing plots 
    where J_r = ∂r/∂x and Δr = Σₖ ∂²r/∂xₖ² (the Laplacian of each output). Alain & Bengio keep the first
    two terms (the last vanishes when r(x) ≈ x). :func:`reconstruction_jacobian_norm2`,
    :func:`reconstruction_laplacian` and :func:`denoising_error` measure each side.
+
+Every function that takes a ``model`` needs a single-layer :class:`~npae.models.autoencoder.Autoencoder`
+(TypeError naming ``model`` otherwise) and checks ``params`` like the model does (ValueError naming
+``params`` for a missing key, a wrong shape, NaN or inf); it computes in float64 with the model's own
+forward pass (:meth:`~npae.models.autoencoder.Autoencoder.encoder_forward`).
 """
 
-import numbers
+from typing import NamedTuple
 
 import numpy as np
 from scipy.linalg import subspace_angles
 from scipy.spatial import cKDTree
 from scipy.special import i0e, i1e
 
-from npae.checks import check_rng
-from npae.analysis.jacobian import encoder_jacobian, jacobian_svd
+from npae.analysis.jacobian import checked_autoencoder_params, encoder_jacobian, jacobian_svd
+from npae.checks import as_real_array, check_bool, check_int, check_real, check_rng
+from npae.core.activations import sigmoid_second_derivative
+from npae.core.layers import dense_forward
 
 __all__ = ["jacobian_tangents", "local_pca_tangents", "tangent_angles", "singular_value_spectrum",
            "sample_sphere", "contraction_ratios", "contraction_curve", "denoising_field",
@@ -52,34 +59,12 @@ __all__ = ["jacobian_tangents", "local_pca_tangents", "tangent_angles", "singula
 
 # ---------------------------------------------------------------------------------------------- checks
 def _rows(X, name, n_columns=None):
-    X = np.asarray(X)
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {X.dtype}")
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (n_samples, n_features), got shape {X.shape}")
-    if n_columns is not None and X.shape[1] != n_columns:
-        raise ValueError(f"{name} must have {n_columns} columns, got shape {X.shape}")
-    if not np.isfinite(X).all():
-        raise ValueError(f"{name} contains NaN or inf values")
+    """X as a finite, non-empty 2-D float64 array (n_samples, n_columns) (ValueError/TypeError naming ``name``)."""
+    X = as_real_array(name, X, ndim=2, dtype=np.float64)
+    if X.shape[0] == 0 or (n_columns is not None and X.shape[1] != n_columns):
+        raise ValueError(f"{name} must have shape (n_samples >= 1, {n_columns if n_columns is not None else 'n'}), "
+                         f"got {X.shape}")
     return X
-
-
-def _positive_int(value, name, maximum=None):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
-    return int(value)
-
-
-def _positive_float(value, name, allow_zero=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
-    return value
 
 
 # ---------------------------------------------------------------------------------------------- 1. tangents
@@ -109,7 +94,8 @@ def jacobian_tangents(model, X, n_tangents, params=None):
     ValueError
         If ``n_tangents`` is not an integer in [1, min(n_hidden, n_visible)], or X is malformed.
     """
-    n_tangents = _positive_int(n_tangents, "n_tangents", min(model.n_hidden, model.n_visible))
+    checked_autoencoder_params(model, params)
+    n_tangents = check_int("n_tangents", n_tangents, 1, min(model.n_hidden, model.n_visible))
     s, Vt = jacobian_svd(encoder_jacobian(model, X, params=params))
     return Vt[..., :n_tangents, :], s[..., :n_tangents]
 
@@ -145,11 +131,9 @@ def local_pca_tangents(X, x0, k_neighbours, n_tangents):
         If X is not numeric.
     """
     X = _rows(X, "X")
-    x0 = np.asarray(x0, dtype=np.float64)
-    if x0.shape != (X.shape[1],) or not np.isfinite(x0).all():
-        raise ValueError(f"x0 must be a finite vector of shape ({X.shape[1]},), got shape {x0.shape}")
-    k_neighbours = _positive_int(k_neighbours, "k_neighbours", X.shape[0])
-    n_tangents = _positive_int(n_tangents, "n_tangents", X.shape[1])
+    x0 = as_real_array("x0", x0, shape=(X.shape[1],), dtype=np.float64)
+    k_neighbours = check_int("k_neighbours", k_neighbours, 1, X.shape[0])
+    n_tangents = check_int("n_tangents", n_tangents, 1, X.shape[1])
     if n_tangents >= k_neighbours:
         raise ValueError(f"k_neighbours must exceed n_tangents={n_tangents}, got {k_neighbours}")
     _, index = cKDTree(X).query(x0, k=k_neighbours)
@@ -208,8 +192,9 @@ def singular_value_spectrum(model, X, batch_size=256, params=None):
     ValueError
         If X is malformed or ``batch_size`` is not a positive integer.
     """
+    checked_autoencoder_params(model, params)
     X = _rows(X, "X", model.n_visible)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = check_int("batch_size", batch_size, 1)
     total = 0.0
     for start in range(0, X.shape[0], batch_size):
         s, _ = jacobian_svd(encoder_jacobian(model, X[start:start + batch_size], params=params))
@@ -236,8 +221,8 @@ def sample_sphere(n_points, dim, radius, rng):
     ValueError, TypeError
         For a non-positive size or radius, or an ``rng`` that is not a Generator.
     """
-    n_points, dim = _positive_int(n_points, "n_points"), _positive_int(dim, "dim")
-    radius = _positive_float(radius, "radius")
+    n_points, dim = check_int("n_points", n_points, 1), check_int("dim", dim, 1)
+    radius = check_real("radius", radius, 0, open_minimum=True)
     U = check_rng(rng).standard_normal((n_points, dim))
     norms = np.linalg.norm(U, axis=1, keepdims=True)
     while np.any(norms == 0):                                   # probability zero; kept for rigour
@@ -274,8 +259,8 @@ def contraction_ratios(f, X0, radius, n_directions, rng):
         returns an array whose number of rows differs from its input's.
     """
     X0 = _rows(X0, "X0")
-    radius = _positive_float(radius, "radius")
-    n_directions = _positive_int(n_directions, "n_directions")
+    radius = check_real("radius", radius, 0, open_minimum=True)
+    n_directions = check_int("n_directions", n_directions, 1)
     m, n = X0.shape
     U = sample_sphere(m * n_directions, n, radius, rng)
     F0 = np.asarray(f(X0), dtype=np.float64)
@@ -306,8 +291,8 @@ def contraction_curve(f, X0, radii, n_directions, rng):
     ValueError, TypeError
         As :func:`contraction_ratios`; also if ``radii`` is not a non-empty 1-D array.
     """
-    radii = np.asarray(radii, dtype=np.float64)
-    if radii.ndim != 1 or radii.size == 0:
+    radii = as_real_array("radii", radii, ndim=1, dtype=np.float64)
+    if radii.size == 0:
         raise ValueError(f"radii must be a non-empty 1-D array, got shape {radii.shape}")
     return np.array([contraction_ratios(f, X0, float(r), n_directions, rng).mean() for r in radii])
 
@@ -333,13 +318,14 @@ def denoising_field(model, X, params=None):
     ValueError
         If X is malformed.
     """
+    params = checked_autoencoder_params(model, params)
     X = _rows(X, "X", model.n_visible)
-    return np.asarray(model.reconstruct(X, params=params), dtype=np.float64) - X
+    return _forward(model, X, params).X_hat - X
 
 
 def _circle_args(X, radius, noise_std):
     X = _rows(X, "X", 2)
-    return X, _positive_float(radius, "radius"), _positive_float(noise_std, "noise_std")
+    return X, check_real("radius", radius, 0, open_minimum=True), check_real("noise_std", noise_std, 0, open_minimum=True)
 
 
 def circle_log_density(X, radius, noise_std):
@@ -419,7 +405,7 @@ def circle_projection(X, radius):
         If X is not (n, 2) and finite or ``radius`` is not positive.
     """
     X = _rows(X, "X", 2)
-    R = _positive_float(radius, "radius")
+    R = check_real("radius", radius, 0, open_minimum=True)
     rho = np.linalg.norm(X, axis=1, keepdims=True)
     P = np.tile([R, 0.0], (X.shape[0], 1))
     np.divide(R * X, rho, out=P, where=rho > 0)
@@ -428,23 +414,30 @@ def circle_projection(X, radius):
 
 # ---------------------------------------------------------------------------------------------- 5. DAE ≈ CAE
 def _second_derivative(activation, A):
-    """f''(z) from the output a = f(z): σ'' = a(1 − a)(1 − 2a); 0 for linear and (almost everywhere) ReLU."""
+    """f''(z) from the output a = f(z): σ'' (:func:`npae.core.activations.sigmoid_second_derivative`) for the
+    sigmoid; 0 for linear and (almost everywhere) ReLU."""
     if activation.name == "sigmoid":
-        return A * (1.0 - A) * (1.0 - 2.0 * A)
+        return sigmoid_second_derivative(A)
     return np.zeros_like(A)
 
 
+class _Forward(NamedTuple):
+    W1: np.ndarray       # (n_visible, n_hidden)
+    W2: np.ndarray       # (n_hidden, n_visible), W1.T when tied
+    H: np.ndarray        # (m, n_hidden)
+    X_hat: np.ndarray    # (m, n_visible)
+    d1: np.ndarray       # f'(Z1), (m, n_hidden)
+    d2: np.ndarray       # g'(Z2), (m, n_visible)
+
+
 def _forward(model, X, params):
-    params = model.params if params is None else params
-    W1 = np.asarray(params["W1"], dtype=np.float64)
-    W2 = W1.T if model.tied else np.asarray(params["W2"], dtype=np.float64)
-    Z1 = X @ W1 + np.asarray(params["b1"], dtype=np.float64)
-    H = model.encoder.forward(Z1)
-    Z2 = H @ W2 + np.asarray(params["b2"], dtype=np.float64)
-    R = model.decoder.forward(Z2)
-    d1 = model.encoder.derivative(Z1, H) * np.ones_like(Z1)
-    d2 = model.decoder.derivative(Z2, R) * np.ones_like(Z2)
-    return W1, W2, H, R, d1, d2
+    """The model's forward pass (its own encoder_forward and the decoder layer) in float64, with both slopes."""
+    Z1, H = model.encoder_forward(params, X)
+    W2 = model.decoder_weights(params)
+    Z2, X_hat = dense_forward(H, W2, params["b2"], model.decoder)
+    d1 = model.encoder.derivative(Z1, H) * np.ones_like(Z1)          # ones for a linear encoder
+    d2 = model.decoder.derivative(Z2, X_hat) * np.ones_like(Z2)
+    return _Forward(params["W1"], W2, H, X_hat, d1, d2)
 
 
 def reconstruction_jacobian_norm2(model, X, batch_size=256, params=None):
@@ -472,8 +465,9 @@ def reconstruction_jacobian_norm2(model, X, batch_size=256, params=None):
     ValueError
         If X is malformed or ``batch_size`` is not a positive integer.
     """
+    params = checked_autoencoder_params(model, params)
     X = _rows(X, "X", model.n_visible)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = check_int("batch_size", batch_size, 1)
     out = np.empty(X.shape[0])
     for start in range(0, X.shape[0], batch_size):
         W1, W2, _, _, d1, d2 = _forward(model, X[start:start + batch_size], params)
@@ -512,16 +506,17 @@ def reconstruction_laplacian(model, X, batch_size=256, params=None):
     ValueError
         If X is malformed or ``batch_size`` is not a positive integer.
     """
+    params = checked_autoencoder_params(model, params)
     X = _rows(X, "X", model.n_visible)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = check_int("batch_size", batch_size, 1)
     out = np.empty_like(X)
     for start in range(0, X.shape[0], batch_size):
-        W1, W2, H, R, d1, d2 = _forward(model, X[start:start + batch_size], params)
+        W1, W2, H, X_hat, d1, d2 = _forward(model, X[start:start + batch_size], params)
         w = np.einsum("kj,kj->j", W1, W1)
         curvature = (_second_derivative(model.encoder, H) * w) @ W2        # Σₖ ∂²z2/∂xₖ², (m, n_visible)
         P = d1[:, :, None] * W2[None, :, :]                              # (m, h, n_visible)
         grad2 = np.einsum("mjv,jl,mlv->mv", P, W1.T @ W1, P, optimize=True)
-        out[start:start + batch_size] = _second_derivative(model.decoder, R) * grad2 + d2 * curvature
+        out[start:start + batch_size] = _second_derivative(model.decoder, X_hat) * grad2 + d2 * curvature
     return out
 
 
@@ -553,10 +548,12 @@ def denoising_error(model, X, sigma, n_noise, rng, antithetic=True, params=None)
         If X is malformed, σ < 0, ``n_noise`` is not a positive (even, with ``antithetic``) integer, or
         ``rng`` is not a Generator.
     """
+    params = checked_autoencoder_params(model, params)
     X = _rows(X, "X", model.n_visible)
-    sigma = _positive_float(sigma, "sigma", allow_zero=True)
-    n_noise = _positive_int(n_noise, "n_noise")
+    sigma = check_real("sigma", sigma, 0)
+    n_noise = check_int("n_noise", n_noise, 1)
     check_rng(rng)
+    antithetic = check_bool("antithetic", antithetic)
     if antithetic and n_noise % 2:
         raise ValueError(f"n_noise must be even with antithetic=True, got {n_noise}")
     total = np.zeros(X.shape[0])
@@ -564,6 +561,6 @@ def denoising_error(model, X, sigma, n_noise, rng, antithetic=True, params=None)
     for _ in range(draws):
         E = sigma * rng.standard_normal(X.shape)
         for sign in ((1.0, -1.0) if antithetic else (1.0,)):
-            D = np.asarray(model.reconstruct(X + sign * E, params=params), dtype=np.float64) - X
+            D = _forward(model, X + sign * E, params).X_hat - X
             total += np.einsum("ij,ij->i", D, D)
     return total / n_noise

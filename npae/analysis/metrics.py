@@ -12,23 +12,20 @@ Nothing here trains a model or draws a figure; everything is a pure function of 
 parameters), float64 on output.
 """
 
-import numbers
-
 import numpy as np
 import scipy.linalg
 
+from npae.analysis.jacobian import checked_autoencoder_params
+from npae.checks import as_real_array, check_bool, check_choice, check_data, check_int, check_real
+
 
 def _matrix(A, name, n_rows=None):
-    A = np.asarray(A)
-    if A.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
+    """A as a finite, non-empty 2-D float64 array (ValueError/TypeError naming ``name``)."""
+    A = as_real_array(name, A, dtype=np.float64)
     if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array, got shape {A.shape}")
     if n_rows is not None and A.shape[0] != n_rows:
         raise ValueError(f"{name} must have {n_rows} rows, got shape {A.shape}")
-    A = A.astype(np.float64)
-    if not np.isfinite(A).all():
-        raise ValueError(f"{name} contains NaN or inf values")
     return A
 
 
@@ -56,8 +53,7 @@ def principal_directions(X, k):
         If X is not a finite non-empty 2-D numeric array, or ``k`` is not an integer in the range above.
     """
     X = _matrix(X, "X")
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= min(X.shape):
-        raise ValueError(f"k must be an integer in [1, {min(X.shape)}], got {k!r}")
+    k = check_int("k", k, 1, min(X.shape))
     _, s, Vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
     return Vt[:k].T, s
 
@@ -128,9 +124,8 @@ def psnr(reference, estimate, data_range=1.0, per_sample=False):
     estimate = _matrix(estimate, "estimate")
     if estimate.shape != reference.shape:
         raise ValueError(f"estimate must have the shape of reference {reference.shape}, got {estimate.shape}")
-    if isinstance(data_range, bool) or not isinstance(data_range, numbers.Real) \
-            or not np.isfinite(data_range) or data_range <= 0:
-        raise ValueError(f"data_range must be a positive finite number, got {data_range!r}")
+    data_range = check_real("data_range", data_range, 0, open_minimum=True)
+    per_sample = check_bool("per_sample", per_sample)
     squared = (estimate - reference) ** 2
     mse = squared.mean(axis=1) if per_sample else squared.mean()
     with np.errstate(divide="ignore"):
@@ -144,7 +139,7 @@ def saturated_fraction(H, low=0.05, high=0.95):
     Rifai et al. (2011), Table 1, report "SAT", the average fraction of saturated hidden units per example,
     as evidence that the contractive penalty pushes units into saturation (CAE 86 % on MNIST against 50 %
     for a plain AE). The thresholds 0.05 and 0.95 are the ones quoted for that table in the secondary
-    sources available here (``shared/notes/anchors.md`` §2.1); they were not checked against the PDF.
+    sources available here; they were not checked against the PDF.
     The average over examples of the per-example fraction equals the fraction over all entries.
 
     Parameters
@@ -163,7 +158,8 @@ def saturated_fraction(H, low=0.05, high=0.95):
         If H is not a finite non-empty 2-D numeric array, or the thresholds are not ordered in [0, 1].
     """
     H = _matrix(H, "H")
-    if not (0.0 <= low < high <= 1.0):
+    low, high = check_real("low", low, 0, 1), check_real("high", high, 0, 1)
+    if not low < high:
         raise ValueError(f"low and high must satisfy 0 <= low < high <= 1, got low={low!r}, high={high!r}")
     return float(np.mean((H < low) | (H > high)))
 
@@ -171,7 +167,7 @@ def saturated_fraction(H, low=0.05, high=0.95):
 def mean_jacobian_norm(model, X, params=None):
     """The mean over the rows of X of the Frobenius norm ‖∂h/∂x‖_F of a one-layer encoder's Jacobian.
 
-    For h = f(xW1 + b1) the Jacobian is J(x) = diag(f'(z)) W1ᵀ (``npae.analysis.jacobian``), so without building it
+    For h = f(xW1 + b1) the Jacobian is J(x) = diag(f'(z)) W1ᵀ (:mod:`npae.analysis.jacobian`), so without building it
 
         ‖J(x)‖_F = √( Σⱼ f'(zⱼ)² ‖W1[:, j]‖² )
 
@@ -195,16 +191,16 @@ def mean_jacobian_norm(model, X, params=None):
     Raises
     ------
     ValueError, TypeError
-        If X is not a finite numeric (n_samples, n_visible) array.
+        If ``model`` is not a single-layer Autoencoder, ``params`` is malformed, or X is not a finite
+        numeric (n_samples, n_visible) array.
     """
-    params = model.params if params is None else params
+    params = checked_autoencoder_params(model, params)
     X = _matrix(X, "X")
     if X.shape[1] != model.n_visible:
         raise ValueError(f"X must have shape (n_samples, {model.n_visible}), got {X.shape}")
-    W1 = np.asarray(params["W1"], dtype=np.float64)
-    Z = X @ W1 + np.asarray(params["b1"], dtype=np.float64)
-    slope = model.encoder.derivative(Z, model.encoder.forward(Z)) * np.ones_like(Z)   # (m, n_hidden)
-    column_norms = np.einsum("kj,kj->j", W1, W1)                                       # ‖W1[:, j]‖²
+    Z1, H = model.encoder_forward(params, X)                                            # the model's own pass
+    slope = model.encoder.derivative(Z1, H) * np.ones_like(Z1)                          # f'(Z1), (m, n_hidden)
+    column_norms = np.einsum("kj,kj->j", params["W1"], params["W1"])                    # ‖W1[:, j]‖²
     return float(np.sqrt((slope ** 2) @ column_norms).mean())
 
 
@@ -250,8 +246,6 @@ def reconstruction_error(model, X, target=None, kind="squared_error"):
     TypeError
         If ``model`` cannot reconstruct (or give logits, for a cross-entropy).
     """
-    from npae.checks import check_choice, check_data
-
     check_choice("kind", kind, RECONSTRUCTION_ERRORS)
     if not callable(getattr(model, "reconstruct", None)):
         raise TypeError(f"model must be an npae autoencoder (with reconstruct), got {type(model).__name__}")

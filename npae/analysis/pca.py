@@ -9,11 +9,9 @@ That minimal error is the sum of the discarded eigenvalues of the covariance (1/
 The SVD itself is numpy's (:func:`numpy.linalg.svd`); the rest is written out.
 """
 
-import numbers
-
 import numpy as np
 
-from npae.checks import check_data
+from npae.checks import as_real_array, check_data, check_int
 
 __all__ = ["PCA", "reconstruction_error"]
 
@@ -32,11 +30,15 @@ def reconstruction_error(X, X_hat):
     Raises
     ------
     ValueError
-        If the shapes differ or the arrays are not 2-D.
+        If the arrays are not 2-D, have no rows, differ in shape, or hold NaN or inf.
+    TypeError
+        If either is not a real numeric array.
     """
-    X, X_hat = np.asarray(X, dtype=np.float64), np.asarray(X_hat, dtype=np.float64)
-    if X.ndim != 2 or X.shape != X_hat.shape:
-        raise ValueError(f"X and X_hat must be 2-D arrays of one shape, got {X.shape} and {X_hat.shape}")
+    X = as_real_array("X", X, ndim=2, dtype=np.float64)
+    X_hat = as_real_array("X_hat", X_hat, ndim=2, dtype=np.float64)
+    if X.shape != X_hat.shape or X.shape[0] == 0:
+        raise ValueError(f"X and X_hat must be 2-D arrays of one shape with at least one row, "
+                         f"got {X.shape} and {X_hat.shape}")
     return float(np.sum((X_hat - X) ** 2) / X.shape[0])
 
 
@@ -62,14 +64,12 @@ class PCA:
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         If ``n_components`` is not a positive integer.
     """
 
     def __init__(self, n_components):
-        if isinstance(n_components, bool) or not isinstance(n_components, numbers.Integral) or n_components < 1:
-            raise ValueError(f"n_components must be a positive integer, got {n_components!r}")
-        self.n_components = int(n_components)
+        self.n_components = check_int("n_components", n_components, 1)
         self.mean = self.components = self.explained_variance = None
 
     def fit(self, X):
@@ -77,12 +77,11 @@ class PCA:
 
         Raises
         ------
-        ValueError
-            If X is not a finite 2-D array, or ``n_components`` > min(m, n_features).
+        ValueError, TypeError
+            If X is not a finite numeric 2-D array (checked before the SVD, which may never return on
+            inf), or ``n_components`` > min(m, n_features).
         """
-        X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+        X = as_real_array("X", X, ndim=2, finite=False)
         X = check_data(X, "X", X.shape[1], np.float64)
         m, n = X.shape
         if self.n_components > min(m, n):

@@ -8,28 +8,39 @@ Each activation is also described by an :class:`Activation` record, so that the 
 receives both the pre-activation ``z`` and the output ``a = f(z)`` because for the sigmoid the cheap
 form uses the output, ``σ'(z) = a (1 - a)`` (UFLDL, "Autoencoders and sparsity": f'(z) = f(z)(1 - f(z))),
 while for the ReLU it is a function of ``z``.
+
+These are the elementwise kernels of every forward and backward pass: they check the *type* of their
+array argument (a float32 or float64 ndarray, else ``TypeError`` naming it; no pass over the values) and
+let NaN and inf propagate as NumPy's ufuncs do. The values are checked once, by the model, before any
+kernel runs (:func:`npae.checks.check_data`).
 """
 
 from typing import Callable, NamedTuple
 
 import numpy as np
+from scipy.special import expit
+
+from npae.checks import check_float_array, check_sequence
 
 
 def sigmoid(z, out=None):
-    """Logistic sigmoid σ(z) = 1 / (1 + exp(-z)), computed as ½ (1 + tanh(z / 2)).
+    """Logistic sigmoid σ(z) = 1 / (1 + exp(-z)), computed by ``scipy.special.expit``.
 
-    The two forms are equal (multiply numerator and denominator of 1/(1+e^{-z}) by e^{z/2}).
-    The tanh form never overflows: ``exp(-z)`` overflows for z < -709 in float64 (and warns),
-    while ``tanh`` simply saturates at ±1. It is also one transcendental pass over the array,
-    which matters at 10 000 × 784 (see ``benchmarks/``).
-
-    Its absolute error is a few ulps of 1; for very negative z (σ(z) < 1e-13 in float64) the
-    *relative* error grows, which never matters for the losses here because the cross-entropy is
-    computed from the logits (see :func:`softplus`).
+    ``expit`` evaluates 1/(1 + e^{-z}) for z ≥ 0 and e^{z}/(1 + e^{z}) for z < 0, so it never
+    overflows and keeps its *relative* accuracy (a few ulps) over the whole range of normal results,
+    also in the left tail: σ(-700) = 9.86e-305 in float64 and σ(-80) = 1.80e-35 in float32, where the
+    form ½(1 + tanh(z/2)) used before returned exactly 0 below z ≈ -38 (float64) or -18 (float32) and
+    was far off before that. A code unit that is off across a batch then has a tiny but positive mean
+    activation ρ̂ rather than 0, which is what the KL sparsity penalty divides by. σ(z) is 0 only for
+    z < -709.78 (float64) or z < -88.72 (float32), where exp(-z) overflows and the true value is below
+    the smallest normal number (2.2e-308, 1.2e-38); it rounds to exactly 1 for z > 36.7 (float64) or
+    z > 16.6 (float32), where 1 - σ(z) is below half an ulp of 1.
+    It is one transcendental pass like the tanh form, but SciPy's loop is not vectorised as NumPy's
+    ``tanh`` is, so on its own it is slower (``benchmarks/bench_sigmoid.py`` measures both).
 
     Parameters
     ----------
-    z : ndarray of float, any shape
+    z : ndarray of float32 or float64, any shape
         Pre-activations (e.g. ``Z1 = X @ W1 + b1`` of shape (n_samples, n_hidden)).
     out : ndarray of the shape and dtype of ``z``, optional
         Where to write the result (as numpy's ``out=``; may be ``z`` itself); a new array if None.
@@ -37,17 +48,28 @@ def sigmoid(z, out=None):
     Returns
     -------
     a : ndarray, same shape and dtype as ``z``
-        Values in [0, 1].
+        Values in [0, 1]; NaN where ``z`` is NaN (the elementwise kernels check the type of their
+        input, not its values: the model has checked the data once, before any of them runs).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not a float32 or float64 ndarray.
     """
-    a = np.multiply(z, 0.5, out=out)
-    np.tanh(a, out=a)  # in place: one temporary for the whole computation
-    a *= 0.5
-    a += 0.5
-    return a
+    return expit(check_float_array("z", z), out=out)
 
 
 def sigmoid_derivative(z, a, out=None):
     """First derivative of the sigmoid from its output: σ'(z) = a (1 - a), with a = σ(z).
+
+    UFLDL's form ("Autoencoders and sparsity": f'(z) = f(z)(1 - f(z))): one subtraction and one
+    multiplication, no transcendental function. Its accuracy is that of ``a``: relative (a few ulps)
+    for z ≤ 0, where a ≤ ½ and 1 - a has no cancellation; absolute (a few ulps of ¼) for z > 0, where
+    a is rounded to a multiple of 2^-53 (float64) and 1 - a = σ(-z) inherits that absolute error
+    (σ'(20) = 2.06e-9 is off by about 5e-8 of its value; beyond z ≈ 37, σ' rounds to 0 rather than
+    e^{-z}). Backpropagation adds σ' times an error signal to gradients of order 1, so an absolute
+    error far below the float's resolution of those gradients is what matters; σ'(z) = σ(z)σ(-z)
+    would be exact in both tails for one more ``expit`` pass over every value.
 
     Parameters
     ----------
@@ -63,7 +85,7 @@ def sigmoid_derivative(z, a, out=None):
     -------
     ndarray, same shape as ``a``: values in [0, 1/4].
     """
-    slope = np.subtract(1.0, a, out=out)
+    slope = np.subtract(1.0, check_float_array("a", a), out=out)
     slope *= a  # in place: no second temporary (this runs over every output value; see benchmarks/)
     return slope
 
@@ -73,7 +95,9 @@ def sigmoid_second_derivative(a):
 
     Derivation: d/dz [a (1 - a)] = a'(1 - a) - a a' = a' (1 - 2a) with a' = a (1 - a).
     The contractive penalty's gradient through the code uses it
-    (:class:`npae.core.penalties.Contractive`).
+    (:class:`npae.core.penalties.Contractive`). Like :func:`sigmoid_derivative` it is computed from
+    the output alone: relatively accurate for z ≤ 0, accurate to a few ulps of its largest value
+    √3/18 for z > 0.
 
     Parameters
     ----------
@@ -84,6 +108,7 @@ def sigmoid_second_derivative(a):
     -------
     ndarray, same shape as ``a``: values in [-√3/18, √3/18].
     """
+    a = check_float_array("a", a)
     return a * (1.0 - a) * (1.0 - 2.0 * a)
 
 
@@ -100,7 +125,7 @@ def relu(z, out=None):
     -------
     ndarray, same shape and dtype as ``z``.
     """
-    return np.maximum(z, 0.0, out=out, dtype=z.dtype)
+    return np.maximum(check_float_array("z", z), 0.0, out=out, dtype=z.dtype)
 
 
 def relu_derivative(z, a, out=None):
@@ -122,6 +147,7 @@ def relu_derivative(z, a, out=None):
     -------
     ndarray of the dtype of ``z``, same shape: 0.0 or 1.0.
     """
+    check_float_array("z", z)
     if out is None:
         return (z > 0).astype(z.dtype)
     return np.greater(z, 0, out=out)          # the bool result is cast to out's float dtype
@@ -133,6 +159,7 @@ def identity(z, out=None):
     Returns ``z`` itself (no copy) when ``out`` is None; otherwise copies ``z`` into ``out`` (numpy's
     ``out=`` convention, so that a caller writing into a block of a larger array gets the values there).
     """
+    check_float_array("z", z)
     if out is None:
         return z
     np.copyto(out, z)
@@ -161,7 +188,7 @@ def softplus(z, out=None):
     -------
     ndarray, same shape and dtype as ``z``: values > 0 (≥ max(z, 0)).
     """
-    out = np.abs(z, out=out)
+    out = np.abs(check_float_array("z", z), out=out)
     np.negative(out, out=out)
     np.exp(out, out=out)
     np.log1p(out, out=out)
@@ -201,7 +228,10 @@ def get_activation(name, argument="activation", allowed=None):
     ValueError
         If ``name`` is not an allowed activation; the message names ``argument`` and the choices.
     """
-    choices = tuple(allowed) if allowed is not None else tuple(ACTIVATIONS)
+    choices = tuple(check_sequence("allowed", allowed, "activation names")) if allowed is not None \
+        else tuple(ACTIVATIONS)
+    if not choices:
+        raise ValueError("allowed must name at least one activation")
     if name not in choices:
         raise ValueError(f"{argument} must be one of {choices}, got {name!r}")
     return ACTIVATIONS[name]

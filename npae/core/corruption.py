@@ -15,22 +15,16 @@ All three take ``(X, level, rng)`` and return an array of X's shape and dtype:
   clipped to a range (the Keras blog's denoising example: noise factor 0.5, clipped to [0, 1]).
 """
 
-import numbers
-
 import numpy as np
 
-from npae.checks import check_rng
+from npae.checks import as_real_array, check_choice, check_real, check_rng, check_sequence
 
 
 def _check(X, level, rng, level_name="level", unit=True):
-    X = np.asarray(X)
+    X = as_real_array("X", X, ndim=2)                          # real, numeric, finite, (n_samples, n_visible)
     if X.dtype.kind != "f":
         raise TypeError(f"X must be a float array, got dtype {X.dtype}")
-    if isinstance(level, bool) or not isinstance(level, numbers.Real):
-        raise TypeError(f"{level_name} must be a real number, got {type(level).__name__}")
-    if not np.isfinite(level) or level < 0 or (unit and level > 1):
-        expected = "in [0, 1]" if unit else "a finite number >= 0"
-        raise ValueError(f"{level_name} must be {expected}, got {level!r}")
+    check_real(level_name, level, 0.0, 1.0 if unit else None)
     check_rng(rng)
     return X
 
@@ -53,7 +47,8 @@ def masking(X, level, rng):
     Raises
     ------
     TypeError, ValueError
-        If X is not a float array, ``level`` is not in [0, 1], or ``rng`` is not a Generator.
+        If X is not a finite real 2-D float array, ``level`` is not a number in [0, 1], or ``rng`` is not
+        a Generator (the message names the argument).
     """
     X = _check(X, level, rng)
     keep = rng.random(X.shape) >= level
@@ -79,9 +74,10 @@ def salt_and_pepper(X, level, rng, low=0.0, high=1.0):
     Raises
     ------
     TypeError, ValueError
-        As :func:`masking`, and if ``low > high``.
+        As :func:`masking`, and if ``low`` or ``high`` is not a finite number or ``low > high``.
     """
     X = _check(X, level, rng)
+    low, high = check_real("low", low), check_real("high", high)
     if not low <= high:
         raise ValueError(f"low must be <= high, got low={low!r}, high={high!r}")
     corrupt = rng.random(X.shape) < level
@@ -108,15 +104,19 @@ def gaussian(X, level, rng, clip=None):
     Raises
     ------
     TypeError, ValueError
-        If X is not a float array, ``level`` is negative or not finite, ``rng`` is not a Generator,
-        or ``clip`` is not an ordered pair.
+        If X is not a finite real 2-D float array, ``level`` is negative or not finite, ``rng`` is not a
+        Generator, or ``clip`` is not an ordered pair of finite numbers.
     """
     X = _check(X, level, rng, unit=False)
-    X_tilde = X + level * rng.standard_normal(X.shape).astype(X.dtype, copy=False)
     if clip is not None:
-        lo, hi = clip
+        bounds = check_sequence("clip", clip, "two numbers (low, high)")
+        if len(bounds) != 2:
+            raise ValueError(f"clip must be (low, high), got {clip!r}")
+        lo, hi = check_real("clip[0]", bounds[0]), check_real("clip[1]", bounds[1])
         if not lo <= hi:
             raise ValueError(f"clip must be (low, high) with low <= high, got {clip!r}")
+    X_tilde = X + level * rng.standard_normal(X.shape).astype(X.dtype, copy=False)
+    if clip is not None:
         np.clip(X_tilde, lo, hi, out=X_tilde)
     return X_tilde
 
@@ -140,14 +140,16 @@ class Corruption:
 
     Raises
     ------
-    ValueError
-        For an unknown ``kind`` or an invalid ``level`` (checked here, not at the first call).
+    ValueError, TypeError
+        For an unknown ``kind``, an invalid ``level`` or invalid options (checked here, not at the first
+        call).
     """
 
     def __init__(self, kind, level, **options):
-        if kind not in CORRUPTIONS:
-            raise ValueError(f"kind must be one of {tuple(CORRUPTIONS)}, got {kind!r}")
-        _check(np.zeros((1, 1)), level, np.random.default_rng(0), unit=kind != "gaussian")
+        check_choice("kind", kind, CORRUPTIONS)
+        check_real("level", level, 0.0, None if kind == "gaussian" else 1.0)
+        # one draw on a 1x1 array checks the options (low/high, clip) here, not at the first minibatch
+        CORRUPTIONS[kind](np.zeros((1, 1)), level, np.random.default_rng(0), **options)
         self.kind, self.level, self.options = kind, float(level), options
 
     def __call__(self, X, rng):

@@ -8,6 +8,8 @@ order, and each block is flattened in row-major (C) order.
 
 import numpy as np
 
+from npae.checks import as_real_array
+
 
 def flatten(arrays):
     """Concatenate the arrays of a dict, in the dict's order, into one float64 vector.
@@ -57,29 +59,38 @@ def unflatten(theta, like):
 
 
 def check_params(params, shapes):
-    """Check that a parameter dict has exactly the expected keys and shapes; return it unchanged.
+    """Check a parameter dict: exactly the expected keys, arrays of the expected shapes, finite values.
 
     Every npae model calls this at the top of ``loss_and_grads`` (``params`` may be a dict the caller
     assigned or passed in, e.g. by the gradient checker).
 
     Parameters
     ----------
-    params : dict of str -> ndarray
+    params : dict of str -> array_like
+        Arrays, or anything ``numpy.asarray`` turns into a real array of the shape (nested lists).
     shapes : dict of str -> tuple of int
         The expected shape of each key.
 
     Returns
     -------
-    params : the same dict.
+    dict of str -> ndarray
+        A new dict with the same keys; each value is the caller's array itself when it already is a
+        floating-point ndarray (never a copy of it, never modified), else a float64 array made from it.
 
     Raises
     ------
+    TypeError
+        If ``params`` is not a dict, or a value is not numeric (strings, complex numbers, ragged lists).
     ValueError
-        If the keys differ from ``shapes``' keys, or an array has another shape; the message names both.
+        If the keys differ from ``shapes``' keys, an array has another shape, or holds NaN or inf; the
+        message names ``params`` and the key.
     """
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of arrays with the keys {list(shapes)}, got {type(params).__name__}")
     if set(params) != set(shapes):
         raise ValueError(f"params must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
-    for name, shape in shapes.items():
-        if np.shape(params[name]) != shape:
-            raise ValueError(f"params[{name!r}] must have shape {shape}, got {np.shape(params[name])}")
-    return params
+    checked = {}
+    for name in params:
+        value = as_real_array(f"params[{name!r}]", params[name], shape=shapes[name])
+        checked[name] = value if value.dtype.kind == "f" else value.astype(np.float64)
+    return checked

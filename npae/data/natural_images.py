@@ -28,7 +28,7 @@ import os
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from npae.checks import check_rng
+from npae.checks import as_real_array, check_choice, check_int, check_path, check_real, check_rng, check_sequence
 
 # Real photographs (not logos, charts or scans) bundled with the libraries.
 MATPLOTLIB_PHOTOGRAPHS = ("grace_hopper.jpg",)
@@ -95,10 +95,7 @@ def load_photographs(max_size=512):
     ValueError
         If ``max_size`` < 16.
     """
-    if isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer)):
-        raise TypeError(f"max_size must be an integer, got {type(max_size).__name__}")
-    if max_size < 16:
-        raise ValueError(f"max_size must be >= 16, got {max_size}")
+    max_size = check_int("max_size", max_size, 16)
 
     import matplotlib.cbook
     import matplotlib.image
@@ -156,18 +153,16 @@ def whiten(image, f0_fraction=0.8):
 
     Raises
     ------
+    TypeError
+        If ``image`` is not a real numeric array or ``f0_fraction`` not a real number.
     ValueError
         If ``image`` is not 2-D, smaller than 2x2, not finite, or constant; or if
         ``f0_fraction`` is not in (0, 1].
     """
-    image = np.asarray(image, dtype=np.float64)
+    image = as_real_array("image", image, dtype=np.float64)        # real, numeric, finite
     if image.ndim != 2 or min(image.shape) < 2:
         raise ValueError(f"image must be a 2-D array of at least 2x2 pixels, got shape {image.shape}")
-    if not np.all(np.isfinite(image)):
-        raise ValueError("image must contain only finite values")
-    f0_fraction = float(f0_fraction)
-    if not 0.0 < f0_fraction <= 1.0:
-        raise ValueError(f"f0_fraction must be in (0, 1], got {f0_fraction}")
+    f0_fraction = check_real("f0_fraction", f0_fraction, 0.0, 1.0, open_minimum=True)
 
     rows, cols = image.shape
     centred = image - image.mean()
@@ -202,6 +197,8 @@ def load_ufldl_images(path):
 
     Raises
     ------
+    TypeError
+        If ``path`` is not a str or os.PathLike.
     FileNotFoundError
         If ``path`` does not exist (the message says how to fetch it).
     ValueError
@@ -210,7 +207,7 @@ def load_ufldl_images(path):
     """
     import scipy.io
 
-    path = os.fspath(path)
+    path = check_path("path", path)
     if not os.path.isfile(path):
         raise FileNotFoundError(
             f"path {path!r}: no such file; download UFLDL's IMAGES.mat with "
@@ -285,8 +282,7 @@ def natural_images(source="auto"):
     FileNotFoundError
         If ``source="ufldl"`` and ``IMAGES.mat`` is not found.
     """
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    check_choice("source", source, SOURCES)
     path = find_ufldl_images() if source in ("auto", "ufldl") else None
     if source == "ufldl" and path is None:
         raise FileNotFoundError(
@@ -318,8 +314,7 @@ def describe_natural_images(source="auto"):
     ValueError
         If ``source`` is not one of the three names.
     """
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    check_choice("source", source, SOURCES)
     path = find_ufldl_images() if source in ("auto", "ufldl") else None
     if path is not None:
         return f"UFLDL's IMAGES.mat ({path}): ten 512x512 whitened natural scenes (Olshausen & Field 1996)"
@@ -363,18 +358,16 @@ def sample_patches(images, n_patches=10000, patch_size=8, *, rng):
     Raises
     ------
     TypeError
-        If ``rng`` is not a Generator or ``n_patches``/``patch_size`` are not integers.
+        If ``rng`` is not a Generator, ``n_patches``/``patch_size`` are not integers, ``images`` is not a
+        list or tuple, or an image is not a real numeric array.
     ValueError
-        If ``images`` is empty, an image is not 2-D or smaller than ``patch_size``, or
+        If ``images`` is empty, an image is not 2-D, smaller than ``patch_size`` or holds NaN/inf, or
         ``n_patches``/``patch_size`` < 1.
     """
     check_rng(rng)
-    for name, value in (("n_patches", n_patches), ("patch_size", patch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
-    images = [np.asarray(image, dtype=np.float64) for image in images]
+    n_patches, patch_size = check_int("n_patches", n_patches, 1), check_int("patch_size", patch_size, 1)
+    images = [as_real_array(f"images[{k}]", image, dtype=np.float64)
+              for k, image in enumerate(check_sequence("images", images, "2-D images"))]
     if not images:
         raise ValueError("images must be a non-empty sequence of 2-D arrays")
     for k, image in enumerate(images):
@@ -420,15 +413,15 @@ def normalize_patches(patches):
 
     Raises
     ------
+    TypeError
+        If ``patches`` is not a real numeric array.
     ValueError
         If ``patches`` is not 2-D, holds fewer than 2 values or non-finite values, or every
         patch is constant (sigma = 0 after removing the DC).
     """
-    patches = np.asarray(patches, dtype=np.float64)
+    patches = as_real_array("patches", patches, dtype=np.float64)        # real, numeric, finite
     if patches.ndim != 2 or patches.size < 2:
         raise ValueError(f"patches must be a 2-D array (n_patches, n_pixels), got shape {patches.shape}")
-    if not np.all(np.isfinite(patches)):
-        raise ValueError("patches must contain only finite values")
     centred = patches - patches.mean(axis=1, keepdims=True)
     three_sigma = 3.0 * centred.std(ddof=1)
     if three_sigma == 0.0:
@@ -461,8 +454,8 @@ def ufldl_patches(n_patches=10000, patch_size=8, rng=None, source="auto"):
     ------
     As :func:`natural_images`, :func:`sample_patches` and :func:`normalize_patches`.
     """
-    if rng is None:
-        rng = np.random.default_rng()
-    check_rng(rng)
+    rng = check_rng(rng, none_means_fresh=True)
+    n_patches, patch_size = check_int("n_patches", n_patches, 1), check_int("patch_size", patch_size, 1)
+    check_choice("source", source, SOURCES)                 # all checked before the images are read
     images = natural_images(source)
     return normalize_patches(sample_patches(images, n_patches, patch_size, rng=rng))

@@ -1,6 +1,6 @@
 """The two-layer autoencoder: one forward pass and one hand-derived backward pass for every variant.
 
-Notation (``shared/README.md``; UFLDL's W⁽¹⁾ is our ``W1.T`` because our samples are rows)::
+Notation (``docs/notation.md``; UFLDL's W⁽¹⁾ is our ``W1.T`` because our samples are rows)::
 
     X      (m, n_visible)        inputs, one sample per row (x̃ for a denoising autoencoder)
     Z1 = X @ W1 + b1             (m, n_hidden)      encoder pre-activation      [UFLDL z⁽²⁾]
@@ -12,22 +12,37 @@ Notation (``shared/README.md``; UFLDL's W⁽¹⁾ is our ``W1.T`` because our sa
 The sparse, contractive, L1-sparse and denoising autoencoders are configurations of this one class
 (a list of :mod:`npae.core.penalties`, and for denoising a corrupted input with the clean ``target``), and
 the tied autoencoder is the same class with ``W2 = W1.T``. There is no second copy of the backprop.
+
+:meth:`Autoencoder.loss_and_grads` is the whole computation, read top to bottom: the encoder's forward
+pass (:meth:`Autoencoder.encoder_forward`), the penalties on the whole code
+(:func:`npae.core.penalties.penalty_terms`), the decoder's forward pass and the backward pass
+(:meth:`Autoencoder.backprop`), and the last step (:meth:`Autoencoder.add_tied_and_direct`). The
+performance layer (:mod:`npae.perf.autoencoder`) calls the same four pieces, with the rows split between
+the cores; it is optional reading.
 """
 
-import numbers
+from typing import NamedTuple
 
 import numpy as np
 
+from npae.checks import (check_bool, check_choice, check_data, check_float_dtype, check_input_and_target,
+                         check_int, check_rng)
 from npae.core.activations import get_activation
-from npae.checks import check_data, check_float_dtype, check_input_and_target, check_rng
 from npae.core.flat import check_params
-from npae.core.layers import affine_backward
+from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
 from npae.core.losses import LOSSES
-from npae.perf import parallel
-from npae.core.penalties import Penalty
+from npae.core.penalties import Penalty, penalty_terms
 
 ENCODERS = ("sigmoid", "relu", "linear")
 DECODERS = ("sigmoid", "linear")
+REDUCTIONS = ("sum", "mean")
+
+
+class Code(NamedTuple):
+    """The encoder's forward pass for some rows: ``Z1`` and ``H = f(Z1)``, each (rows, n_hidden)."""
+
+    Z1: np.ndarray
+    H: np.ndarray
 
 
 class Autoencoder:
@@ -50,64 +65,60 @@ class Autoencoder:
         see :mod:`npae.core.losses`.
     tied : bool
         If True the decoder uses ``W1.T`` and ``params`` has no ``W2``.
-    penalties : sequence of npae.core.penalties.Penalty
-        Regularisers, e.g. ``[WeightDecay(1e-4), KLSparsity(rho=0.01, beta=3)]``.
+    penalties : Penalty or sequence of npae.core.penalties.Penalty
+        Regularisers, e.g. ``[WeightDecay(1e-4), KLSparsity(rho=0.01, beta=3)]``. A single penalty is
+        taken as a list of one.
     rng : numpy.random.Generator, optional
         Draws the initial weights. If None, a fresh unseeded generator is used (not reproducible).
     dtype : {numpy.float64, numpy.float32}
         Parameter dtype. Gradient checks need float64; float32 is an opt-in for speed.
     init : {"ufldl", "glorot"}
-        "ufldl": W ~ U[-r, r], r = √(6 / (n_visible + n_hidden + 1)) for both matrices (UFLDL
-        ``initializeParameters.m``); "glorot": r = √(6 / (fan_in + fan_out)) (Glorot & Bengio 2010,
-        Keras' default). Biases start at 0.
+        The weights' initialisation (:func:`npae.core.layers.initial_weights`); biases start at 0.
+    reduction : {"sum", "mean"}
+        How the reconstruction loss treats the features of one sample. "sum" (default): summed over the
+        n_visible features, as UFLDL's J and ``docs/notation.md``; "mean": their mean, i.e. the loss and
+        every gradient of the loss divided by n_visible (Keras' ``binary_crossentropy`` and ``mse``
+        objectives). Either way the loss is a mean over the samples. The penalties are never divided by
+        n_visible: with "mean", the same penalty weights weigh n_visible times more against the loss.
 
     Attributes
     ----------
     params : dict of str -> ndarray
         ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible) unless tied,
         ``b2`` (n_visible,). Read at every call: assigning new arrays of the same shapes is honoured.
-    block_size : int
-        Rows processed at a time on the decoder side (see :meth:`loss_and_grads`).
 
     Raises
     ------
     ValueError, TypeError
-        For a non-positive size, an unknown encoder/decoder/loss/init name, cross-entropy with a linear
-        decoder, a penalty that needs a sigmoid code with another encoder, or a penalty that is not a
-        :class:`~npae.core.penalties.Penalty`.
+        For a non-positive size, an unknown encoder/decoder/loss/init/reduction name, cross-entropy with
+        a linear decoder, a ``tied`` that is not a bool, a penalty that needs a sigmoid code with another
+        encoder, or a penalty that is not a :class:`~npae.core.penalties.Penalty`.
     """
 
     def __init__(self, n_visible, n_hidden, *, encoder="sigmoid", decoder="sigmoid", loss="squared_error",
-                 tied=False, penalties=(), rng=None, dtype=np.float64, init="ufldl"):
-        for name, value in (("n_visible", n_visible), ("n_hidden", n_hidden)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        self.n_visible, self.n_hidden = int(n_visible), int(n_hidden)
+                 tied=False, penalties=(), rng=None, dtype=np.float64, init="ufldl", reduction="sum"):
+        self.n_visible = check_int("n_visible", n_visible, 1)
+        self.n_hidden = check_int("n_hidden", n_hidden, 1)
         self.encoder = get_activation(encoder, "encoder", ENCODERS)
         self.decoder = get_activation(decoder, "decoder", DECODERS)
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {tuple(LOSSES)}, got {loss!r}")
+        self.loss_name = check_choice("loss", loss, tuple(LOSSES))
         if loss == "cross_entropy" and decoder != "sigmoid":
             raise ValueError("loss='cross_entropy' needs decoder='sigmoid' (a Bernoulli mean must lie in "
                              f"(0, 1)), got decoder={decoder!r}")
-        self.loss_name = loss
-        self.tied = bool(tied)
-        self.penalties = list(penalties)
+        self.tied = check_bool("tied", tied)
+        self.penalties = [penalties] if isinstance(penalties, Penalty) else _penalty_list(penalties)
         for p in self.penalties:
-            if not isinstance(p, Penalty):
-                raise TypeError(f"penalties must hold npae.core.penalties.Penalty objects, got {p!r}")
             if p.needs_sigmoid_code and encoder != "sigmoid":
                 raise ValueError(f"{type(p).__name__} assumes a sigmoid code; it cannot be used with "
                                  f"encoder={encoder!r}")
         self.dtype = check_float_dtype(dtype)
-        self.init = init
-        self.params = self.initial_params(rng if rng is not None else np.random.default_rng())
-        self.block_size = max(1, 2**20 // self.n_visible)    # about 1M values: 8 MiB in float64
-        self._workspace = {}                                  # reused scratch arrays, see _scratch
+        self.init = check_choice("init", init, INITS)
+        self.reduction = check_choice("reduction", reduction, REDUCTIONS)
+        self.params = self.initial_params(check_rng(rng, none_means_fresh=True))
 
     # ------------------------------------------------------------------ parameters
     def initial_params(self, rng):
-        """Draw initial parameters: weights uniform in [-r, r], biases zero (see ``init``).
+        """Draw initial parameters: weights by :func:`npae.core.layers.initial_weights`, biases zero.
 
         Parameters
         ----------
@@ -121,52 +132,54 @@ class Autoencoder:
         ------
         TypeError
             If ``rng`` is not a ``numpy.random.Generator``.
-        ValueError
-            If ``self.init`` is not "ufldl" or "glorot".
         """
         rng = check_rng(rng)
-        if self.init == "ufldl":
-            r = np.sqrt(6.0 / (self.n_visible + self.n_hidden + 1))
-        elif self.init == "glorot":
-            r = np.sqrt(6.0 / (self.n_visible + self.n_hidden))
-        else:
-            raise ValueError(f"init must be 'ufldl' or 'glorot', got {self.init!r}")
-        shape1, shape2 = (self.n_visible, self.n_hidden), (self.n_hidden, self.n_visible)
-        params = {"W1": rng.uniform(-r, r, size=shape1).astype(self.dtype),
+        params = {"W1": initial_weights(rng, self.n_visible, self.n_hidden, self.init, self.dtype),
                   "b1": np.zeros(self.n_hidden, dtype=self.dtype)}
         if not self.tied:
-            params["W2"] = rng.uniform(-r, r, size=shape2).astype(self.dtype)
+            params["W2"] = initial_weights(rng, self.n_hidden, self.n_visible, self.init, self.dtype)
         params["b2"] = np.zeros(self.n_visible, dtype=self.dtype)
         return params
 
-    def _shapes(self):
+    def param_shapes(self):
+        """The shape of every parameter: dict name -> tuple, in the order of ``params``."""
         shapes = {"W1": (self.n_visible, self.n_hidden), "b1": (self.n_hidden,)}
         if not self.tied:
             shapes["W2"] = (self.n_hidden, self.n_visible)
         shapes["b2"] = (self.n_visible,)
         return shapes
 
-    def _checked(self, params):
-        """Return ``params`` (default ``self.params``) after checking its keys and shapes."""
-        params = self.params if params is None else params
-        shapes = self._shapes()
-        return check_params(params, shapes)
+    def checked_params(self, params=None):
+        """``params`` (default ``self.params``) checked: a dict with the right keys and shapes, finite values.
 
-    def _scratch(self, name, shape):
-        """An uninitialised array of ``shape`` and the model's dtype, the same memory on every call.
-
-        The forward and backward pass needs tens of MiB of intermediate arrays at MNIST size (Z1, H, the
-        decoder's block buffers). Fresh arrays that large are mapped anew by the allocator on each call
-        and cost thousands of page faults; keeping them between calls avoids that. Nothing returned to
-        the caller lives in this memory, and each chunk of rows has its own names, so the chunks never
-        share a scratch array (one model is not meant to be called from two threads at once).
+        Raises
+        ------
+        TypeError, ValueError
+            Naming ``params`` (see :func:`npae.core.flat.check_params`).
         """
-        array = self._workspace.get(name)
-        if array is None or array.shape != shape:
-            array = self._workspace[name] = np.empty(shape, dtype=self.dtype)
-        return array
+        return check_params(self.params if params is None else params, self.param_shapes())
 
-    def _decoder_weights(self, params):
+    def checked_inputs(self, X, target=None, params=None, code_noise=None):
+        """Check the arguments of :meth:`loss_and_grads`; return ``(params, X, T, code_noise)``.
+
+        ``X`` and ``T`` come back as (m, n_visible) arrays of ``self.dtype`` (``T is X`` without a
+        target), ``code_noise`` as an (m, n_hidden) array or None. Nothing is modified.
+
+        Raises
+        ------
+        ValueError, TypeError
+            As :meth:`loss_and_grads`.
+        """
+        params = self.checked_params(params)
+        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
+        if code_noise is not None:
+            code_noise = check_data(code_noise, "code_noise", self.n_hidden, self.dtype)
+            if code_noise.shape[0] != X.shape[0]:
+                raise ValueError(f"code_noise must have shape ({X.shape[0]}, {self.n_hidden}) like the code "
+                                 f"of X, got {code_noise.shape}")
+        return params, X, T, code_noise
+
+    def decoder_weights(self, params):
         """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy)."""
         return params["W1"].T if self.tied else params["W2"]
 
@@ -187,11 +200,11 @@ class Autoencoder:
         Raises
         ------
         ValueError, TypeError
-            If ``X`` is not a finite numeric 2-D array of width n_visible.
+            If ``X`` is not a finite numeric 2-D array of width n_visible, or ``params`` is malformed.
         """
-        params = self._checked(params)
+        params = self.checked_params(params)
         X = check_data(X, "X", self.n_visible, self.dtype)
-        return self.encoder.forward(X @ params["W1"] + params["b1"])
+        return self.encoder_forward(params, X).H
 
     def decode(self, H, params=None):
         """The reconstruction X_hat = g(H @ W2 + b2).
@@ -208,54 +221,69 @@ class Autoencoder:
         Raises
         ------
         ValueError, TypeError
-            If ``H`` is not a finite numeric 2-D array of width n_hidden.
+            If ``H`` is not a finite numeric 2-D array of width n_hidden, or ``params`` is malformed.
         """
-        params = self._checked(params)
+        params = self.checked_params(params)
         H = check_data(H, "H", self.n_hidden, self.dtype)
-        return self.decoder.forward(H @ self._decoder_weights(params) + params["b2"])
+        return dense_forward(H, self.decoder_weights(params), params["b2"], self.decoder)[1]
 
     def logits(self, X, params=None):
         """The decoder's pre-activation Z2 = H @ W2 + b2 with H = encode(X): (n_samples, n_visible), ``self.dtype``."""
-        params = self._checked(params)
+        params = self.checked_params(params)
         H = self.encode(X, params)
-        return H @ self._decoder_weights(params) + params["b2"]
+        return H @ self.decoder_weights(params) + params["b2"]
 
     def reconstruct(self, X, params=None):
         """``decode(encode(X))``: an (n_samples, n_visible) array of ``self.dtype``."""
         return self.decode(self.encode(X, params), params)
 
+    def encoder_forward(self, params, X, code_noise=None):
+        """The encoder's forward pass, unchecked: Z1 = X W1 + b1 (+ N), H = f(Z1).
+
+        The one forward pass of the encoder: :meth:`encode`, :meth:`loss_and_grads`, the performance
+        layer and the analysis helpers (:mod:`npae.analysis.jacobian`, :mod:`npae.analysis.manifold`,
+        :mod:`npae.analysis.metrics`) all call it. The arrays are used as given (their dtype decides the
+        computation's); the public methods check them first.
+
+        Parameters
+        ----------
+        params : dict with ``W1`` (n_visible, n_hidden) and ``b1`` (n_hidden,)
+        X : ndarray of shape (m, n_visible)
+        code_noise : ndarray of shape (m, n_hidden), optional
+            N, added to the pre-activation (see :meth:`loss_and_grads`).
+
+        Returns
+        -------
+        Code
+            ``Z1`` and ``H``, each of shape (m, n_hidden).
+        """
+        b1 = params["b1"] if code_noise is None else params["b1"] + code_noise   # N shifts each row's bias
+        return Code(*dense_forward(X, params["W1"], b1, self.encoder))
+
     # ------------------------------------------------------------------ loss and backprop
     def loss(self, X, target=None, params=None, code_noise=None):
         """The loss J without gradients (cheaper; used for validation). Arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, target, params, code_noise, need_grads=False)[0]
+        return self.loss_and_grads(X, target, params, code_noise, need_grads=False)[0]
 
-    def loss_and_grads(self, X, target=None, params=None, code_noise=None):
+    def loss_and_grads(self, X, target=None, params=None, code_noise=None, need_grads=True):
         """The loss J and its gradient with respect to every parameter, by hand-derived backprop.
 
-        J = (1/m) Σᵢ L(x̂⁽ⁱ⁾, t⁽ⁱ⁾) + Σ_penalties Ω, every term a mean over the m samples as the
-        design card says (squared error with the ½; see :mod:`npae.core.losses`, :mod:`npae.core.penalties`).
+        J = (1/m) Σᵢ L(x̂⁽ⁱ⁾, t⁽ⁱ⁾) + Σ_penalties Ω, every term a mean over the m samples
+        (``docs/notation.md``; squared error with the ½, see :mod:`npae.core.losses` and
+        :mod:`npae.core.penalties`).
 
-        Backward pass (UFLDL sparse-autoencoder notes §2.2, "backpropagation algorithm"; our δs carry
-        the 1/m of the mean, so the gradients are plain products with no further division):
+        The computation, in the order of the UFLDL sparse-autoencoder notes (§2.2, "backpropagation
+        algorithm"; our deltas carry the 1/m of the mean, so the gradients are plain products):
 
-        1. δ³ = ∂J/∂Z2 = (1/m)(x̂ - t) ∘ g'(Z2)  (squared error; cross-entropy: (1/m)(σ(Z2) - t))
-        2. ∂J/∂W2 = Hᵀ δ³,  ∂J/∂b2 = Σᵢ δ³ᵢ
-        3. ∂J/∂H = δ³ W2ᵀ + Σ_penalties ∂Ω/∂H            (UFLDL's Σ W⁽²⁾δ⁽³⁾ plus the sparsity term)
-        4. δ² = ∂J/∂Z1 = ∂J/∂H ∘ f'(Z1)
-        5. ∂J/∂W1 = Xᵀ δ²,  ∂J/∂b1 = Σᵢ δ²ᵢ
-        6. + the penalties' direct terms (λ W for weight decay, the contractive 2 s² W term);
-           tied: ∂J/∂W1 += (∂J/∂W2)ᵀ, because the same matrix is used twice, once as W1 in the encoder
-           and once as W1ᵀ in the decoder, and a parameter used twice gets the sum of both paths.
+        0. forward: Z1 = X W1 + b1, H = f(Z1) on all m rows, then the penalties on the whole H (ρ̂ is a
+           mean over the batch): Ω, ∂Ω/∂H and the direct terms ∂Ω/∂θ;
+        1-5. :meth:`backprop`: Z2, x̂ and the loss; δ³; ∂J/∂W2, ∂J/∂b2; ∂J/∂H = δ³ W2ᵀ + ∂Ω/∂H;
+           δ² = ∂J/∂H ∘ f'(Z1); ∂J/∂W1, ∂J/∂b1;
+        6. :meth:`add_tied_and_direct`: the tied sum and the penalties' direct terms.
 
-        The loss is a sum over samples, so it and every gradient can be computed on parts of the rows
-        and added up; the code uses this twice. (a) Steps 1–3 work on (m, n_visible) arrays, the largest
-        in the computation; they are done for ``block_size`` rows at a time. This keeps each temporary to
-        a few MiB, which the allocator reuses from call to call; one (m, n_visible) temporary per step is
-        a fresh 60 MiB mapping at MNIST size, and its page faults cost more than the matrix products (see
-        ``benchmarks/bench_loss_and_grads.py``). (b) The rows are split into one chunk per core and the
-        chunks run at the same time (:func:`npae.perf.parallel.map_chunks`), each returning its part of
-        the loss and of the gradients. The penalties need the whole H (ρ̂ is a mean over the batch), so
-        the encoder runs on all rows first, then the penalties, then steps 1–5 chunk by chunk.
+        This is the readable path: every array is new and the rows are processed at once. The
+        performance layer (:func:`npae.perf.autoencoder.loss_and_grads`, which the trainers use) runs the
+        same pieces on blocks of rows on every core, and gives the same result to rounding.
 
         Parameters
         ----------
@@ -266,126 +294,149 @@ class Autoencoder:
             What the reconstruction is compared with; defaults to ``X``. Denoising: the clean x.
         params : dict, optional
             Parameters to evaluate at instead of ``self.params`` (the gradient checker uses this;
-            nothing is mutated).
+            nothing is mutated). Arrays or nested lists of the shapes of :meth:`param_shapes`.
         code_noise : array_like of shape (m, n_hidden), optional
             Added to the encoder's pre-activation, H = f(Z1 + N): Salakhutdinov & Hinton's semantic-hashing
             trick (noise at the input of the code units pushes them to saturate, so that thresholding
             them loses little). Drawn by the caller, so the loss stays deterministic; the backward pass
             is unchanged (f' is taken at the noisy pre-activation).
+        need_grads : bool
+            False computes the loss alone (``grads`` is then None).
 
         Returns
         -------
         loss : float
-        grads : dict of str -> ndarray
+        grads : dict of str -> ndarray, or None
             Same keys, shapes and dtype as the parameters.
 
         Raises
         ------
         ValueError, TypeError
-            If ``X`` or ``target`` is not a finite numeric (m, n_visible) array, or — for a sigmoid
-            decoder — ``target`` has values outside [0, 1]; if ``params`` has wrong keys or shapes.
+            If ``X``, ``target`` or ``code_noise`` is not a finite numeric array of the right shape, or —
+            for a sigmoid decoder — ``target`` has values outside [0, 1]; if ``params`` is not a dict
+            with the right keys and shapes and finite values (the message names ``params``).
         """
-        return self._forward_backward(X, target, params, code_noise, need_grads=True)
-
-    def _forward_backward(self, X, target, params, code_noise, need_grads):
-        params = self._checked(params)
-        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
-        chunks = parallel.split_rows(X.shape[0])             # one chunk of rows per core (npae.perf.parallel)
-        with parallel.single_threaded_blas(len(chunks) > 1):
-            return self._chunked_forward_backward(X, T, params, code_noise, need_grads, chunks)
-
-    def _chunked_forward_backward(self, X, T, params, code_noise, need_grads, chunks):
-        m = X.shape[0]
-        scale = 1.0 / m
-        W1, b1, b2 = params["W1"], params["b1"], params["b2"]
-        W2 = self._decoder_weights(params)
-        if code_noise is not None:
-            code_noise = check_data(code_noise, "code_noise", self.n_hidden, self.dtype).reshape(m, self.n_hidden)
-
-        # Forward through the encoder: Z1 = X W1 + b1 (+ N), H = f(Z1), (m, n_hidden) each.
-        Z1 = self._scratch("Z1", (m, self.n_hidden))
-        H = self._scratch("H", (m, self.n_hidden))
-
-        def encode_rows(rows):
-            np.matmul(X[rows], W1, out=Z1[rows])
-            Z1[rows] += b1
-            if code_noise is not None:
-                Z1[rows] += code_noise[rows]
-            self.encoder.forward(Z1[rows], out=H[rows])
-
-        parallel.map_chunks(encode_rows, chunks)
-
-        # Penalties need the whole H (ρ̂ is a mean over all m samples): value, ∂Ω/∂H, direct gradients.
-        loss = 0.0
-        penalty_dH, direct = [], []
-        for penalty in self.penalties:
-            value, dH_penalty, direct_grads = penalty(params, H, scale)
-            loss += value
-            if dH_penalty is not None:
-                penalty_dH.append(dH_penalty)       # (n_hidden,) broadcasts over rows, or (m, n_hidden)
-            direct.append(direct_grads)
-
-        def backprop_rows(rows):
-            """Steps 1-5 for one chunk of rows; returns its part of the loss and of each gradient."""
-            n = rows.stop - rows.start
-            block = min(n, self.block_size)
-            # One Z2, one δ³ and one work buffer serve all the blocks of this chunk (and every call):
-            # fresh memory costs page faults (see _scratch).
-            chunk = rows.start                                  # names this chunk's own scratch arrays
-            Z2_buffer = self._scratch(("Z2", chunk), (block, self.n_visible))
-            delta3_buffer = self._scratch(("delta3", chunk), (block, self.n_visible))
-            work_buffer = self._scratch(("work", chunk), (block, self.n_visible))   # x̂, or scratch
-            dH = self._scratch(("dH", chunk), (n, self.n_hidden)) if need_grads else None
-            part = {"loss": 0.0, "W2": np.zeros_like(W2), "b2": np.zeros_like(b2)}
-            for start in range(rows.start, rows.stop, block):
-                here = slice(start, min(start + block, rows.stop))    # a block of rows of X, T, H
-                n_here = here.stop - here.start
-                Z2 = np.matmul(H[here], W2, out=Z2_buffer[:n_here])
-                Z2 += b2
-                value, delta3 = loss_fn(Z2, T[here], self.decoder, scale,   # step 1: δ³ (block, n_visible)
-                                        out=delta3_buffer[:n_here], work=work_buffer[:n_here])
-                part["loss"] += value
-                if need_grads:
-                    # steps 2 and 3: Hᵀ δ³, Σᵢ δ³ᵢ, and δ³ W2ᵀ written into this block's rows of dH
-                    dW2_block, db2_block, _ = affine_backward(
-                        delta3, H[here], W2, dA_out=dH[start - rows.start:here.stop - rows.start])
-                    part["W2"] += dW2_block
-                    part["b2"] += db2_block
-            if not need_grads:
-                return part
-            for dH_penalty in penalty_dH:                               # step 3: + ∂Ω/∂H
-                dH += dH_penalty if dH_penalty.ndim == 1 else dH_penalty[rows]
-            delta2 = dH
-            # step 4: δ² = ∂J/∂H ∘ f'(Z1); Z1 is not needed any more, so its rows receive f'(Z1)
-            delta2 *= self.encoder.derivative(Z1[rows], H[rows], out=Z1[rows])
-            part["W1"], part["b1"], _ = affine_backward(delta2, X[rows], W1, need_dA=False)   # step 5
-            return part
-
-        # Decoder, loss and steps 1-5, a chunk of rows per core (see npae.perf.parallel); the parts add up.
-        loss_fn = LOSSES[self.loss_name]
-        parts = parallel.map_chunks(backprop_rows, chunks)
-        loss += sum(part["loss"] for part in parts)
+        params, X, T, code_noise = self.checked_inputs(X, target, params, code_noise)
+        inv_m = 1.0 / X.shape[0]                                          # every term is a mean over m rows
+        code = self.encoder_forward(params, X, code_noise)                # step 0: Z1, H (m, n_hidden)
+        penalty = penalty_terms(self.penalties, params, code.H, inv_m)    # Ω, ∂Ω/∂H, ∂Ω/∂θ on the whole H
+        loss, grads = self.backprop(params, X, T, code, penalty.dOmega_dH, inv_m, need_grads)   # steps 1-5
+        loss += penalty.value
         if not need_grads:
             return loss, None
-        grads = {name: sum(part[name] for part in parts) for name in ("W1", "b1", "W2", "b2")}
+        return loss, self.add_tied_and_direct(params, grads, penalty.direct)                   # step 6
+
+    def backprop(self, params, X, T, code, dOmega_dH, inv_m, need_grads=True):
+        """The decoder's forward pass, the loss and steps 1-5 of backprop, for a set of rows.
+
+        The loss is a mean over samples, so this may be called on any block of the rows and the results
+        added up (``inv_m`` stays 1/m of the whole batch); :meth:`loss_and_grads` calls it once on every
+        row, :mod:`npae.perf.autoencoder` on blocks.
+
+        Parameters
+        ----------
+        params : dict (checked)
+        X : ndarray of shape (rows, n_visible)
+            The encoder's input for these rows.
+        T : ndarray of shape (rows, n_visible)
+            Their targets.
+        code : Code
+            ``Z1`` and ``H`` of these rows (:meth:`encoder_forward`), each (rows, n_hidden).
+        dOmega_dH : ndarray or None
+            Σ ∂Ω/∂H of the penalties: (n_hidden,) (the same for every row), these rows of an
+            (m, n_hidden) array, or None.
+        inv_m : float
+            1/m, m the number of rows of the whole batch.
+        need_grads : bool
+
+        Returns
+        -------
+        loss : float
+            These rows' part of the reconstruction loss.
+        grads : dict or None
+            These rows' part of ∂J/∂W1 (n_visible, n_hidden), ∂J/∂b1 (n_hidden,), ∂J/∂W2
+            (n_hidden, n_visible) — the decoder's use of W2, also when tied — and ∂J/∂b2 (n_visible,).
+        """
+        W2 = self.decoder_weights(params)                                 # (n_hidden, n_visible)
+        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m   # "mean" over features
+        # forward, decoder: Z2 = H W2 + b2 (rows, n_visible); the loss and step 1, δ³ = ∂J/∂Z2 (rows, n_visible)
+        Z2 = code.H @ W2
+        Z2 += params["b2"]
+        loss, delta3 = LOSSES[self.loss_name](Z2, T, self.decoder, inv_m_loss)
+        if not need_grads:
+            return loss, None
+        # step 2: ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible), ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,);
+        # step 3, first part: δ³ W2ᵀ (rows, n_hidden), the error the decoder sends back to the code
+        dJ_dW2, dJ_db2, dJ_dH = affine_backward(delta3, code.H, W2)
+        # step 3: ∂J/∂H = δ³ W2ᵀ + Σ ∂Ω/∂H (UFLDL's Σ W⁽²⁾δ⁽³⁾ plus the sparsity delta term)
+        if dOmega_dH is not None:
+            dJ_dH = dJ_dH + dOmega_dH
+        # step 4: δ² = ∂J/∂Z1 = ∂J/∂H ∘ f'(Z1) (rows, n_hidden)
+        delta2 = dJ_dH * self.encoder.derivative(code.Z1, code.H)
+        # step 5: ∂J/∂W1 = Xᵀ δ² (n_visible, n_hidden), ∂J/∂b1 = Σᵢ δ²ᵢ (n_hidden,)
+        dJ_dW1, dJ_db1, _ = affine_backward(delta2, X, params["W1"], need_dA=False)
+        return loss, {"W1": dJ_dW1, "b1": dJ_db1, "W2": dJ_dW2, "b2": dJ_db2}
+
+    def add_tied_and_direct(self, params, grads, direct):
+        """Step 6: the tied sum and the penalties' direct terms; the gradient dict in the order of ``params``.
+
+        Tied: ∂J/∂W1 += (∂J/∂W2)ᵀ, because the same matrix is used twice, once as W1 in the encoder and
+        once as W1ᵀ in the decoder, and a parameter used twice gets the sum of both paths (the
+        multivariate chain rule). Direct terms: ∂Ω/∂θ with H held fixed (λ W for weight decay, the
+        contractive 2 (λ/m) W1 ∘ Σᵢ s² term), added to the blocks they name.
+
+        Parameters
+        ----------
+        params : dict
+            The parameters (only their keys and order are used).
+        grads : dict
+            ``W1``, ``b1``, ``W2``, ``b2`` from :meth:`backprop` (summed over all rows); not modified.
+        direct : dict
+            name -> ∂Ω/∂θ (from :func:`npae.core.penalties.penalty_terms`).
+
+        Returns
+        -------
+        dict keyed and ordered like ``params``.
+        """
+        total = dict(grads)
         if self.tied:
-            grads["W1"] += grads.pop("W2").T                              # step 6: the decoder path of W1
-        for direct_grads in direct:                                       # step 6: direct terms
-            for name, g in direct_grads.items():
-                grads[name] += g
-        return loss, {name: grads[name] for name in params}               # in the order of params
+            total["W1"] = total["W1"] + total.pop("W2").T                 # the decoder's use of W1
+        for name, g in direct.items():
+            total[name] = total[name] + g
+        return {name: total[name] for name in params}
 
     # ------------------------------------------------------------------ description
     def config(self):
-        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model."""
-        return {"n_visible": self.n_visible, "n_hidden": self.n_hidden, "encoder": self.encoder.name,
-                "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,
-                "penalties": [(type(p).__name__, p.config()) for p in self.penalties],
-                "dtype": self.dtype.name, "init": self.init}
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model.
+
+        ``reduction`` is included when it is not the default "sum", so that the saved form of every model
+        that existed before the argument did is unchanged.
+        """
+        config = {"n_visible": self.n_visible, "n_hidden": self.n_hidden, "encoder": self.encoder.name,
+                  "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,
+                  "penalties": [(type(p).__name__, p.config()) for p in self.penalties],
+                  "dtype": self.dtype.name, "init": self.init}
+        if self.reduction != "sum":
+            config["reduction"] = self.reduction
+        return config
 
     def __repr__(self):
         c = self.config()
         pens = ", ".join(repr(p) for p in self.penalties)
         return (f"Autoencoder({c['n_visible']}, {c['n_hidden']}, encoder={c['encoder']!r}, "
                 f"decoder={c['decoder']!r}, loss={c['loss']!r}, tied={c['tied']}, penalties=[{pens}], "
-                f"dtype={c['dtype']})")
+                f"dtype={c['dtype']}, reduction={self.reduction!r})")
+
+
+def _penalty_list(penalties):
+    """``penalties`` as a list, each checked to be a Penalty (TypeError naming ``penalties`` otherwise)."""
+    try:
+        penalties = list(penalties)
+    except TypeError:
+        raise TypeError(f"penalties must be a list of penalties, e.g. [WeightDecay(1e-4)], "
+                        f"got {type(penalties).__name__}") from None
+    for p in penalties:
+        if not isinstance(p, Penalty):
+            raise TypeError(f"penalties must hold npae.core.penalties.Penalty objects, e.g. [WeightDecay(1e-4)], "
+                            f"got {p!r}")
+    return penalties

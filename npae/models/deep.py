@@ -1,111 +1,115 @@
 """Deep networks built from affine layers: one backward recurrence for any depth (Goodfellow et al. §14.3, UFLDL).
 
-A stack of L affine layers, samples as rows::
+Layers are numbered as in the UFLDL notes: layer 1 is the input, and the weights W⁽ˡ⁾ (``params["Wl"]``)
+map layer l to layer l + 1. For a stack of L weight matrices, samples as rows::
 
-    A⁽⁰⁾ = X                                      (m, n₀)
-    Z⁽ˡ⁾ = A⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾                        (m, nₗ₊₁)   l = 0 … L-1
-    A⁽ˡ⁺¹⁾ = f⁽ˡ⁾(Z⁽ˡ⁾)                            hidden layers (l < L-1)
-    J = loss(Z⁽ᴸ⁻¹⁾, target)                      the top layer's pre-activation goes to the loss
+    A⁽¹⁾ = X                                      (m, n₁)
+    Z⁽ˡ⁺¹⁾ = A⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾                        (m, nₗ₊₁)   l = 1 … L
+    A⁽ˡ⁺¹⁾ = f⁽ˡ⁺¹⁾(Z⁽ˡ⁺¹⁾)                          hidden layers (l + 1 ≤ L)
+    J = loss(Z⁽ᴸ⁺¹⁾, target)                      the output layer's pre-activation goes to the loss
 
-Backward (UFLDL "Backpropagation Algorithm", with rows as samples): the loss gives
-δ⁽ᴸ⁻¹⁾ = ∂J/∂Z⁽ᴸ⁻¹⁾, and for every layer from the top down
+Backward (UFLDL "Backpropagation Algorithm", with rows as samples): the loss gives the output delta
+δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾, and for every layer from the top down, l = L … 1,
 
-    ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁾,   ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁾ᵢ,   δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾ᵀ) ∘ f'(Z⁽ˡ⁻¹⁾),
+    ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾,   ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ,   δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f'(Z⁽ˡ⁾)  (l ≥ 2),
 
-the first three by :func:`npae.core.layers.affine_backward`. :func:`stack_backward` is that loop, written once;
-:class:`StackedClassifier` (encoder layers + softmax, UFLDL ``stackedAECost``) and :class:`DeepAutoencoder`
-(unrolled encoder and decoder, Hinton & Salakhutdinov 2006) differ only in their layers and their loss.
+the first three by :func:`npae.core.layers.affine_backward`. For L = 2 these are the two-layer
+autoencoder's δ³ and δ² (:mod:`npae.models.autoencoder`). :func:`stack_backward` is that loop, written
+once; :class:`StackedClassifier` (encoder layers + softmax, UFLDL ``stackedAECost``) and
+:class:`DeepAutoencoder` (unrolled encoder and decoder, Hinton & Salakhutdinov 2006) differ only in
+their layers and their loss.
 
-Tied deep autoencoder: decoder layer L-1-l uses W⁽ˡ⁾ᵀ. A weight used twice gets the sum of the two
+Tied deep autoencoder: decoder layer 2K+1-l uses W⁽ˡ⁾ᵀ. A weight used twice gets the sum of the two
 gradients (the multivariate chain rule): ∂J/∂W⁽ˡ⁾ = (encoder use) + (decoder use)ᵀ.
 """
 
-import numbers
-
 import numpy as np
 
+from npae.checks import check_bool, check_choice, check_data, check_float_dtype, check_input_and_target, check_int
+from npae.checks import check_real, check_rng
 from npae.core.activations import get_activation
-from npae.checks import check_float_dtype, check_rng
 from npae.core.flat import check_params
-from npae.core.layers import affine_backward
+from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
 from npae.core.losses import LOSSES
-from npae.checks import check_data, check_input_and_target
 from npae.core.penalties import WeightDecay
 from npae.models.softmax import check_labels, softmax, softmax_cross_entropy
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "relu")
+REDUCTIONS = ("sum", "mean")
 
 
 def stack_forward(X, weights, biases, activations):
-    """Forward pass through a stack of affine layers; the top layer's pre-activation is returned raw.
+    """Forward pass through a stack of L affine layers; the output layer's pre-activation is returned raw.
 
     Parameters
     ----------
-    X : ndarray of shape (m, n₀)
-    weights : sequence of L ndarrays, W⁽ˡ⁾ of shape (nₗ, nₗ₊₁) (transposed views allowed)
-    biases : sequence of L ndarrays of shape (nₗ₊₁,)
+    X : ndarray of shape (m, n₁)
+    weights : sequence of L ndarrays
+        W⁽¹⁾ … W⁽ᴸ⁾, W⁽ˡ⁾ of shape (nₗ, nₗ₊₁) (transposed views allowed).
+    biases : sequence of L ndarrays
+        b⁽¹⁾ … b⁽ᴸ⁾, b⁽ˡ⁾ of shape (nₗ₊₁,).
     activations : sequence of L-1 npae.core.activations.Activation
-        f⁽ˡ⁾ of the hidden layers l = 0 … L-2.
+        f⁽²⁾ … f⁽ᴸ⁾, the hidden layers' nonlinearities.
 
     Returns
     -------
     inputs : list of L ndarrays
-        A⁽ˡ⁾, the input of each layer (inputs[0] is X).
+        A⁽¹⁾ … A⁽ᴸ⁾, the input of each weight matrix: ``inputs[l - 1]`` is A⁽ˡ⁾ (``inputs[0]`` is X).
     pre : list of L ndarrays
-        Z⁽ˡ⁾, each layer's pre-activation; ``pre[-1]`` is what the loss receives.
+        Z⁽²⁾ … Z⁽ᴸ⁺¹⁾: ``pre[l - 1]`` is Z⁽ˡ⁺¹⁾, the pre-activation W⁽ˡ⁾ produces; ``pre[-1]`` is what the
+        loss receives.
     """
+    L = len(weights)
     inputs, pre = [X], []
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        Z = inputs[-1] @ W
-        Z += b
+    for l in range(1, L):                                  # hidden layers 2 … L
+        Z, A = dense_forward(inputs[-1], weights[l - 1], biases[l - 1], activations[l - 1])
         pre.append(Z)
-        if l < len(weights) - 1:
-            inputs.append(activations[l].forward(Z))
+        inputs.append(A)
+    pre.append(inputs[-1] @ weights[L - 1] + biases[L - 1])    # Z⁽ᴸ⁺¹⁾, the output's pre-activation
     return inputs, pre
 
 
-def stack_backward(delta, inputs, pre, weights, activations):
-    """The backward recurrence δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾ᵀ) ∘ f'(Z⁽ˡ⁻¹⁾) for any depth (module docstring).
+def stack_backward(delta_out, inputs, pre, weights, activations):
+    """The backward recurrence δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f'(Z⁽ˡ⁾) for any depth (module docstring).
 
     Parameters
     ----------
-    delta : ndarray of shape (m, n_L)
-        δ at the top layer, ∂J/∂Z⁽ᴸ⁻¹⁾ (from the loss; the 1/m of a mean included).
+    delta_out : ndarray of shape (m, n_{L+1})
+        δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾ at the output layer (from the loss; the 1/m of a mean included).
     inputs, pre : lists from :func:`stack_forward`
     weights : sequence of L ndarrays (as given to :func:`stack_forward`)
-    activations : sequence of L-1 Activation
+    activations : sequence of L-1 Activation (as given to :func:`stack_forward`)
 
     Returns
     -------
-    list of L pairs (dW, db): dW of shape (nₗ, nₗ₊₁), db of shape (nₗ₊₁,), in layer order.
+    dict l -> (dW, db) for l = 1 … L, in that order: ∂J/∂W⁽ˡ⁾ of shape (nₗ, nₗ₊₁) and ∂J/∂b⁽ˡ⁾ of shape (nₗ₊₁,).
     """
-    grads = [None] * len(weights)
-    for l in range(len(weights) - 1, -1, -1):
-        dW, db, dA = affine_backward(delta, inputs[l], weights[l], need_dA=l > 0)
+    L = len(weights)
+    # The lists, under UFLDL's layer numbers (module docstring)
+    W = {l: weights[l - 1] for l in range(1, L + 1)}             # W⁽ˡ⁾
+    A = {l: inputs[l - 1] for l in range(1, L + 1)}              # A⁽ˡ⁾
+    Z = {l + 1: pre[l - 1] for l in range(1, L + 1)}             # Z⁽ˡ⁺¹⁾
+    f = {l: activations[l - 2] for l in range(2, L + 1)}         # f⁽ˡ⁾ of the hidden layers
+    delta = {L + 1: delta_out}                                   # δ⁽ᴸ⁺¹⁾
+    grads = {}
+    for l in range(L, 0, -1):
+        # ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾, ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ, ∂J/∂A⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ
+        dW, db, dJ_dA = affine_backward(delta[l + 1], A[l], W[l], need_dA=l > 1)
         grads[l] = (dW, db)
-        if l > 0:
-            delta = dA
-            delta *= activations[l - 1].derivative(pre[l - 1], inputs[l])     # ∘ f'(Z⁽ˡ⁻¹⁾)
-    return grads
+        if l > 1:
+            delta[l] = dJ_dA * f[l].derivative(Z[l], A[l])         # δ⁽ˡ⁾ = ∂J/∂A⁽ˡ⁾ ∘ f'(Z⁽ˡ⁾)
+    return {l: grads[l] for l in range(1, L + 1)}                # in layer order
 
 
 def _check_sizes(sizes, name, minimum_length):
-    sizes = list(sizes)
-    if len(sizes) < minimum_length or any(
-            isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in sizes):
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of at least {minimum_length} positive integers, "
+                        f"got {type(sizes).__name__}") from None
+    if len(sizes) < minimum_length:
         raise ValueError(f"{name} must be a list of at least {minimum_length} positive integers, got {sizes!r}")
-    return [int(s) for s in sizes]
-
-
-def _uniform(rng, n_in, n_out, init, dtype):
-    """W ~ U[-r, r] with UFLDL's r = √(6/(n_in + n_out + 1)) or Glorot's r = √(6/(n_in + n_out))."""
-    if init == "ufldl":
-        r = np.sqrt(6.0 / (n_in + n_out + 1))
-    elif init == "glorot":
-        r = np.sqrt(6.0 / (n_in + n_out))
-    else:
-        raise ValueError(f"init must be 'ufldl' or 'glorot', got {init!r}")
-    return rng.uniform(-r, r, size=(n_in, n_out)).astype(dtype)
+    return [check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(sizes)]
 
 
 class StackedClassifier:
@@ -126,7 +130,7 @@ class StackedClassifier:
         Draws the initial weights (usually overwritten by :func:`npae.training.stacking.stacked_classifier`).
     dtype : {numpy.float64, numpy.float32}
     init : {"ufldl", "glorot"}
-        Encoder weights U[-r, r] (as :class:`~npae.models.autoencoder.Autoencoder`); softmax 0.005 · N(0, 1).
+        Encoder weights by :func:`npae.core.layers.initial_weights` (as the autoencoders); softmax 0.005 · N(0, 1).
 
     Attributes
     ----------
@@ -143,18 +147,17 @@ class StackedClassifier:
     def __init__(self, layer_sizes, n_classes, *, activation="sigmoid", weight_decay=1e-4,
                  encoder_weight_decay=0.0, rng=None, dtype=np.float64, init="ufldl"):
         self.layer_sizes = _check_sizes(layer_sizes, "layer_sizes", 2)
-        if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-            raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
-        self.n_classes = int(n_classes)
+        self.n_classes = check_int("n_classes", n_classes, 2)
         self.activation = get_activation(activation, "activation", HIDDEN_ACTIVATIONS)
-        self.softmax_decay = WeightDecay(weight_decay)
-        self.encoder_decay = WeightDecay(encoder_weight_decay)
+        self.softmax_decay = WeightDecay(check_real("weight_decay", weight_decay, 0))
+        self.encoder_decay = WeightDecay(check_real("encoder_weight_decay", encoder_weight_decay, 0))
         self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
+        check_choice("init", init, INITS)
         self.n_layers = len(self.layer_sizes) - 1
         self.params = {}
         for l in range(self.n_layers):
             n_in, n_out = self.layer_sizes[l], self.layer_sizes[l + 1]
-            self.params[f"W{l + 1}"] = _uniform(rng, n_in, n_out, init, self.dtype)
+            self.params[f"W{l + 1}"] = initial_weights(rng, n_in, n_out, init, self.dtype)
             self.params[f"b{l + 1}"] = np.zeros(n_out, dtype=self.dtype)
         self.params["W_softmax"] = (0.005 * rng.standard_normal((self.layer_sizes[-1], self.n_classes))
                                     ).astype(self.dtype)
@@ -192,16 +195,15 @@ class StackedClassifier:
         """The most probable class of every row: (m,) int64."""
         return np.argmax(self._forward(X, params)[5][-1], axis=1)
 
-    def loss_and_grads(self, X, target, params=None):
+    def loss_and_grads(self, X, y, params=None):
         """J = -(1/m) Σᵢ log p(yᵢ | xᵢ) + (λ/2)‖W_softmax‖² (+ encoder decay) and its gradient for every layer.
 
         Parameters
         ----------
         X : array_like of shape (m, n₀)
-        target : array_like of shape (m,) of integer labels y in [0, n_classes), or (m, n_classes) one-hot
-            The labels. Named ``target`` like the autoencoders' argument, so that
-            :func:`npae.training.lbfgs.train_lbfgs` (positionally) and :func:`npae.training.minibatch.train_minibatch`
-            (``target=``, one-hot, since it slices and casts 2-D targets) pass them.
+        y : array_like of shape (m,) of integer labels in [0, n_classes), or (m, n_classes) one-hot
+            The class labels. The trainers pass them as their ``target`` (positionally; the minibatch
+            trainer as a one-hot matrix, since it slices and casts 2-D targets).
         params : dict, optional
             Evaluate here instead of at ``self.params`` (nothing is mutated).
 
@@ -213,18 +215,18 @@ class StackedClassifier:
         Raises
         ------
         ValueError, TypeError
-            For a bad ``X``, ``target`` (:func:`npae.models.softmax.check_labels`) or ``params``.
+            For a bad ``X``, ``y`` (:func:`npae.models.softmax.check_labels`) or ``params``.
         """
-        return self._forward_backward(X, target, params, need_grads=True)
+        return self._forward_backward(X, y, params, need_grads=True)
 
-    def loss(self, X, target, params=None):
+    def loss(self, X, y, params=None):
         """The loss J alone; arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, target, params, need_grads=False)[0]
+        return self._forward_backward(X, y, params, need_grads=False)[0]
 
-    def _forward_backward(self, X, target, params, need_grads):
+    def _forward_backward(self, X, y, params, need_grads):
         params, X, weights, names, inputs, pre = self._forward(X, params)
-        labels = check_labels(target, self.n_classes, X.shape[0], name="target")
-        value, delta = softmax_cross_entropy(pre[-1], labels, 1.0 / X.shape[0])
+        labels = check_labels(y, self.n_classes, X.shape[0], name="y")
+        value, delta_out = softmax_cross_entropy(pre[-1], labels, 1.0 / X.shape[0])    # δ⁽ᴸ⁺¹⁾
         top = {"W_softmax": params["W_softmax"]}
         encoder = {f"W{l + 1}": params[f"W{l + 1}"] for l in range(self.n_layers)}
         decay_top, _, direct_top = self.softmax_decay(top, None, None)
@@ -233,9 +235,9 @@ class StackedClassifier:
         if not need_grads:
             return loss, None
         grads = {}
-        for name, (dW, db) in zip(names, stack_backward(delta, inputs, pre, weights,
-                                                        [self.activation] * self.n_layers)):
-            grads["W" + name], grads["b" + name] = dW, db
+        layer_grads = stack_backward(delta_out, inputs, pre, weights, [self.activation] * self.n_layers)
+        for l, name in enumerate(names, start=1):
+            grads["W" + name], grads["b" + name] = layer_grads[l]
         for direct in (direct_top, direct_enc):
             for name, g in direct.items():
                 grads[name] += g
@@ -265,6 +267,11 @@ class DeepAutoencoder:
     rng : numpy.random.Generator, optional
     dtype : {numpy.float64, numpy.float32}
     init : {"ufldl", "glorot"}
+        The weights' initialisation (:func:`npae.core.layers.initial_weights`).
+    reduction : {"sum", "mean"}
+        As :class:`~npae.models.autoencoder.Autoencoder`: the reconstruction loss summed over the n₀
+        features of a sample (default) or their mean (every gradient of the loss divided by n₀); the
+        weight decay is never divided.
 
     Attributes
     ----------
@@ -282,25 +289,26 @@ class DeepAutoencoder:
     """
 
     def __init__(self, layer_sizes, *, activation="sigmoid", code=None, decoder="sigmoid",
-                 loss="squared_error", tied=False, weight_decay=0.0, rng=None, dtype=np.float64, init="ufldl"):
+                 loss="squared_error", tied=False, weight_decay=0.0, rng=None, dtype=np.float64, init="ufldl",
+                 reduction="sum"):
         self.layer_sizes = _check_sizes(layer_sizes, "layer_sizes", 2)
         self.depth = len(self.layer_sizes) - 1                                    # K
         self.activation = get_activation(activation, "activation", HIDDEN_ACTIVATIONS)
         self.code = self.activation if code is None else get_activation(code, "code",
                                                                          HIDDEN_ACTIVATIONS + ("linear",))
         self.decoder = get_activation(decoder, "decoder", ("sigmoid", "linear"))
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {tuple(LOSSES)}, got {loss!r}")
+        self.loss_name = check_choice("loss", loss, tuple(LOSSES))
         if loss == "cross_entropy" and decoder != "sigmoid":
             raise ValueError(f"loss='cross_entropy' needs decoder='sigmoid', got decoder={decoder!r}")
-        self.loss_name = loss
-        self.tied = bool(tied)
+        self.tied = check_bool("tied", tied)
         self.weight_decay = WeightDecay(weight_decay)
         self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
+        self.init = check_choice("init", init, INITS)
+        self.reduction = check_choice("reduction", reduction, REDUCTIONS)
         self.n_visible, self.n_hidden = self.layer_sizes[0], self.layer_sizes[-1]
         self.params = {}
         for name, (n_in, n_out) in self._weight_shapes().items():
-            self.params[name] = _uniform(rng, n_in, n_out, init, self.dtype)
+            self.params[name] = initial_weights(rng, n_in, n_out, init, self.dtype)
         for name, shape in self._bias_shapes().items():
             self.params[name] = np.zeros(shape, dtype=self.dtype)
 
@@ -389,12 +397,14 @@ class DeepAutoencoder:
         K = self.depth
         weights, acts = self._weights(params), self._activations()
         inputs, pre = stack_forward(X, weights, [params[f"b{l}"] for l in range(1, 2 * K + 1)], acts)
-        value, delta = LOSSES[self.loss_name](pre[-1], T, self.decoder, 1.0 / X.shape[0])
-        decay, _, direct = self.weight_decay({k: params[k] for k in self._weight_shapes()}, None, None)
+        inv_m = 1.0 / X.shape[0]
+        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m      # "mean" over features
+        value, delta_out = LOSSES[self.loss_name](pre[-1], T, self.decoder, inv_m_loss)  # δ⁽²ᴷ⁺¹⁾
+        decay, _, direct = self.weight_decay({k: params[k] for k in self._weight_shapes()}, None, inv_m)
         if not need_grads:
             return value + decay, None
         grads = {}
-        for l, (dW, db) in enumerate(stack_backward(delta, inputs, pre, weights, acts), start=1):
+        for l, (dW, db) in stack_backward(delta_out, inputs, pre, weights, acts).items():
             grads[f"b{l}"] = db
             if l <= K or not self.tied:
                 grads[f"W{l}"] = dW

@@ -3,15 +3,15 @@
 Kavukcuoglu, Ranzato & LeCun, "Fast inference in sparse coding algorithms with applications to object
 recognition" (tech. report 2008, arXiv:1010.3467); Goodfellow, Bengio & Courville, *Deep Learning* §14.8.
 
-Notation (rows are samples, as everywhere in npae; ``shared/README.md``)::
+Notation (rows are samples, as everywhere in npae; ``docs/notation.md``)::
 
-    X  (m, n_visible)     inputs x, one sample a row
-    H  (m, n_code)        the sparse codes h, one a row
-    D  (n_code, n_visible)  the dictionary; its ROWS are the atoms dⱼ, each of unit norm. The
+    X  (m, n_visible)       inputs x, one sample a row
+    H  (m, n_hidden)        the sparse codes h, one a row (n_hidden: the code width, as everywhere)
+    D  (n_hidden, n_visible)  the dictionary; its ROWS are the atoms dⱼ, each of unit norm. The
                           reconstruction of x is  x̂ = h D = Σⱼ hⱼ dⱼ  (``X_hat = H @ D``), the same
                           shape and role as the autoencoder's decoder matrix ``W2`` (n_hidden, n_visible).
                           (The paper writes B z with atoms as columns: our D is its Bᵀ.)
-    W  (n_visible, n_code), b (n_code,), g (n_code,)
+    W  (n_visible, n_hidden), b (n_hidden,), g (n_hidden,)
                           the encoder (predictor)  f(x) = g ∘ tanh(x W + b)  — the paper's
                           F(Y; G, W, D) = G tanh(W Y + D) with G = diag(g).
 
@@ -36,29 +36,27 @@ instead of O(1/k). The 1/m of the mean multiplies the gradient and λ alike, so 
 step: every sample is its own small problem, and all rows are updated at once.
 """
 
-import numbers
-
 import numpy as np
 
-from npae.checks import check_float_dtype, check_rng
+from npae.checks import as_real_array, check_choice, check_data, check_float_dtype, check_int, check_real, check_rng
 from npae.core.flat import check_params
-from npae.core.layers import affine_backward
-from npae.checks import check_data
+from npae.core.layers import affine_backward, initial_weights
 
 __all__ = ["soft_threshold", "lipschitz_constant", "ista", "fista", "PSD", "support_overlap",
            "relative_error"]
 
 
-def _check_nonneg(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite real number >= 0, got {value!r}")
-    return float(value)
-
-
-def _check_steps(n_steps):
-    if isinstance(n_steps, bool) or not isinstance(n_steps, numbers.Integral) or n_steps < 0:
-        raise ValueError(f"n_steps must be an integer >= 0, got {n_steps!r}")
-    return int(n_steps)
+def _check_dictionary(D):
+    """D as a finite, non-empty 2-D float array with at least one nonzero atom (ValueError/TypeError naming D)."""
+    D = as_real_array("D", D, ndim=2)
+    if D.dtype not in (np.float32, np.float64):
+        D = D.astype(np.float64)
+    if D.size == 0:
+        raise ValueError(f"D must have shape (n_hidden >= 1, n_visible >= 1), got {D.shape}")
+    if not D.any():
+        raise ValueError("D is all zeros: a dictionary needs at least one nonzero atom (its Lipschitz "
+                         "constant would be 0 and the step 1/L infinite)")
+    return D
 
 
 def soft_threshold(V, threshold):
@@ -96,7 +94,7 @@ def lipschitz_constant(D, gamma):
 
     Parameters
     ----------
-    D : ndarray of shape (n_code, n_visible)
+    D : ndarray of shape (n_hidden, n_visible)
     gamma : float >= 0
 
     Returns
@@ -105,43 +103,40 @@ def lipschitz_constant(D, gamma):
 
     Raises
     ------
-    ValueError
-        If ``D`` is not 2-D or ``gamma`` is negative.
+    ValueError, TypeError
+        If ``D`` is not a finite, non-empty, real 2-D array with a nonzero entry (checked before the
+        eigenvalue routine), or ``gamma`` is negative or not finite.
     """
-    D = np.asarray(D, dtype=np.float64)
-    if D.ndim != 2:
-        raise ValueError(f"D must be 2-D of shape (n_code, n_visible), got shape {D.shape}")
-    gamma = _check_nonneg("gamma", gamma)
-    # σ_max(D)² is the largest eigenvalue of the small symmetric D Dᵀ (n_code, n_code), or of DᵀD if smaller.
+    D = _check_dictionary(D).astype(np.float64, copy=False)
+    gamma = check_real("gamma", gamma, 0)
+    # σ_max(D)² is the largest eigenvalue of the small symmetric D Dᵀ (n_hidden, n_hidden), or of DᵀD if smaller.
     gram = D @ D.T if D.shape[0] <= D.shape[1] else D.T @ D
     return 2.0 * (float(np.linalg.eigvalsh(gram)[-1]) + gamma)
 
 
 def _inference_setup(X, D, lam, gamma, F, H0):
-    D = np.asarray(D)
-    if D.ndim != 2:
-        raise ValueError(f"D must be 2-D of shape (n_code, n_visible), got shape {D.shape}")
-    dtype = D.dtype if D.dtype in (np.float32, np.float64) else np.float64
-    n_code, n_visible = D.shape
+    D = _check_dictionary(D)
+    dtype = D.dtype
+    n_hidden, n_visible = D.shape
     X = check_data(X, "X", n_visible, dtype)
-    lam, gamma = _check_nonneg("lam", lam), _check_nonneg("gamma", gamma)
+    lam, gamma = check_real("lam", lam, 0), check_real("gamma", gamma, 0)
     m = X.shape[0]
     if F is None:
         if gamma > 0:
-            raise ValueError("F (the encoder's prediction, shape (m, n_code)) is needed when gamma > 0")
-        F = np.zeros((m, n_code), dtype=dtype)
+            raise ValueError("F (the encoder's prediction, shape (m, n_hidden)) is needed when gamma > 0")
+        F = np.zeros((m, n_hidden), dtype=dtype)
     else:
-        F = check_data(F, "F", n_code, dtype)
+        F = check_data(F, "F", n_hidden, dtype)
         if F.shape[0] != m:
-            raise ValueError(f"F must have shape ({m}, {n_code}), got {F.shape}")
-    H = F.copy() if H0 is None else check_data(H0, "H0", n_code, dtype).copy()
+            raise ValueError(f"F must have shape ({m}, {n_hidden}), got {F.shape}")
+    H = F.copy() if H0 is None else check_data(H0, "H0", n_hidden, dtype).copy()
     if H.shape[0] != m:
-        raise ValueError(f"H0 must have shape ({m}, {n_code}), got {H.shape}")
+        raise ValueError(f"H0 must have shape ({m}, {n_hidden}), got {H.shape}")
     L = lipschitz_constant(D, gamma)
     # One gradient step, rewritten so that each iteration is one matrix product and one addition:
     #   h − ∇s(h)/L = h − (2/L)[h (DDᵀ + γI) − (xDᵀ + γ f)] = h M + C,
-    #   M = I − (2/L)(DDᵀ + γI)  (n_code, n_code),   C = (2/L)(X Dᵀ + γ F)  (m, n_code).
-    M = np.eye(n_code, dtype=dtype) - (2.0 / L) * (D @ D.T + gamma * np.eye(n_code, dtype=dtype))
+    #   M = I − (2/L)(DDᵀ + γI)  (n_hidden, n_hidden),   C = (2/L)(X Dᵀ + γ F)  (m, n_hidden).
+    M = np.eye(n_hidden, dtype=dtype) - (2.0 / L) * (D @ D.T + gamma * np.eye(n_hidden, dtype=dtype))
     C = (2.0 / L) * (X @ D.T + gamma * F)
     return H, M.astype(dtype, copy=False), C.astype(dtype, copy=False), lam / L
 
@@ -164,28 +159,28 @@ def ista(X, D, lam, gamma=0.0, F=None, n_steps=100, H0=None):
     Parameters
     ----------
     X : array_like of shape (m, n_visible)
-    D : ndarray of shape (n_code, n_visible)
+    D : ndarray of shape (n_hidden, n_visible)
         The dictionary, atoms as rows (float64 or float32; the computation uses its dtype).
     lam : float >= 0
         λ, the weight of the L1 term.
     gamma : float >= 0
         γ, the weight of the prediction term (0: plain sparse coding, the Lasso).
-    F : array_like of shape (m, n_code), optional
+    F : array_like of shape (m, n_hidden), optional
         The encoder's prediction f(X). Required when gamma > 0.
     n_steps : int >= 0
-    H0 : array_like of shape (m, n_code), optional
+    H0 : array_like of shape (m, n_hidden), optional
         Starting point; defaults to F (or zeros).
 
     Returns
     -------
-    H : ndarray of shape (m, n_code)
+    H : ndarray of shape (m, n_hidden)
 
     Raises
     ------
     ValueError
         Bad shapes or values (the message names the argument); F missing when gamma > 0.
     """
-    n_steps = _check_steps(n_steps)
+    n_steps = check_int("n_steps", n_steps, 0)
     H, M, C, threshold = _inference_setup(X, D, lam, gamma, F, H0)
     for _ in range(n_steps):
         H = soft_threshold(_gradient_step(H, M, C), threshold)
@@ -203,7 +198,7 @@ def fista(X, D, lam, gamma=0.0, F=None, n_steps=100, H0=None):
 
     Arguments, return value and errors as :func:`ista`.
     """
-    n_steps = _check_steps(n_steps)
+    n_steps = check_int("n_steps", n_steps, 0)
     H, M, C, threshold = _inference_setup(X, D, lam, gamma, F, H0)
     Y, t = H.copy(), 1.0
     for _ in range(n_steps):
@@ -219,7 +214,7 @@ def support_overlap(A, B, tol=0.0):
 
     Parameters
     ----------
-    A, B : array_like of the same shape (m, n_code)
+    A, B : array_like of the same shape (m, n_hidden)
     tol : float >= 0
 
     Returns
@@ -234,7 +229,7 @@ def support_overlap(A, B, tol=0.0):
     A, B = np.asarray(A), np.asarray(B)
     if A.shape != B.shape:
         raise ValueError(f"A and B must have the same shape, got {A.shape} and {B.shape}")
-    tol = _check_nonneg("tol", tol)
+    tol = check_real("tol", tol, 0)
     sa, sb = np.abs(A) > tol, np.abs(B) > tol
     union = np.count_nonzero(sa | sb)
     return 1.0 if union == 0 else np.count_nonzero(sa & sb) / union
@@ -257,20 +252,20 @@ class PSD:
 
     Parameters
     ----------
-    n_visible, n_code : int >= 1
+    n_visible, n_hidden : int >= 1
     lam : float >= 0
         λ, the L1 weight.
     gamma : float >= 0
         γ, the prediction weight (the paper's α).
     rng : numpy.random.Generator, optional
-        Draws the initial D (Gaussian rows normalised to unit length) and W
-        (U[−r, r], r = √(6/(n_visible + n_code))); b = 0, g = 1.
+        Draws the initial D (Gaussian rows normalised to unit length) and W (Glorot's uniform,
+        :func:`npae.core.layers.initial_weights`); b = 0, g = 1.
     dtype : {numpy.float64, numpy.float32}
 
     Attributes
     ----------
     params : dict
-        ``D`` (n_code, n_visible), unit-norm rows; ``W`` (n_visible, n_code); ``b`` (n_code,); ``g`` (n_code,).
+        ``D`` (n_hidden, n_visible), unit-norm rows; ``W`` (n_visible, n_hidden); ``b`` (n_hidden,); ``g`` (n_hidden,).
 
     Raises
     ------
@@ -278,30 +273,27 @@ class PSD:
         Non-positive sizes, negative λ or γ, a bad dtype, an rng that is not a Generator.
     """
 
-    def __init__(self, n_visible, n_code, *, lam=0.1, gamma=1.0, rng=None, dtype=np.float64):
-        for name, value in (("n_visible", n_visible), ("n_code", n_code)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        self.n_visible, self.n_code = int(n_visible), int(n_code)
-        self.lam, self.gamma = _check_nonneg("lam", lam), _check_nonneg("gamma", gamma)
+    def __init__(self, n_visible, n_hidden, *, lam=0.1, gamma=1.0, rng=None, dtype=np.float64):
+        self.n_visible = check_int("n_visible", n_visible, 1)
+        self.n_hidden = check_int("n_hidden", n_hidden, 1)
+        self.lam, self.gamma = check_real("lam", lam, 0), check_real("gamma", gamma, 0)
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng, none_means_fresh=True)
-        D = rng.standard_normal((self.n_code, self.n_visible))
-        r = np.sqrt(6.0 / (self.n_visible + self.n_code))
+        D = rng.standard_normal((self.n_hidden, self.n_visible))
         self.params = {"D": normalize_atoms(D).astype(self.dtype),
-                       "W": rng.uniform(-r, r, (self.n_visible, self.n_code)).astype(self.dtype),
-                       "b": np.zeros(self.n_code, dtype=self.dtype),
-                       "g": np.ones(self.n_code, dtype=self.dtype)}
+                       "W": initial_weights(rng, self.n_visible, self.n_hidden, "glorot", self.dtype),
+                       "b": np.zeros(self.n_hidden, dtype=self.dtype),
+                       "g": np.ones(self.n_hidden, dtype=self.dtype)}
 
     def _checked(self, params):
         params = self.params if params is None else params
-        shapes = {"D": (self.n_code, self.n_visible), "W": (self.n_visible, self.n_code),
-                  "b": (self.n_code,), "g": (self.n_code,)}
+        shapes = {"D": (self.n_hidden, self.n_visible), "W": (self.n_visible, self.n_hidden),
+                  "b": (self.n_hidden,), "g": (self.n_hidden,)}
         return check_params(params, shapes)
 
     # ------------------------------------------------------------------ encoder and inference
     def predict(self, X, params=None):
-        """The encoder's prediction f(X) = g ∘ tanh(X W + b): an (m, n_code) array (the fast code).
+        """The encoder's prediction f(X) = g ∘ tanh(X W + b): an (m, n_hidden) array (the fast code).
 
         Raises ValueError/TypeError if ``X`` is not a finite numeric (m, n_visible) array.
         """
@@ -321,15 +313,14 @@ class PSD:
 
         Returns
         -------
-        H : ndarray of shape (m, n_code)
+        H : ndarray of shape (m, n_hidden)
 
         Raises
         ------
         ValueError
             Unknown ``method``; bad ``X`` or ``n_steps``.
         """
-        if method not in ("fista", "ista"):
-            raise ValueError(f"method must be 'fista' or 'ista', got {method!r}")
+        check_choice("method", method, ("fista", "ista"))
         p = self._checked(params)
         F = self.predict(X, p)
         solver = fista if method == "fista" else ista
@@ -338,19 +329,27 @@ class PSD:
     def reconstruct(self, H, params=None):
         """X_hat = H @ D: an (m, n_visible) array."""
         p = self._checked(params)
-        H = check_data(H, "H", self.n_code, self.dtype)
+        H = check_data(H, "H", self.n_hidden, self.dtype)
         return H @ p["D"]
 
     # ------------------------------------------------------------------ energy and gradients
+    def _checked_energy_args(self, X, H, params):
+        """(params, X, H) checked: X (m, n_visible), H (m, n_hidden) with the same m, finite params."""
+        p = self._checked(params)
+        X = check_data(X, "X", self.n_visible, self.dtype)
+        H = check_data(H, "H", self.n_hidden, self.dtype)
+        if H.shape[0] != X.shape[0]:
+            raise ValueError(f"H must have one row per row of X: shape ({X.shape[0]}, {self.n_hidden}), "
+                             f"got {H.shape}")
+        return p, X, H
+
     def energy(self, X, H, params=None):
         """E(X, H), the mean over samples (module docstring). Arguments as :meth:`loss_and_grads`."""
         return self.loss_and_grads(X, H, params, need_grads=False)[0]
 
     def energy_terms(self, X, H, params=None):
         """The three terms of E separately, each a mean over samples: (reconstruction, λ‖h‖₁, γ‖h − f‖²)."""
-        p = self._checked(params)
-        X = check_data(X, "X", self.n_visible, self.dtype)
-        H = check_data(H, "H", self.n_code, self.dtype)
+        p, X, H = self._checked_energy_args(X, H, params)
         m = X.shape[0]
         R = H @ p["D"] - X
         E = self.predict(X, p) - H
@@ -374,7 +373,7 @@ class PSD:
         Parameters
         ----------
         X : array_like of shape (m, n_visible)
-        H : array_like of shape (m, n_code)
+        H : array_like of shape (m, n_hidden)
             The codes (from :meth:`infer` when learning).
         params : dict, optional
             Evaluate at these parameters instead of ``self.params`` (gradient checks; nothing mutated).
@@ -390,11 +389,7 @@ class PSD:
         ValueError, TypeError
             Bad shapes, keys or values (the message names the argument).
         """
-        p = self._checked(params)
-        X = check_data(X, "X", self.n_visible, self.dtype)
-        H = check_data(H, "H", self.n_code, self.dtype)
-        if H.shape[0] != X.shape[0]:
-            raise ValueError(f"H must have {X.shape[0]} rows like X, got {H.shape[0]}")
+        p, X, H = self._checked_energy_args(X, H, params)
         m = X.shape[0]
         R = H @ p["D"]
         R -= X
@@ -417,11 +412,9 @@ class PSD:
 
         s(H) = (1/m) [‖HD − X‖²_F + γ‖H − f(X)‖²_F],   ∂s/∂H = (2/m) [(HD − X) Dᵀ + γ (H − f(X))].
 
-        Returns (float, {"H": ndarray (m, n_code)}); arguments as :meth:`loss_and_grads`.
+        Returns (float, {"H": ndarray (m, n_hidden)}); arguments as :meth:`loss_and_grads`.
         """
-        p = self._checked(params)
-        X = check_data(X, "X", self.n_visible, self.dtype)
-        H = check_data(H, "H", self.n_code, self.dtype)
+        p, X, H = self._checked_energy_args(X, H, params)
         m = X.shape[0]
         R = H @ p["D"] - X
         Delta = H - self.predict(X, p)
@@ -430,15 +423,15 @@ class PSD:
 
     def config(self):
         """The constructor's arguments (except ``rng``) as a dict."""
-        return {"n_visible": self.n_visible, "n_code": self.n_code, "lam": self.lam, "gamma": self.gamma,
+        return {"n_visible": self.n_visible, "n_hidden": self.n_hidden, "lam": self.lam, "gamma": self.gamma,
                 "dtype": self.dtype.name}
 
     def __repr__(self):
-        return f"PSD({self.n_visible}, {self.n_code}, lam={self.lam}, gamma={self.gamma}, dtype={self.dtype.name})"
+        return f"PSD({self.n_visible}, {self.n_hidden}, lam={self.lam}, gamma={self.gamma}, dtype={self.dtype.name})"
 
 
 def normalize_atoms(D):
-    """Divide each row (atom) of D (n_code, n_visible) by its Euclidean norm (rows of norm 0 are left as they are)."""
+    """Divide each row (atom) of D (n_hidden, n_visible) by its Euclidean norm (rows of norm 0 are left as they are)."""
     D = np.asarray(D)
     norms = np.linalg.norm(D, axis=1, keepdims=True)
     return D / np.where(norms > 0, norms, 1.0)

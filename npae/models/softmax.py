@@ -14,7 +14,7 @@ Bernoulli cross-entropy — and then, by :func:`npae.core.layers.affine_backward
 
 **The bias is not decayed.** UFLDL's softmax has no bias at all (its θ multiplies x directly); we add
 one so that the classifier does not need a constant feature, and — as for every npae model
-(``shared/README.md``: "biases are not decayed") — leave it out of the weight decay: decaying it
+(``docs/notation.md``: biases are not decayed) — leave it out of the weight decay: decaying it
 would pull the class priors towards uniform without making the decision boundaries any simpler.
 
 Numerical stability: log P is computed as Z - logsumexp(Z) with the row maximum subtracted first
@@ -24,14 +24,11 @@ probabilities that sum to 1.
 The same loss, :func:`softmax_cross_entropy`, is the top of :class:`npae.models.deep.StackedClassifier`.
 """
 
-import numbers
-
 import numpy as np
 
-from npae.checks import check_float_dtype, check_rng
+from npae.checks import check_data, check_float_dtype, check_int, check_rng
 from npae.core.flat import check_params
 from npae.core.layers import affine_backward
-from npae.checks import check_data
 from npae.core.penalties import WeightDecay
 
 
@@ -146,8 +143,8 @@ def one_hot(y, n_classes, dtype=np.float64):
     return Y
 
 
-def softmax_cross_entropy(Z, labels, scale):
-    """Softmax cross-entropy -scale Σᵢ log P[i, yᵢ] from the logits, and its delta ∂/∂Z = scale (P - Y).
+def softmax_cross_entropy(Z, labels, inv_m):
+    """Softmax cross-entropy -(1/m) Σᵢ log P[i, yᵢ] from the logits, and its delta ∂/∂Z = (1/m) (P - Y).
 
     Parameters
     ----------
@@ -155,7 +152,7 @@ def softmax_cross_entropy(Z, labels, scale):
         Logits.
     labels : ndarray of shape (m,), int64
         Checked labels (see :func:`check_labels`).
-    scale : float
+    inv_m : float
         1/m for the mean over the m samples.
 
     Returns
@@ -166,17 +163,11 @@ def softmax_cross_entropy(Z, labels, scale):
     """
     rows = np.arange(Z.shape[0])
     log_p = log_softmax(Z)
-    value = -scale * float(log_p[rows, labels].sum(dtype=np.float64))
-    delta = np.exp(log_p, out=log_p)                          # P
+    value = -inv_m * float(log_p[rows, labels].sum(dtype=np.float64))
+    delta = np.exp(log_p)                                     # P
     delta[rows, labels] -= 1.0                                # P - Y
-    delta *= scale
+    delta *= inv_m                                            # the 1/m of the mean
     return value, delta
-
-
-def _check_size(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Softmax:
@@ -204,10 +195,8 @@ class Softmax:
     """
 
     def __init__(self, n_features, n_classes, *, weight_decay=1e-4, rng=None, dtype=np.float64):
-        self.n_features = _check_size(n_features, "n_features")
-        self.n_classes = _check_size(n_classes, "n_classes")
-        if self.n_classes < 2:
-            raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
+        self.n_features = check_int("n_features", n_features, 1)
+        self.n_classes = check_int("n_classes", n_classes, 2)
         self.weight_decay = WeightDecay(weight_decay)
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng, none_means_fresh=True)
@@ -233,16 +222,15 @@ class Softmax:
         """The most probable class of every row of X: (m,) int64."""
         return np.argmax(self.logits(X, params), axis=1)
 
-    def loss_and_grads(self, X, target, params=None):
+    def loss_and_grads(self, X, y, params=None):
         """J = -(1/m) Σᵢ log p(yᵢ | xᵢ) + (λ/2)‖W‖²_F and its gradient (module docstring).
 
         Parameters
         ----------
         X : array_like of shape (m, n_features)
-        target : array_like of shape (m,) of integer labels y in [0, n_classes), or (m, n_classes) one-hot
-            The labels. Named ``target`` like the autoencoders' argument, so that
-            :func:`npae.training.lbfgs.train_lbfgs` (positionally) and :func:`npae.training.minibatch.train_minibatch`
-            (``target=``, one-hot, since it slices and casts 2-D targets) pass them.
+        y : array_like of shape (m,) of integer labels in [0, n_classes), or (m, n_classes) one-hot
+            The class labels. The trainers pass them as their ``target`` (positionally; the minibatch
+            trainer as a one-hot matrix, since it slices and casts 2-D targets).
         params : dict, optional
             Evaluate here instead of at ``self.params`` (nothing is mutated).
 
@@ -254,18 +242,18 @@ class Softmax:
         Raises
         ------
         ValueError, TypeError
-            For a bad ``X`` (shape, NaN) or ``target`` (see :func:`check_labels`), or bad ``params``.
+            For a bad ``X`` (shape, NaN) or ``y`` (see :func:`check_labels`), or bad ``params``.
         """
-        return self._forward_backward(X, target, params, need_grads=True)
+        return self._forward_backward(X, y, params, need_grads=True)
 
-    def loss(self, X, target, params=None):
+    def loss(self, X, y, params=None):
         """The loss J alone; arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, target, params, need_grads=False)[0]
+        return self._forward_backward(X, y, params, need_grads=False)[0]
 
-    def _forward_backward(self, X, target, params, need_grads):
+    def _forward_backward(self, X, y, params, need_grads):
         params = self._checked(params)
         X = check_data(X, "X", self.n_features, self.dtype)
-        labels = check_labels(target, self.n_classes, X.shape[0], name="target")
+        labels = check_labels(y, self.n_classes, X.shape[0], name="y")
         Z = X @ params["W"] + params["b"]
         value, delta = softmax_cross_entropy(Z, labels, 1.0 / X.shape[0])
         decay, _, direct = self.weight_decay(params, None, None)

@@ -2,8 +2,9 @@
 
 Every loss in npae is a mean over the m samples, so the loss and each gradient are sums of per-sample
 terms: split the rows into chunks, compute each chunk's part, and the parts add up to the whole (the
-same fact that lets :meth:`npae.models.autoencoder.Autoencoder.loss_and_grads` work on blocks of rows). This module
-runs the chunks at the same time, one thread per core.
+same fact that lets :mod:`npae.perf.autoencoder` work on blocks of rows). This module runs the chunks
+at the same time, one thread per core: :func:`split_rows` makes the chunks, :func:`map_chunks` runs them,
+:func:`single_threaded_blas` keeps BLAS to one thread meanwhile.
 
 Why threads, and why single-threaded BLAS while they run. The matrix products already use every core
 (NumPy's BLAS is multi-threaded), but the elementwise work between them — sigmoids, residuals, slopes —
@@ -13,7 +14,7 @@ interpreter lock inside its loops and products, so plain Python threads run them
 then use one thread per call: OpenBLAS keeps its worker threads spinning for a while after each product,
 and they would take the very core the second chunk needs. ``threadpoolctl`` (a small, well-kept library
 from the scikit-learn developers) sets the BLAS thread count for the duration of the chunks and puts it
-back afterwards. The setting is the process's, not the thread's: another thread of the same program
+back afterwards; it is imported on first use, so that nothing else in npae needs it. The setting is the process's, not the thread's: another thread of the same program
 that multiplies matrices while a chunked call runs gets one BLAS thread too.
 
 The number of threads is the number of cores this process may use, or the environment variable
@@ -28,8 +29,6 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from threadpoolctl import ThreadpoolController
-
 _state = threading.local()           # marks the pool's own threads: a chunk never splits again
 _pool = None                          # made on first use, with _pool_size worker threads
 _pool_size = 0
@@ -37,7 +36,7 @@ _controller = None
 
 
 def num_threads():
-    """The number of threads :func:`map_row_chunks` uses: ``$NPAE_NUM_THREADS``, else the usable cores.
+    """The number of threads :func:`map_chunks` uses: ``$NPAE_NUM_THREADS``, else the usable cores.
 
     Returns
     -------
@@ -161,5 +160,6 @@ def _resources(n_workers):
         _pool = ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="npae")
         _pool_size = n_workers
     if _controller is None:
+        from threadpoolctl import ThreadpoolController      # here, not at import: see the module docstring
         _controller = ThreadpoolController()
     return _pool, _controller

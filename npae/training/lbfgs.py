@@ -10,8 +10,11 @@ import time
 import numpy as np
 from scipy.optimize import minimize
 
+from npae.checks import check_bool, check_int, check_model_interface
 from npae.errors import DivergenceError
+from npae import perf
 from npae.core.flat import flatten, unflatten
+from npae.training._inputs import check_training_data
 
 
 class _Stop(Exception):
@@ -47,24 +50,33 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
 
     Raises
     ------
+    TypeError
+        If ``model`` is not a model instance (with ``params`` and ``loss_and_grads``), an array is
+        not real and numeric, ``maxiter``/``print_every`` are not integers, ``verbose`` not a bool or
+        ``options`` not a dict.
     ValueError
-        If ``maxiter`` or ``print_every`` is not a positive integer (and as ``model.loss_and_grads``
-        for bad data).
+        Before the first iteration, naming the argument: ``X`` or ``target`` not a finite 2-D array of
+        the model's width, outside the model's domain (a sigmoid decoder's targets in [0, 1]) or of
+        mismatched rows; ``maxiter`` or ``print_every`` < 1.
     npae.errors.DivergenceError
         If the loss or gradient becomes NaN or infinite. ``model.params`` then holds the last accepted
         iterate, whose loss was finite.
     """
-    for name, value in (("maxiter", maxiter), ("print_every", print_every)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    check_model_interface("model", model, ("params", "loss_and_grads"))
+    X, target = check_training_data(model, X, target)
+    maxiter, print_every = check_int("maxiter", maxiter, 1), check_int("print_every", print_every, 1)
+    verbose = check_bool("verbose", verbose)
+    if options is not None and not isinstance(options, dict):
+        raise TypeError(f"options must be a dict of L-BFGS-B options (e.g. {{'ftol': 0}}) or None, "
+                        f"got {type(options).__name__}")
     template = model.params
     state = {"nit": 0, "last_good": flatten(template), "last_loss": None}
     start = time.perf_counter()
     # Check the data once, up front, so that a bad X fails before any optimisation starts.
-    model.loss_and_grads(X, target)
+    perf.loss_and_grads(model, X, target)
 
     def objective(theta):
-        loss, grads = model.loss_and_grads(X, target, params=unflatten(theta, template))
+        loss, grads = perf.loss_and_grads(model, X, target, params=unflatten(theta, template))
         g = flatten(grads)
         if not (np.isfinite(loss) and np.isfinite(g).all()):
             raise _Stop

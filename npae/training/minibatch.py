@@ -11,14 +11,15 @@ One function, :func:`train_minibatch`, trains any npae model, i.e. any object wi
 The update rules live in :mod:`npae.training.optimizers`.
 """
 
-import numbers
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.checks import check_rng
+from npae import perf
+from npae.checks import check_bool, check_callable, check_int, check_model_interface, check_rng
 from npae.errors import DivergenceError
+from npae.training._inputs import TRAINABLE, check_training_data
 from npae.training.optimizers import make_optimizer
 
 __all__ = ["History", "train_minibatch"]
@@ -49,27 +50,6 @@ class History:
     seconds: list = field(default_factory=list)
     best_epoch: int | None = None
     stopped_early: bool = False
-
-
-def _check_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _as_rows(name, A, dtype, n_rows=None, n_cols=None):
-    """Cast ``A`` to a 2-D array of ``dtype`` (a copy only if needed) and check its shape."""
-    A = np.asarray(A, dtype=dtype)
-    if A.ndim != 2 or A.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (n_samples, n_features), "
-                         f"got shape {A.shape}")
-    if n_rows is not None and A.shape[0] != n_rows:
-        raise ValueError(f"{name} must have {n_rows} rows, got {A.shape[0]}")
-    if n_cols is not None and A.shape[1] != n_cols:
-        raise ValueError(f"{name} must have {n_cols} columns, got {A.shape[1]}")
-    if not np.all(np.isfinite(A)):
-        raise ValueError(f"{name} must contain only finite values")
-    return A
 
 
 def _all_finite(arrays):
@@ -140,13 +120,18 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
     Raises
     ------
     ValueError
-        Naming the argument: ``X`` (or ``target``, ``X_val``, ``target_val``) not a non-empty
-        2-D finite array or of mismatched shape; ``epochs`` < 0; ``batch_size`` < 1;
-        ``patience`` < 1 or given without ``X_val``; ``corruption`` returning a wrong shape;
-        unknown ``optimizer``.
+        Naming the argument, before any parameter changes: ``X`` (or ``target``, ``X_val``,
+        ``target_val``, each under its own name) not a non-empty 2-D finite array, of mismatched
+        shape, or outside the model's domain (a sigmoid decoder's targets — X itself without a
+        target — must lie in [0, 1]; a classifier's targets are labels or one-hot rows);
+        ``epochs`` < 0; ``batch_size`` < 1; ``patience`` < 1 or given without ``X_val``;
+        unknown ``optimizer``. Also ``corruption`` returning a wrong shape (the parameters are
+        then restored to those before the minibatch).
     TypeError
-        ``model`` lacking the interface; ``rng`` not a Generator; ``corruption`` or
-        ``callback`` not callable.
+        ``model`` lacking the interface (or a class rather than an instance); an array that is
+        not real and numeric; ``epochs``, ``batch_size``, ``patience`` not integers; ``shuffle``,
+        ``verbose`` not booleans; ``rng`` not a Generator; ``corruption`` or ``callback`` not
+        callable; ``optimizer`` a class rather than an instance or name.
     DivergenceError
         A minibatch loss, a gradient, the parameters or the validation loss became NaN or
         infinite. ``model.params`` is first restored to the last parameters whose minibatch
@@ -169,34 +154,31 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
     saved with :func:`npae.serialize.save_model` and read back with
     :func:`npae.serialize.load_model` resumes with a fresh optimizer (its state is not saved).
     """
-    # ---- check the arguments ------------------------------------------------------------
-    for attr in ("params", "loss_and_grads", "loss", "dtype"):
-        if not hasattr(model, attr):
-            raise TypeError(f"model must have a {attr!r} attribute (npae model interface)")
-    dtype = np.dtype(model.dtype)
-    X = _as_rows("X", X, dtype)
+    # ---- check the arguments: all of them, before anything changes ---------------------------
+    check_model_interface("model", model, TRAINABLE)
+    X, target = check_training_data(model, X, target)
+    dtype = X.dtype
     n = X.shape[0]
-    if target is not None:
-        target = _as_rows("target", target, dtype, n_rows=n)
     if X_val is not None:
-        X_val = _as_rows("X_val", X_val, dtype, n_cols=X.shape[1])
-        if target_val is not None:
-            n_cols = None if target is None else target.shape[1]
-            target_val = _as_rows("target_val", target_val, dtype, X_val.shape[0], n_cols)
-        elif target is not None:
+        if target is not None and target_val is None:
             raise ValueError("target_val must be given when target and X_val are given")
+        X_val, target_val = check_training_data(model, X_val, target_val, "X_val", "target_val", width=X.shape[1])
+        if target is not None and target_val.shape[1] != target.shape[1]:
+            raise ValueError(f"target_val must have {target.shape[1]} columns like target, "
+                             f"got {target_val.shape[1]}")
     elif target_val is not None:
         raise ValueError("target_val was given without X_val")
-    epochs = _check_int("epochs", epochs, 0)
-    batch_size = _check_int("batch_size", batch_size, 1)
+    epochs = check_int("epochs", epochs, 0)
+    batch_size = check_int("batch_size", batch_size, 1)
     if patience is not None:
-        patience = _check_int("patience", patience, 1)
+        patience = check_int("patience", patience, 1)
         if X_val is None:
             raise ValueError("patience (early stopping) needs X_val")
-    if corruption is not None and not callable(corruption):
-        raise TypeError(f"corruption must be callable(X_batch, rng), got {type(corruption)}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable(epoch, history), got {type(callback)}")
+    if corruption is not None:
+        check_callable("corruption", corruption, "corruption(X_batch, rng) -> X_tilde_batch")
+    if callback is not None:
+        check_callable("callback", callback, "callback(epoch, history)")
+    shuffle, verbose = check_bool("shuffle", shuffle), check_bool("verbose", verbose)
     rng = check_rng(rng, none_means_fresh=True)
     optimizer = make_optimizer(optimizer)
 
@@ -230,9 +212,10 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
             if corruption is not None:
                 X_in = np.asarray(corruption(X_b, rng), dtype=dtype)
                 if X_in.shape != X_b.shape:
+                    _copy_into(params, last_good)
                     raise ValueError(f"corruption must return an array of shape {X_b.shape}, "
                                      f"got {X_in.shape}")
-            loss, grads = model.loss_and_grads(X_in, target=T_b)
+            loss, grads = perf.loss_and_grads(model, X_in, T_b)
             if not np.isfinite(loss):
                 diverge("the minibatch loss", epoch, b)
             _copy_into(last_good, params)  # these parameters have a finite loss: keep them
@@ -246,7 +229,7 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
         history.loss.append(total / n)
 
         if X_val is not None:
-            val = float(model.loss(X_val, target=target_val))
+            val = float(perf.loss(model, X_val, target_val))
             if not np.isfinite(val):
                 diverge("the validation loss", epoch)
             history.val_loss.append(val)

@@ -14,26 +14,19 @@ Symbols used in the docstrings: θ a parameter array, g = ∂J/∂θ its gradien
 η the learning rate, t the step counter (1 at the first step). All operations are elementwise.
 """
 
-import numbers
-
 import numpy as np
+
+from npae.checks import check_array_dict, check_bool, check_real
 
 __all__ = ["SGD", "Adam", "Adadelta", "make_optimizer"]
 
 
 def _check_positive(name, value):
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not np.isfinite(value) \
-            or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
+    return check_real(name, value, 0.0, open_minimum=True)
 
 
 def _check_unit_interval(name, value, include_zero):
-    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not is_number or not ((value >= 0 if include_zero else value > 0) and value < 1):
-        interval = "[0, 1)" if include_zero else "(0, 1)"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return float(value)
+    return check_real(name, value, 0.0, 1.0, open_minimum=not include_zero, open_maximum=True)
 
 
 class _Optimizer:
@@ -54,13 +47,15 @@ class _Optimizer:
         return slots[key]
 
     def _check(self, params, grads):
-        if set(params) != set(grads):
-            raise ValueError(f"grads must have the keys of params {sorted(params)}, "
-                             f"got {sorted(grads)}")
-        for key, theta in params.items():
-            if np.shape(grads[key]) != theta.shape:
-                raise ValueError(f"grads[{key!r}] must have shape {theta.shape}, "
-                                 f"got {np.shape(grads[key])}")
+        """Refuse, before any array changes: params not a dict of finite float arrays, grads not of the
+        same keys and shapes, or grads holding NaN/inf (a step along them would spoil every parameter)."""
+        check_array_dict("params", params)
+        check_array_dict("grads", grads, like=params)
+        for key, slots in ((k, [s[k] for s in self.state.values() if k in s]) for k in params):
+            for slot in slots:
+                if slot.shape != params[key].shape:
+                    raise ValueError(f"params[{key!r}] changed shape from {slot.shape} to "
+                                     f"{params[key].shape} between steps; make a new optimizer")
 
     def step(self, params, grads):
         raise NotImplementedError
@@ -90,18 +85,23 @@ class SGD(_Optimizer):
 
     Raises
     ------
-    ValueError
-        If ``learning_rate`` is not > 0 or ``momentum`` is not in [0, 1).
+    TypeError, ValueError
+        If a hyperparameter is not a real number (``nesterov``: not a bool), or ``learning_rate`` is not
+        > 0 or ``momentum`` is not in [0, 1).
     """
 
     def __init__(self, learning_rate=0.1, momentum=0.0, nesterov=False):
         super().__init__()
         self.learning_rate = _check_positive("learning_rate", learning_rate)
         self.momentum = _check_unit_interval("momentum", momentum, include_zero=True)
-        self.nesterov = bool(nesterov)
+        self.nesterov = check_bool("nesterov", nesterov)
 
     def step(self, params, grads):
-        """Update every array of ``params`` in place; ``grads`` has the same keys and shapes."""
+        """Update every array of ``params`` in place; ``grads`` has the same keys and shapes.
+
+        Raises ``TypeError``/``ValueError`` (naming ``params`` or ``grads``), before any array or state
+        changes, if they are not dicts of float arrays with the same keys and shapes, or hold NaN or inf.
+        """
         self._check(params, grads)
         self.iterations += 1
         eta, mu = self.learning_rate, self.momentum
@@ -145,8 +145,9 @@ class Adam(_Optimizer):
 
     Raises
     ------
-    ValueError
-        If ``learning_rate`` or ``epsilon`` is not > 0 or a beta is not in [0, 1).
+    TypeError, ValueError
+        If a hyperparameter is not a real number, or ``learning_rate`` or ``epsilon`` is not > 0 or a
+        beta is not in [0, 1).
     """
 
     def __init__(self, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
@@ -157,7 +158,11 @@ class Adam(_Optimizer):
         self.epsilon = _check_positive("epsilon", epsilon)
 
     def step(self, params, grads):
-        """Update every array of ``params`` in place; ``grads`` has the same keys and shapes."""
+        """Update every array of ``params`` in place; ``grads`` has the same keys and shapes.
+
+        Raises ``TypeError``/``ValueError`` (naming ``params`` or ``grads``), before any array or state
+        changes, if they are not dicts of float arrays with the same keys and shapes, or hold NaN or inf.
+        """
         self._check(params, grads)
         self.iterations += 1
         t, b1, b2 = self.iterations, self.beta_1, self.beta_2
@@ -205,8 +210,9 @@ class Adadelta(_Optimizer):
 
     Raises
     ------
-    ValueError
-        If ``learning_rate`` or ``epsilon`` is not > 0 or ``rho`` is not in (0, 1).
+    TypeError, ValueError
+        If a hyperparameter is not a real number, or ``learning_rate`` or ``epsilon`` is not > 0 or
+        ``rho`` is not in (0, 1).
     """
 
     def __init__(self, learning_rate=1.0, rho=0.95, epsilon=1e-7):
@@ -216,7 +222,11 @@ class Adadelta(_Optimizer):
         self.epsilon = _check_positive("epsilon", epsilon)
 
     def step(self, params, grads):
-        """Update every array of ``params`` in place; ``grads`` has the same keys and shapes."""
+        """Update every array of ``params`` in place; ``grads`` has the same keys and shapes.
+
+        Raises ``TypeError``/``ValueError`` (naming ``params`` or ``grads``), before any array or state
+        changes, if they are not dicts of float arrays with the same keys and shapes, or hold NaN or inf.
+        """
         self._check(params, grads)
         self.iterations += 1
         rho, eps = self.rho, self.epsilon
@@ -259,9 +269,14 @@ def make_optimizer(name_or_instance, **kwargs):
         If the name is unknown, if kwargs are given with an instance, or if a hyperparameter is
         invalid (raised by the class).
     TypeError
-        If ``name_or_instance`` is neither a string nor an object with a ``step`` method, or a
-        keyword is not a hyperparameter of the class.
+        If ``name_or_instance`` is neither a string nor an object with a ``step`` method (a class such as
+        ``Adam`` is told to pass ``Adam()`` or ``"adam"``), or a keyword is not a hyperparameter of the class.
     """
+    if isinstance(name_or_instance, type):
+        cls = name_or_instance
+        raise TypeError(f"optimizer must be a name in {sorted(_BY_NAME)} or an optimizer instance: pass an "
+                        f"instance, e.g. {cls.__name__}() or the name {cls.__name__.lower()!r}, not the class "
+                        f"{cls.__name__} itself")
     if isinstance(name_or_instance, str):
         cls = _BY_NAME.get(name_or_instance.lower())
         if cls is None:

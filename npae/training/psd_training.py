@@ -4,10 +4,12 @@ Kavukcuoglu, Ranzato & LeCun (2008), "Fast inference in sparse coding algorithms
 object recognition", §3. The model and its energy are in :mod:`npae.models.psd`.
 """
 
-import numbers
 import time
 
-from npae.checks import check_data, check_rng
+import numpy as np
+
+from npae.checks import check_bool, check_choice, check_data, check_instance, check_int, check_rng
+from npae.errors import DivergenceError
 from npae.models.psd import PSD, normalize_atoms
 from npae.training.optimizers import make_optimizer
 
@@ -47,18 +49,33 @@ def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista"
     Raises
     ------
     ValueError, TypeError
-        Bad arguments (named in the message).
+        Bad arguments (named in the message), before any parameter changes.
+    npae.errors.DivergenceError
+        If the energy, a gradient or the parameters after a step become NaN or infinite (as
+        :func:`npae.training.minibatch.train_minibatch` does): ``model.params`` is first restored to the
+        parameters of the last finite minibatch energy, and the message names the epoch and minibatch.
     """
-    if not isinstance(model, PSD):
-        raise TypeError(f"model must be a PSD, got {type(model).__name__}")
+    check_instance("model", model, PSD, "PSD(64, 100)")
     X = check_data(X, "X", model.n_visible, model.dtype)
-    for name, value, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    epochs, batch_size = check_int("epochs", epochs, 0), check_int("batch_size", batch_size, 1)
+    n_steps = check_int("n_steps", n_steps, 0)
+    check_choice("method", method, ("fista", "ista"))
+    verbose = check_bool("verbose", verbose)
     rng = check_rng(rng, none_means_fresh=True)
     opt = make_optimizer(optimizer)
     n = X.shape[0]
     history = {"energy": [], "seconds": []}
+    last_good = {k: np.array(v, copy=True) for k, v in model.params.items()}
+    last_energy = None
+
+    def diverge(what, epoch, start_row):
+        for key, value in last_good.items():
+            model.params[key] = np.array(value, copy=True)
+        raise DivergenceError(f"{what} became non-finite at epoch {epoch + 1}, minibatch starting at row "
+                              f"{start_row} (after shuffling); model.params restored to the parameters of the "
+                              f"last finite minibatch energy ({last_energy}). Lower the learning rate or check "
+                              f"the scale of X.", last_finite_loss=last_energy)
+
     for epoch in range(epochs):
         start = time.perf_counter()
         order = rng.permutation(n)
@@ -67,8 +84,17 @@ def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista"
             Xb = X[order[s:s + batch_size]]
             H = model.infer(Xb, n_steps=n_steps, method=method)
             energy, grads = model.loss_and_grads(Xb, H)
+            if not np.isfinite(energy):
+                diverge("the energy", epoch, s)
+            for key, value in model.params.items():            # these parameters have a finite energy
+                np.copyto(last_good[key], value)
+            last_energy = float(energy)
+            if not all(np.isfinite(g).all() for g in grads.values()):
+                diverge("a gradient", epoch, s)
             opt.step(model.params, grads)
             model.params["D"][...] = normalize_atoms(model.params["D"])
+            if not all(np.isfinite(p).all() for p in model.params.values()):
+                diverge("a parameter", epoch, s)
             total += energy * Xb.shape[0]
         history["energy"].append(total / n)
         history["seconds"].append(time.perf_counter() - start)

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.checks import check_rng
+from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_instance, check_int,
+                         check_real, check_rng, check_sequence)
 from npae.models.deep import DeepAutoencoder, StackedClassifier
 from npae.training.lbfgs import train_lbfgs
 from npae.training.minibatch import train_minibatch
 from npae.models.autoencoder import Autoencoder
 from npae.training.optimizers import Adam
-from npae.models.softmax import one_hot
+from npae.models.softmax import Softmax, check_labels, one_hot
 
 
 @dataclass
@@ -44,8 +45,14 @@ class Layer:
         ``optimizer`` for minibatches).
     corruption : callable ``(X, rng) -> X_tilde``, optional
         A denoising layer: e.g. ``npae.core.corruption.Corruption("masking", 0.3)``.
-    n_samples : int, optional
+    n_samples : int >= 1, optional
         Train on the first ``n_samples`` rows only (a subset, to save time); None: all rows.
+
+    Raises
+    ------
+    TypeError, ValueError
+        When the Layer is made: ``make`` or ``corruption`` not callable, ``method`` unknown, ``options`` not a
+        dict, ``n_samples`` not an integer >= 1.
     """
 
     make: object
@@ -53,6 +60,18 @@ class Layer:
     options: dict = field(default_factory=dict)
     corruption: object = None
     n_samples: int | None = None
+
+    def __post_init__(self):
+        # checked when the Layer is made, not when greedy_pretrain reaches it after training the layers below
+        check_callable("make", self.make, "make(n_visible, rng) -> Autoencoder")
+        check_choice("method", self.method, ("lbfgs", "minibatch"))
+        if not isinstance(self.options, dict):
+            raise TypeError(f"options must be a dict of the trainer's keyword arguments, "
+                            f"got {type(self.options).__name__}")
+        if self.corruption is not None:
+            check_callable("corruption", self.corruption, "corruption(X, rng) -> X_tilde")
+        if self.n_samples is not None:
+            self.n_samples = check_int("n_samples", self.n_samples, 1)
 
 
 def _train_layer(model, codes, spec, rng, verbose):
@@ -93,20 +112,32 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
     Raises
     ------
     TypeError
-        If a layer is not a :class:`Layer`, or its ``make`` does not return an Autoencoder.
+        If ``X`` is not a real numeric array, ``layers`` not a list of :class:`Layer`, a layer's ``make``
+        does not return an Autoencoder, or ``verbose``/``return_codes`` are not booleans.
     ValueError
-        If a layer's autoencoder does not have ``n_visible`` equal to the width of its input, if
-        ``layers`` is empty, or for an unknown ``method`` (and as the trainers, e.g. for bad data).
+        Before any training: ``X`` not 2-D, empty or holding NaN/inf; ``layers`` empty; a layer's
+        ``n_samples`` larger than the rows of X. Later: a layer's autoencoder whose ``n_visible`` differs
+        from the width of its input (and as the trainers, e.g. for data outside a sigmoid decoder's [0, 1],
+        which they check before their first step).
     """
-    layers = list(layers)
+    codes = as_real_array("X", X, ndim=2)
+    if codes.dtype.kind != "f":
+        codes = codes.astype(np.float64)
+    if codes.shape[0] == 0 or codes.shape[1] == 0:
+        raise ValueError(f"X must have at least one row and one column, got shape {codes.shape}")
+    layers = check_sequence("layers", layers, "Layer")
     if not layers:
         raise ValueError("layers must hold at least one Layer")
-    rng = check_rng(rng, none_means_fresh=True)
-    codes = np.asarray(X)
-    models, all_codes = [], []
     for k, spec in enumerate(layers):
         if not isinstance(spec, Layer):
             raise TypeError(f"layers[{k}] must be an npae.training.stacking.Layer, got {type(spec).__name__}")
+        if spec.n_samples is not None and spec.n_samples > codes.shape[0]:
+            raise ValueError(f"layers[{k}].n_samples = {spec.n_samples} exceeds the number of rows of X "
+                             f"({codes.shape[0]})")
+    rng = check_rng(rng, none_means_fresh=True)
+    verbose, return_codes = check_bool("verbose", verbose), check_bool("return_codes", return_codes)
+    models, all_codes = [], []
+    for k, spec in enumerate(layers):
         model = spec.make(codes.shape[1], rng)
         if not isinstance(model, Autoencoder):
             raise TypeError(f"layers[{k}].make must return an npae.models.autoencoder.Autoencoder, got {type(model).__name__}")
@@ -126,14 +157,22 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
 
 
 def encode_stack(models, X):
-    """Run X through the encoders of a stack of trained autoencoders: (n_samples, n_hidden of the last)."""
+    """Run X through the encoders of a stack of trained autoencoders: (n_samples, n_hidden of the last).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``models`` is not a non-empty chain of Autoencoders (widths matching), or as
+        :meth:`~npae.models.autoencoder.Autoencoder.encode` for a bad ``X``.
+    """
+    models, _ = _check_chain(models)
     for model in models:
         X = model.encode(X)
     return X
 
 
 def _check_chain(models):
-    models = list(models)
+    models = check_sequence("models", models, "Autoencoder")
     if not models:
         raise ValueError("models must hold at least one Autoencoder")
     for k, m in enumerate(models):
@@ -174,6 +213,8 @@ def stacked_classifier(models, n_classes, *, softmax=None, rng=None, **options):
         If the models do not chain (widths), differ in encoder, or the softmax does not fit.
     """
     models, activation = _check_chain(models)
+    if softmax is not None:
+        check_instance("softmax", softmax, Softmax, "Softmax(n_hidden, n_classes)")
     sizes = [models[0].n_visible] + [m.n_hidden for m in models]
     net = StackedClassifier(sizes, n_classes, activation=activation, rng=rng, **options)
     for k, m in enumerate(models, start=1):
@@ -214,6 +255,7 @@ def deep_autoencoder(models, *, tied=False, rng=None, **options):
         If the models do not chain or differ in encoder.
     """
     models, activation = _check_chain(models)
+    tied = check_bool("tied", tied)
     options.setdefault("decoder", models[0].decoder.name)
     sizes = [models[0].n_visible] + [m.n_hidden for m in models]
     net = DeepAutoencoder(sizes, activation=activation, tied=tied, rng=rng, **options)
@@ -230,8 +272,23 @@ def deep_autoencoder(models, *, tied=False, rng=None, **options):
 
 
 def accuracy(model, X, y):
-    """Fraction of rows of X whose ``model.predict`` equals y (a float in [0, 1])."""
-    y = np.asarray(y)
+    """Fraction of rows of X whose ``model.predict`` equals y (a float in [0, 1]).
+
+    Parameters
+    ----------
+    model : Softmax or StackedClassifier
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), integer labels in [0, model.n_classes)
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` is not a classifier, or as ``model.predict`` (for ``X``) and
+        :func:`npae.models.softmax.check_labels` (for ``y``).
+    """
+    check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
+    X = as_real_array("X", X, ndim=2)
+    y = check_labels(y, model.n_classes, X.shape[0], name="y")
     predicted = model.predict(X)
     if predicted.shape != y.shape:
         raise ValueError(f"y must have shape {predicted.shape}, got {y.shape}")
@@ -267,12 +324,23 @@ def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4)
 
     Raises
     ------
+    TypeError
+        If ``model`` is not a Softmax or StackedClassifier (an autoencoder has no classes), ``epochs`` or
+        ``learning_rates`` are not sequences of numbers, or as train_minibatch.
     ValueError
-        If ``epochs`` and ``learning_rates`` differ in length (and as train_minibatch / check_labels).
+        Before any step: ``epochs`` and ``learning_rates`` differ in length, an epoch count < 0 or a rate not
+        > 0, ``y`` not labels of X's rows (:func:`npae.models.softmax.check_labels`), and as train_minibatch.
     """
-    if len(epochs) != len(learning_rates):
-        raise ValueError(f"epochs and learning_rates must have the same length, got {len(epochs)} and "
+    check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
+    epochs = [check_int(f"epochs[{i}]", n, 0) for i, n in enumerate(check_sequence("epochs", epochs, "integers"))]
+    learning_rates = [check_real(f"learning_rates[{i}]", lr, 0.0, open_minimum=True)
+                      for i, lr in enumerate(check_sequence("learning_rates", learning_rates, "numbers"))]
+    if len(epochs) != len(learning_rates) or not epochs:
+        raise ValueError(f"epochs and learning_rates must have the same, non-zero length, got {len(epochs)} and "
                          f"{len(learning_rates)}")
+    X = as_real_array("X", X, ndim=2)
+    y = check_labels(y, model.n_classes, X.shape[0], name="y")
+    batch_size = check_int("batch_size", batch_size, 1)
     Y = one_hot(y, model.n_classes, dtype=model.dtype)
     return [train_minibatch(model, X, target=Y, optimizer=Adam(learning_rate=lr), epochs=n,
                             batch_size=batch_size, rng=rng, verbose=verbose, callback=callback)

@@ -1,0 +1,1 @@
+/work/wt/book/lessons/01_what_is_an_autoencoder.py
