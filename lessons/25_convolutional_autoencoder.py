@@ -89,7 +89,8 @@ dense = Autoencoder(784, 32, encoder="relu", decoder="sigmoid", loss="cross_entr
                     dtype=np.float32, rng=np.random.default_rng(0))
 deep = DeepAutoencoder([784, 128, 64, 32], activation="relu", decoder="sigmoid", loss="cross_entropy",
                        init="glorot", dtype=np.float32, rng=np.random.default_rng(0))
-models = {"conv 4×4×8": (conv, fast_model(conv)), "dense 784-32-784": (dense, PerPixelMean(dense)),
+fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
+models = {"conv 4×4×8": (fast, fast), "dense 784-32-784": (dense, PerPixelMean(dense)),
           "deep 784-128-64-32": (deep, PerPixelMean(deep))}
 print(f"{'model':20s} {'code size':>9s} {'parameters':>10s}")
 for name, (model, _) in models.items():

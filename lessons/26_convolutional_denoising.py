@@ -64,7 +64,8 @@ print(f"training {X.shape}, validation {X_test.shape}; {EPOCHS} epochs; corrupti
 # %%
 conv = conv_denoising_autoencoder(reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 dense = Autoencoder(784, 200, loss="cross_entropy", tied=True, dtype=np.float32, rng=np.random.default_rng(0))
-models = {"conv DAE 7×7×32": (conv, fast_model(conv)), "dense DAE 784-200-784 tied": (dense, PerPixelMean(dense))}
+fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
+models = {"conv DAE 7×7×32": (fast, fast), "dense DAE 784-200-784 tied": (dense, PerPixelMean(dense))}
 histories, before = {}, {}
 for name, (model, trained) in models.items():
     before[name] = trained.loss(X_test_noisy, X_test) if QUICK else None    # quick mode: did training lower it?
