@@ -17,6 +17,7 @@ from npae.core.corruption import masking
 from npae.models.autoencoder import Autoencoder
 from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 from . import check_gradients
+from .cases_conv import conv_cases
 from .cases_deep import deep_cases
 from .cases_psd import psd_cases
 
@@ -180,4 +181,4 @@ def chunked_cases():
 def all_cases():
     """Every case, in the order the table prints them."""
     return (sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + linear_encoder_cases()
-            + chunked_cases() + deep_cases() + psd_cases())
+            + chunked_cases() + deep_cases() + psd_cases() + conv_cases())
