@@ -1813,11 +1813,14 @@ def _resolve_sentinels(value):
     return value
 
 
-def report(verbose=True):
-    """Probe every fixed case; print counts per outcome and every failing case. Returns the counts."""
+def report(verbose=True, prefixes=()):
+    """Probe every fixed case (of the entries whose names start with one of ``prefixes``, if given); print
+    counts per outcome and every failing case. Returns the counts."""
     counts = {}
     failures = []
     for name, arg, muts in cases():
+        if prefixes and not any(name.startswith(p) for p in prefixes):
+            continue
         for label, value, must_raise in muts:
             outcome, detail = probe(name, arg, label, value, must_raise)
             kind = outcome.split(":")[0]
@@ -1835,4 +1838,6 @@ def report(verbose=True):
 
 
 if __name__ == "__main__":
-    report()
+    import sys
+
+    report(prefixes=tuple(sys.argv[1:]))      # e.g. python tests/fuzz_entry_points.py npae.core npae.perf
