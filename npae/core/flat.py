@@ -8,7 +8,7 @@ order, and each block is flattened in row-major (C) order.
 
 import numpy as np
 
-from npae.checks import as_real_array
+from npae.checks import as_real_array, check_array_dict
 
 
 def flatten(arrays):
@@ -23,7 +23,16 @@ def flatten(arrays):
     -------
     theta : ndarray of shape (n_parameters,), float64
         A new array; the dict's arrays are not referenced.
+
+    Raises
+    ------
+    TypeError
+        If ``arrays`` is not a dict of real float ndarrays.
+
+    NaN and inf are passed on, not refused: the trainers flatten the gradients of a diverged step and
+    then stop with :class:`~npae.errors.DivergenceError`.
     """
+    check_array_dict("arrays", arrays, finite=False)
     return np.concatenate([np.asarray(a, dtype=np.float64).reshape(-1) for a in arrays.values()])
 
 
@@ -44,10 +53,15 @@ def unflatten(theta, like):
 
     Raises
     ------
+    TypeError
+        If ``like`` is not a dict of real float ndarrays, or ``theta`` is not a real numeric array.
     ValueError
         If ``theta`` is not 1-D or its length differs from the template's number of parameters.
+
+    NaN and inf in ``theta`` are passed on, as by :func:`flatten`.
     """
-    theta = np.asarray(theta)
+    check_array_dict("like", like, finite=False)
+    theta = as_real_array("theta", theta, finite=False)
     n_total = sum(a.size for a in like.values())
     if theta.ndim != 1 or theta.size != n_total:
         raise ValueError(f"theta must be a 1-D array of length {n_total}, got shape {theta.shape}")

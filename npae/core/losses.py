@@ -20,7 +20,18 @@ every array returned is new.
 
 import numpy as np
 
-from npae.core.activations import softplus
+from npae.checks import check_float_array, check_instance, check_real
+from npae.core.activations import Activation, softplus
+
+
+def _check_loss_arguments(Z2, target, decoder, inv_m):
+    """The checks both losses share: kinds and shapes (no pass over the values), and inv_m > 0."""
+    if check_float_array("Z2", Z2).ndim != 2:
+        raise ValueError(f"Z2 must be 2-D of shape (n_rows, n_visible), got shape {Z2.shape}")
+    if check_float_array("target", target).shape != Z2.shape:
+        raise ValueError(f"target must have the shape of Z2 {Z2.shape}, got {target.shape}")
+    check_instance("decoder", decoder, Activation, 'get_activation("sigmoid")')
+    return check_real("inv_m", inv_m, 0, open_minimum=True)
 
 
 def squared_error(Z2, target, decoder, inv_m):
@@ -47,7 +58,16 @@ def squared_error(Z2, target, decoder, inv_m):
         inv_m · Σ ½ (x̂ - x)² over the rows and features given.
     delta3 : ndarray of shape (n_rows, n_visible), dtype of ``Z2``
         ∂value/∂Z2.
+
+    Raises
+    ------
+    TypeError
+        If ``Z2`` or ``target`` is not a float32/float64 ndarray, ``decoder`` not an Activation, or
+        ``inv_m`` not a real number.
+    ValueError
+        If ``Z2`` is not 2-D, ``target`` has another shape, or ``inv_m`` is not a finite number > 0.
     """
+    inv_m = _check_loss_arguments(Z2, target, decoder, inv_m)
     X_hat = decoder.forward(Z2)                                  # x̂ = g(Z2)
     residual = X_hat - target                                    # x̂ - x
     value = 0.5 * inv_m * float(np.vdot(residual, residual))     # (1/m) Σ ½ (x̂ - x)²
@@ -84,7 +104,13 @@ def cross_entropy(Z2, target, decoder, inv_m):
         inv_m · Σ [softplus(z) - x z] over the rows and features given.
     delta3 : ndarray of shape (n_rows, n_visible), dtype of ``Z2``
         ∂value/∂Z2 = (1/m) (σ(Z2) - x).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`squared_error`.
     """
+    inv_m = _check_loss_arguments(Z2, target, decoder, inv_m)
     value = inv_m * (float(softplus(Z2).sum()) - float(np.vdot(target, Z2)))   # (1/m) Σ softplus(z) - x z
     delta3 = decoder.forward(Z2) - target                                        # σ(Z2) - x
     delta3 *= inv_m                                                              # the 1/m of the mean

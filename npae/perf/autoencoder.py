@@ -24,6 +24,7 @@ than :class:`~npae.models.autoencoder.Autoencoder` go to their own ``loss_and_gr
 
 import numpy as np
 
+from npae.checks import check_bool, check_int
 from npae.core.penalties import penalty_terms
 from npae.models.autoencoder import Autoencoder, Code
 from npae.perf import parallel
@@ -32,7 +33,14 @@ BLOCK_VALUES = 2**20          # values per decoder-side block of rows: 8 MiB in 
 
 
 def default_block_size(n_visible):
-    """Rows per decoder-side block: about ``BLOCK_VALUES`` values of an (rows, n_visible) array, at least 1."""
+    """Rows per decoder-side block: about ``BLOCK_VALUES`` values of an (rows, n_visible) array, at least 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_visible`` is not an integer >= 1.
+    """
+    n_visible = check_int("n_visible", n_visible, 1)
     return max(1, BLOCK_VALUES // n_visible)
 
 
@@ -74,8 +82,12 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
         As the model's ``loss_and_grads``, except for an Autoencoder whose parameters hold NaN or inf:
         then the loss is NaN (and every gradient NaN), so that a trainer stops with
         :class:`~npae.errors.DivergenceError` and keeps its last finite parameters, as for any other
-        divergence.
+        divergence. ``need_grads`` not a bool, or ``block_size`` not None nor an integer >= 1, raise
+        ``TypeError`` / ``ValueError``.
     """
+    need_grads = check_bool("need_grads", need_grads)
+    if block_size is not None:
+        block_size = check_int("block_size", block_size, 1)
     if not _is_plain_autoencoder(model):
         if code_noise is not None:
             return (model.loss_and_grads(X, target, params=params, code_noise=code_noise) if need_grads

@@ -29,6 +29,8 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from npae.checks import check_bool, check_callable, check_int, check_sequence
+
 _state = threading.local()           # marks the pool's own threads: a chunk never splits again
 _pool = None                          # made on first use, with _pool_size worker threads
 _pool_size = 0
@@ -70,7 +72,14 @@ def row_chunks(m, n_chunks):
     -------
     list of slice
         In order; together they cover every row exactly once.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``m`` is not an integer >= 0 or ``n_chunks`` not an integer >= 1.
     """
+    m = check_int("m", m, 0)
+    n_chunks = check_int("n_chunks", n_chunks, 1)
     bounds = [m * i // n_chunks for i in range(n_chunks + 1)]
     return [slice(bounds[i], bounds[i + 1]) for i in range(n_chunks)]
 
@@ -90,14 +99,20 @@ def split_rows(m, min_rows=512):
     -------
     list of slice
         Contiguous, in row order, covering ``range(m)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``m`` is not an integer >= 0 or ``min_rows`` not an integer >= 1.
     """
+    m = check_int("m", m, 0)
+    min_rows = check_int("min_rows", min_rows, 1)
     n_chunks = max(1, min(num_threads(), m // min_rows))
     if getattr(_state, "in_pool", False):       # already inside a chunk: do not split again
         n_chunks = 1
     return row_chunks(m, n_chunks)
 
 
-@contextlib.contextmanager
 def single_threaded_blas(active=True):
     """Within this ``with`` block, BLAS uses one thread per call (when ``active``); restored on exit.
 
@@ -109,10 +124,21 @@ def single_threaded_blas(active=True):
     ----------
     active : bool
         False makes this a no-op (one chunk: nothing runs side by side, BLAS keeps its threads).
+
+    Returns
+    -------
+    context manager
+
+    Raises
+    ------
+    TypeError
+        If ``active`` is not a bool (checked when called, before the ``with`` block is entered).
     """
-    if not active:
-        yield
-        return
+    return _one_blas_thread() if check_bool("active", active) else contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
     with _resources(0)[1].limit(limits=1, user_api="blas"):
         yield
 
@@ -138,8 +164,18 @@ def map_chunks(function, chunks):
 
     Raises
     ------
+    TypeError
+        If ``function`` is not callable or ``chunks`` is not a list or tuple of slices.
+    ValueError
+        If ``chunks`` is empty.
     Whatever ``function`` raises (the first chunk's error first).
     """
+    check_callable("function", function, "function(rows) with rows a slice")
+    chunks = check_sequence("chunks", chunks, "slices")
+    if not all(isinstance(rows, slice) for rows in chunks):
+        raise TypeError(f"chunks must be a list of slices (from split_rows), got {chunks!r}")
+    if not chunks:
+        raise ValueError("chunks must hold at least one slice (split_rows always gives one), got none")
     if len(chunks) == 1:
         return [function(chunks[0])]
     pool = _resources(len(chunks) - 1)[0]
