@@ -28,11 +28,14 @@ def flatten(arrays):
     ------
     TypeError
         If ``arrays`` is not a dict of real float ndarrays.
+    ValueError
+        If ``arrays`` is empty.
 
     NaN and inf are passed on, not refused: the trainers flatten the gradients of a diverged step and
     then stop with :class:`~npae.errors.DivergenceError`.
     """
-    check_array_dict("arrays", arrays, finite=False)
+    if not check_array_dict("arrays", arrays, finite=False):
+        raise ValueError("arrays must hold at least one array, got an empty dict")
     return np.concatenate([np.asarray(a, dtype=np.float64).reshape(-1) for a in arrays.values()])
 
 
@@ -56,15 +59,18 @@ def unflatten(theta, like):
     TypeError
         If ``like`` is not a dict of real float ndarrays, or ``theta`` is not a real numeric array.
     ValueError
-        If ``theta`` is not 1-D or its length differs from the template's number of parameters.
+        If ``like`` is empty, or ``theta`` is not 1-D or its length differs from the template's number of
+        parameters.
 
     NaN and inf in ``theta`` are passed on, as by :func:`flatten`.
     """
-    check_array_dict("like", like, finite=False)
+    if not check_array_dict("like", like, finite=False):
+        raise ValueError("like must hold at least one array (e.g. model.params), got an empty dict")
     theta = as_real_array("theta", theta, finite=False)
     n_total = sum(a.size for a in like.values())
     if theta.ndim != 1 or theta.size != n_total:
-        raise ValueError(f"theta must be a 1-D array of length {n_total}, got shape {theta.shape}")
+        raise ValueError(f"theta must be a 1-D array of length {n_total} (the number of values in like, "
+                         f"shapes {[np.shape(a) for a in like.values()]}), got shape {theta.shape}")
     out, start = {}, 0
     for name, a in like.items():
         out[name] = theta[start:start + a.size].reshape(a.shape).astype(a.dtype, copy=True)
@@ -94,11 +100,15 @@ def check_params(params, shapes):
     Raises
     ------
     TypeError
-        If ``params`` is not a dict, or a value is not numeric (strings, complex numbers, ragged lists).
+        If ``shapes`` or ``params`` is not a dict, or a value is not numeric (strings, complex numbers,
+        ragged lists).
     ValueError
         If the keys differ from ``shapes``' keys, an array has another shape, or holds NaN or inf; the
         message names ``params`` and the key.
     """
+    if not isinstance(shapes, dict):
+        raise TypeError(f"shapes must be a dict of str -> tuple of int (e.g. model.param_shapes()), "
+                        f"got {type(shapes).__name__}")
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict of arrays with the keys {list(shapes)}, got {type(params).__name__}")
     if set(params) != set(shapes):
