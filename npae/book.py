@@ -239,6 +239,7 @@ def build(full=False, out=None, only=None, verbose=True):
 
 
 def main(argv=None):
+    """``python -m npae.book build [--full] [--out DIR] [--only NN ...] [--quiet]``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m npae.book", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the site into _build/book/html and print its index page")
