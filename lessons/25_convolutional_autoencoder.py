@@ -15,6 +15,9 @@ the 60 000 training images (``--epochs 50`` runs the seed's 50); quick mode 2 ep
 # **Prerequisites:** lesson 24 (convolution by hand), lesson 17 (the Keras recipe in NumPy), lesson 22 (deep
 # autoencoders).
 #
+# **Key terms:** convolutional autoencoder (卷积自编码器), convolution (卷积), max pooling (最大池化), upsampling
+# (上采样), binary cross-entropy (二元交叉熵), Adadelta (Adadelta), validation set (验证集), code (编码).
+#
 # "When the inputs are images, convolutional networks are better" — the Keras blog's argument: a
 # convolution looks at a small neighbourhood and uses the same weights everywhere, which suits images,
 # whose statistics are the same at every position. The seed's model (28×28×1 inputs in [0, 1]):

@@ -13,6 +13,9 @@ seed's count); quick mode 1 epoch on 600 images.
 #
 # **Prerequisites:** lesson 09 (the denoising autoencoder), lessons 24–25 (convolution, the conv AE).
 #
+# **Key terms:** denoising autoencoder (去噪自编码器), convolutional autoencoder (卷积自编码器), Gaussian noise
+# (高斯噪声), corruption process (损坏过程), PSNR (峰值信噪比).
+#
 # The seed's model keeps a larger, spatial code: Conv 32 (3×3, ReLU, same) → MaxPool → Conv 32 → MaxPool
 # [7×7×32] → Conv 32 → Upsample → Conv 32 → Upsample → Conv 1 (sigmoid): 28 353 parameters
 # (`npae.models.conv_autoencoder.conv_denoising_autoencoder()`). The corruption is the seed's: additive
