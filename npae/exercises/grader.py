@@ -23,7 +23,7 @@ import numpy as np
 from npae.exercises.mistakes import MISTAKES, load_file, mistakes_of, mutated_module
 from npae.exercises.specs import EXERCISES
 from npae.checks import check_bool, check_path
-from npae.exercises.workspace import check_exercise_name, student_file
+from npae.exercises.workspace import _check_exercise_name, student_file
 from npae.gradcheck import TOLERANCE, check_gradients, relative_difference
 
 #: Two outputs "match" a catalogued mistake's when they agree to this relative difference.
@@ -238,7 +238,7 @@ def grade(name, path=None):
         If ``path`` is given and there is no file there (without ``path``, a missing workspace copy is
         reported as not started).
     """
-    check_exercise_name("name", name)
+    _check_exercise_name("name", name)
     exercise = EXERCISES[name]
     if path is not None:
         path = Path(check_path("path", path))

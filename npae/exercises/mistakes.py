@@ -250,8 +250,8 @@ def solution_path(exercise):
     ValueError
         If ``exercise`` is not an exercise name.
     """
-    from npae.exercises.workspace import check_exercise_name
-    check_exercise_name("exercise", exercise)
+    from npae.exercises.workspace import _check_exercise_name
+    _check_exercise_name("exercise", exercise)
     return SOLUTIONS / f"{exercise}.py"
 
 
@@ -319,8 +319,8 @@ def mistakes_of(exercise):
     ValueError
         If ``exercise`` is not an exercise name.
     """
-    from npae.exercises.workspace import check_exercise_name
-    check_exercise_name("exercise", exercise)
+    from npae.exercises.workspace import _check_exercise_name
+    _check_exercise_name("exercise", exercise)
     return [m for m in CATALOGUE if m.exercise == exercise]
 
 

@@ -34,11 +34,11 @@ def student_file(name):
     ValueError
         If ``name`` is not an exercise of :data:`npae.exercises.specs.EXERCISES`.
     """
-    check_exercise_name("name", name)
+    _check_exercise_name("name", name)
     return workspace_dir() / f"{name}.py"
 
 
-def check_exercise_name(argument, name):
+def _check_exercise_name(argument, name):
     """Return ``name`` after checking that it names an exercise (``argument`` is named in the message)."""
     from npae.exercises.specs import EXERCISES
     return check_choice(argument, name, tuple(sorted(EXERCISES)))
