@@ -1443,13 +1443,15 @@ def _register_all():
         def build(rng, name=name):
             module = importlib.import_module(name.rsplit(".", 1)[0])
             return module.lesson_options, {"argv": ["--out", tempfile.gettempdir()]}, []
-        ENTRIES[name] = Entry(build, {"argv": A("seq", optional=True, skip={"empty"}, extra=(
-            ("unknown option", ["--no-such-option"], True),)), "description": A("str", optional=True)})
+        # No "unknown option" case: unknown command-line options are ignored on purpose (parse_known_args),
+        # because Jupyter passes its own (-f kernel.json) to the kernel that runs a lesson.
+        ENTRIES[name] = Entry(build, {"argv": A("seq", optional=True, skip={"empty"}),
+                                      "description": A("str", optional=True)})
     none_entry("npae.course.in_notebook", "no arguments")
     none_entry("npae.course.ExpectationError", "an exception class")
 
-    @entry("npae.course.Lesson", {"argv": A("seq", optional=True, skip={"empty"}, extra=(("unknown option", ["--no-such-option"],
-                                                                          True),)),
+    # No "unknown option" case for argv: ignored on purpose, as for lesson_options (Jupyter passes its own).
+    @entry("npae.course.Lesson", {"argv": A("seq", optional=True, skip={"empty"}),
                                   "name": A("str", optional=True)})
     def _(rng):
         from npae.course import Lesson
@@ -1663,46 +1665,6 @@ def _register_all():
     _register_exercises()
 
 
-_ARRAY_NAMES = {"X", "X_tilde", "data", "H", "D", "F", "V", "y", "theta"}
-_REAL_NAMES = {"lam": 0, "weight_decay": 0, "rho": 0, "beta": 0, "gamma": 0, "L": 0, "threshold": 0, "level": 0}
-
-
-def _exercise_call(module_name, function_name):
-    """A valid call of an exercise solution, from the first problem of the exercise that grades it."""
-    from npae.exercises.specs import EXERCISES
-    exercise = EXERCISES[module_name]
-    problem = exercise.problems()[0]
-    module = importlib.import_module(f"npae.exercises.solutions.{module_name}")
-    function = getattr(module, function_name)
-    names = list(inspect.signature(function).parameters)
-    kwargs = {}
-    for name in names:
-        if name == "params" and problem.params is not None:
-            kwargs[name] = {k: np.array(v, copy=True) for k, v in problem.params.items()}
-        elif name in problem.data:
-            value = problem.data[name]
-            kwargs[name] = np.array(value, copy=True) if isinstance(value, np.ndarray) else value
-    return function, kwargs
-
-
-def _exercise_args(kwargs):
-    args = {}
-    for name, value in kwargs.items():
-        if name == "params" and isinstance(value, dict):
-            args[name] = A("params")
-        elif name in _ARRAY_NAMES and isinstance(value, np.ndarray):
-            args[name] = A("array", skip={"rows", "width"} if value.ndim < 2 else set())
-        elif name in _REAL_NAMES and isinstance(value, float):
-            args[name] = A("real", minimum=0)
-        elif name in ("visible_size", "hidden_size"):
-            args[name] = A("int", minimum=1)
-        elif name == "rng":
-            args[name] = A("rng")
-        elif name == "f":
-            args[name] = A("callable")
-    return args
-
-
 def _register_exercises():
     try:
         import npae.exercises  # noqa: F401
@@ -1716,21 +1678,9 @@ def _register_exercises():
                 continue
             none_entry(f"npae.exercises.stubs.{module_name}.{function_name}",
                        "the student's template: raises NotImplementedError until the exercise is done")
-            try:
-                _, kwargs = _exercise_call(module_name, function_name)
-            except (KeyError, IndexError):
-                kwargs = None
-            name = f"npae.exercises.solutions.{module_name}.{function_name}"
-            required = [n for n, prm in inspect.signature(value).parameters.items() if prm.default is prm.empty]
-            if not kwargs or any(n not in kwargs for n in required):
-                none_entry(name, "no problem of the exercise calls it directly (graded through another function)")
-                continue
-
-            def build(rng, module_name=module_name, function_name=function_name):
-                function, kwargs = _exercise_call(module_name, function_name)
-                watched = [kwargs["params"]] if isinstance(kwargs.get("params"), dict) else []
-                return function, kwargs, watched
-            ENTRIES[name] = Entry(build, _exercise_args(kwargs))
+            none_entry(f"npae.exercises.solutions.{module_name}.{function_name}",
+                       "the student's code under grading: the reference answer that a student's own file "
+                       "replaces, not a public API (the grader checks it against npae's public models)")
 
     for prefix in ("npae.exercises", "npae.exercises.grader"):
         for fname in ("check", "grade"):
