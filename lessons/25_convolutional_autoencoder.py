@@ -39,8 +39,8 @@ the 60 000 training images (``--epochs 50`` runs the seed's 50); quick mode 2 ep
 # is the *mean over pixels* too — the same function divided by 784. Plain gradient descent would not care
 # (a rescaled learning rate), but Adadelta does: its ε is compared with running averages of squared
 # gradients, so the two scales are two different optimisations. **Every model in this lesson trains
-# Keras' objective, the per-pixel mean**: the conv model with `reduction="mean"`, the dense ones through
-# the small `PerPixelMean` wrapper (`npae/models/conv_autoencoder.py`). Every loss printed is a per-pixel BCE.
+# Keras' objective, the per-pixel mean**: every model, conv or dense, with `reduction="mean"` (the loss and
+# its gradients divided by the 784 pixels). Every loss printed is a per-pixel BCE.
 
 # %%
 import argparse
@@ -52,7 +52,7 @@ import matplotlib.pyplot as plt
 from npae.analysis.metrics import reconstruction_error
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
-from npae.models.conv_autoencoder import PerPixelMean, conv_autoencoder
+from npae.models.conv_autoencoder import conv_autoencoder
 from npae.models.deep import DeepAutoencoder
 from npae.perf.conv_fast import fast_model
 from npae.plotting import show_images
@@ -89,12 +89,12 @@ print(f"training {X.shape}, validation {X_test.shape}, {X.dtype}; {EPOCHS} epoch
 # %%
 conv = conv_autoencoder(reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 dense = Autoencoder(784, 32, encoder="relu", decoder="sigmoid", loss="cross_entropy", init="glorot",
-                    dtype=np.float32, rng=np.random.default_rng(0))
+                    reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 deep = DeepAutoencoder([784, 128, 64, 32], activation="relu", decoder="sigmoid", loss="cross_entropy",
-                       init="glorot", dtype=np.float32, rng=np.random.default_rng(0))
+                       init="glorot", reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
-models = {"conv 4×4×8": (fast, fast), "dense 784-32-784": (dense, PerPixelMean(dense)),
-          "deep 784-128-64-32": (deep, PerPixelMean(deep))}
+models = {"conv 4×4×8": (fast, fast), "dense 784-32-784": (dense, dense),
+          "deep 784-128-64-32": (deep, deep)}
 print(f"{'model':20s} {'code size':>9s} {'parameters':>10s}")
 for name, (model, _) in models.items():
     print(f"{name:20s} {model.n_hidden:9d} {sum(v.size for v in model.params.values()):10d}")
