@@ -1414,7 +1414,7 @@ def _register_all():
     for mod, cname, kwargs, args in (
             ("cases", "Case", {"name": "fuzz"}, {"n_visible": A("int", minimum=1), "n_hidden": A("int", minimum=1),
                                                  "n_samples": A("int", minimum=1), "penalties": A("choice")}),
-            ("cases_deep", "DeepCase", {"name": "fuzz", "kind": "autoencoder", "sizes": (4, 3, 2)},
+            ("cases_deep", "DeepCase", {"name": "fuzz", "kind": "deep_ae", "sizes": (4, 3, 2)},
              {"kind": A("choice"), "sizes": A("seq"), "n_samples": A("int", minimum=1)}),
             ("cases_psd", "PSDCase", {"name": "fuzz"}, {"block": A("choice"), "n_visible": A("int", minimum=1),
                                                         "n_code": A("int", minimum=1), "lam": A("real", minimum=0)})):
