@@ -15,6 +15,9 @@ the convolutional layers and models (:mod:`npae.gradcheck.cases_conv`), quick mo
 #
 # **Prerequisites:** lesson 02 (backprop by hand, gradient checking) and lesson 20 (stacked layers).
 #
+# **Key terms:** convolution (卷积), kernel (核), feature map (特征映射), pooling (池化), max pooling (最大池化),
+# upsampling (上采样), backpropagation (反向传播), gradient checking (梯度检验).
+#
 # Layout: images are arrays of shape (n, channels, height, width); a bank of kernels is `W` of shape
 # (C_out, C_in, k, k). The code is in `npae/core/conv.py` and `npae/core/pooling.py` — short files whose
 # docstrings carry the derivations below.

@@ -15,6 +15,9 @@ the 60 000 training images (``--epochs 50`` runs the seed's 50); quick mode 2 ep
 # **Prerequisites:** lesson 24 (convolution by hand), lesson 17 (the Keras recipe in NumPy), lesson 22 (deep
 # autoencoders).
 #
+# **Key terms:** convolutional autoencoder (卷积自编码器), convolution (卷积), max pooling (最大池化), upsampling
+# (上采样), binary cross-entropy (二元交叉熵), Adadelta (Adadelta), validation set (验证集), code (编码).
+#
 # "When the inputs are images, convolutional networks are better" — the Keras blog's argument: a
 # convolution looks at a small neighbourhood and uses the same weights everywhere, which suits images,
 # whose statistics are the same at every position. The seed's model (28×28×1 inputs in [0, 1]):
@@ -36,8 +39,8 @@ the 60 000 training images (``--epochs 50`` runs the seed's 50); quick mode 2 ep
 # is the *mean over pixels* too — the same function divided by 784. Plain gradient descent would not care
 # (a rescaled learning rate), but Adadelta does: its ε is compared with running averages of squared
 # gradients, so the two scales are two different optimisations. **Every model in this lesson trains
-# Keras' objective, the per-pixel mean**: the conv model with `reduction="mean"`, the dense ones through
-# the small `PerPixelMean` wrapper (`npae/models/conv_autoencoder.py`). Every loss printed is a per-pixel BCE.
+# Keras' objective, the per-pixel mean**: every model, conv or dense, with `reduction="mean"` (the loss and
+# its gradients divided by the 784 pixels). Every loss printed is a per-pixel BCE.
 
 # %%
 import argparse
@@ -49,7 +52,7 @@ import matplotlib.pyplot as plt
 from npae.analysis.metrics import reconstruction_error
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
-from npae.models.conv_autoencoder import PerPixelMean, conv_autoencoder
+from npae.models.conv_autoencoder import conv_autoencoder
 from npae.models.deep import DeepAutoencoder
 from npae.perf.conv_fast import fast_model
 from npae.plotting import show_images
@@ -86,12 +89,12 @@ print(f"training {X.shape}, validation {X_test.shape}, {X.dtype}; {EPOCHS} epoch
 # %%
 conv = conv_autoencoder(reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 dense = Autoencoder(784, 32, encoder="relu", decoder="sigmoid", loss="cross_entropy", init="glorot",
-                    dtype=np.float32, rng=np.random.default_rng(0))
+                    reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 deep = DeepAutoencoder([784, 128, 64, 32], activation="relu", decoder="sigmoid", loss="cross_entropy",
-                       init="glorot", dtype=np.float32, rng=np.random.default_rng(0))
+                       init="glorot", reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
-models = {"conv 4×4×8": (fast, fast), "dense 784-32-784": (dense, PerPixelMean(dense)),
-          "deep 784-128-64-32": (deep, PerPixelMean(deep))}
+models = {"conv 4×4×8": (fast, fast), "dense 784-32-784": (dense, dense),
+          "deep 784-128-64-32": (deep, deep)}
 print(f"{'model':20s} {'code size':>9s} {'parameters':>10s}")
 for name, (model, _) in models.items():
     print(f"{name:20s} {model.n_hidden:9d} {sum(v.size for v in model.params.values()):10d}")

@@ -13,6 +13,9 @@ seed's count); quick mode 1 epoch on 600 images.
 #
 # **Prerequisites:** lesson 09 (the denoising autoencoder), lessons 24–25 (convolution, the conv AE).
 #
+# **Key terms:** denoising autoencoder (去噪自编码器), convolutional autoencoder (卷积自编码器), Gaussian noise
+# (高斯噪声), corruption process (损坏过程), PSNR (峰值信噪比).
+#
 # The seed's model keeps a larger, spatial code: Conv 32 (3×3, ReLU, same) → MaxPool → Conv 32 → MaxPool
 # [7×7×32] → Conv 32 → Upsample → Conv 32 → Upsample → Conv 1 (sigmoid): 28 353 parameters
 # (`npae.models.conv_autoencoder.conv_denoising_autoencoder()`). The corruption is the seed's: additive
@@ -41,7 +44,7 @@ from npae.analysis.metrics import psnr, reconstruction_error
 from npae.core.corruption import Corruption
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
-from npae.models.conv_autoencoder import PerPixelMean, conv_denoising_autoencoder
+from npae.models.conv_autoencoder import conv_denoising_autoencoder
 from npae.perf.conv_fast import fast_model
 from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
@@ -63,9 +66,9 @@ print(f"training {X.shape}, validation {X_test.shape}; {EPOCHS} epochs; corrupti
 
 # %%
 conv = conv_denoising_autoencoder(reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
-dense = Autoencoder(784, 200, loss="cross_entropy", tied=True, dtype=np.float32, rng=np.random.default_rng(0))
+dense = Autoencoder(784, 200, loss="cross_entropy", tied=True, reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
-models = {"conv DAE 7×7×32": (fast, fast), "dense DAE 784-200-784 tied": (dense, PerPixelMean(dense))}
+models = {"conv DAE 7×7×32": (fast, fast), "dense DAE 784-200-784 tied": (dense, dense)}
 histories, before = {}, {}
 for name, (model, trained) in models.items():
     before[name] = trained.loss(X_test_noisy, X_test) if QUICK else None    # quick mode: did training lower it?

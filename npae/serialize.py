@@ -58,6 +58,9 @@ PENALTIES = {cls.__name__: cls for cls in (WeightDecay, KLSparsity, L1Sparsity, 
 
 _CONFIG_KEYS = {"n_visible": int, "n_hidden": int, "encoder": str, "decoder": str, "loss": str,
                 "tied": bool, "penalties": list, "dtype": str, "init": str}
+# Written only when it is not the default (Autoencoder.config() leaves it out for reduction="sum"), so files
+# saved before the option existed load unchanged.
+_OPTIONAL_CONFIG_KEYS = {"reduction": str}
 _META_KEYS = ("format", "version", "config")
 _PARAM_PREFIX = "params/"
 
@@ -280,10 +283,12 @@ def _parse_config(text, where):
     missing = sorted(set(_CONFIG_KEYS) - set(config))
     if missing:
         raise ValueError(f"{where}: config misses the key(s) {missing}")
-    unexpected = sorted(set(config) - set(_CONFIG_KEYS))
+    unexpected = sorted(set(config) - set(_CONFIG_KEYS) - set(_OPTIONAL_CONFIG_KEYS))
     if unexpected:
         raise ValueError(f"{where}: config has unexpected key(s) {unexpected}")
-    for key, kind in _CONFIG_KEYS.items():
+    for key, kind in {**_CONFIG_KEYS, **_OPTIONAL_CONFIG_KEYS}.items():
+        if key not in config:
+            continue
         value = config[key]
         wrong = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
         if wrong:

@@ -1414,7 +1414,7 @@ def _register_all():
     for mod, cname, kwargs, args in (
             ("cases", "Case", {"name": "fuzz"}, {"n_visible": A("int", minimum=1), "n_hidden": A("int", minimum=1),
                                                  "n_samples": A("int", minimum=1), "penalties": A("choice")}),
-            ("cases_deep", "DeepCase", {"name": "fuzz", "kind": "autoencoder", "sizes": (4, 3, 2)},
+            ("cases_deep", "DeepCase", {"name": "fuzz", "kind": "deep_ae", "sizes": (4, 3, 2)},
              {"kind": A("choice"), "sizes": A("seq"), "n_samples": A("int", minimum=1)}),
             ("cases_psd", "PSDCase", {"name": "fuzz"}, {"block": A("choice"), "n_visible": A("int", minimum=1),
                                                         "n_code": A("int", minimum=1), "lam": A("real", minimum=0)})):
@@ -1443,13 +1443,15 @@ def _register_all():
         def build(rng, name=name):
             module = importlib.import_module(name.rsplit(".", 1)[0])
             return module.lesson_options, {"argv": ["--out", tempfile.gettempdir()]}, []
-        ENTRIES[name] = Entry(build, {"argv": A("seq", optional=True, skip={"empty"}, extra=(
-            ("unknown option", ["--no-such-option"], True),)), "description": A("str", optional=True)})
+        # No "unknown option" case: unknown command-line options are ignored on purpose (parse_known_args),
+        # because Jupyter passes its own (-f kernel.json) to the kernel that runs a lesson.
+        ENTRIES[name] = Entry(build, {"argv": A("seq", optional=True, skip={"empty"}),
+                                      "description": A("str", optional=True)})
     none_entry("npae.course.in_notebook", "no arguments")
     none_entry("npae.course.ExpectationError", "an exception class")
 
-    @entry("npae.course.Lesson", {"argv": A("seq", optional=True, skip={"empty"}, extra=(("unknown option", ["--no-such-option"],
-                                                                          True),)),
+    # No "unknown option" case for argv: ignored on purpose, as for lesson_options (Jupyter passes its own).
+    @entry("npae.course.Lesson", {"argv": A("seq", optional=True, skip={"empty"}),
                                   "name": A("str", optional=True)})
     def _(rng):
         from npae.course import Lesson
@@ -1663,46 +1665,6 @@ def _register_all():
     _register_exercises()
 
 
-_ARRAY_NAMES = {"X", "X_tilde", "data", "H", "D", "F", "V", "y", "theta"}
-_REAL_NAMES = {"lam": 0, "weight_decay": 0, "rho": 0, "beta": 0, "gamma": 0, "L": 0, "threshold": 0, "level": 0}
-
-
-def _exercise_call(module_name, function_name):
-    """A valid call of an exercise solution, from the first problem of the exercise that grades it."""
-    from npae.exercises.specs import EXERCISES
-    exercise = EXERCISES[module_name]
-    problem = exercise.problems()[0]
-    module = importlib.import_module(f"npae.exercises.solutions.{module_name}")
-    function = getattr(module, function_name)
-    names = list(inspect.signature(function).parameters)
-    kwargs = {}
-    for name in names:
-        if name == "params" and problem.params is not None:
-            kwargs[name] = {k: np.array(v, copy=True) for k, v in problem.params.items()}
-        elif name in problem.data:
-            value = problem.data[name]
-            kwargs[name] = np.array(value, copy=True) if isinstance(value, np.ndarray) else value
-    return function, kwargs
-
-
-def _exercise_args(kwargs):
-    args = {}
-    for name, value in kwargs.items():
-        if name == "params" and isinstance(value, dict):
-            args[name] = A("params")
-        elif name in _ARRAY_NAMES and isinstance(value, np.ndarray):
-            args[name] = A("array", skip={"rows", "width"} if value.ndim < 2 else set())
-        elif name in _REAL_NAMES and isinstance(value, float):
-            args[name] = A("real", minimum=0)
-        elif name in ("visible_size", "hidden_size"):
-            args[name] = A("int", minimum=1)
-        elif name == "rng":
-            args[name] = A("rng")
-        elif name == "f":
-            args[name] = A("callable")
-    return args
-
-
 def _register_exercises():
     try:
         import npae.exercises  # noqa: F401
@@ -1716,21 +1678,9 @@ def _register_exercises():
                 continue
             none_entry(f"npae.exercises.stubs.{module_name}.{function_name}",
                        "the student's template: raises NotImplementedError until the exercise is done")
-            try:
-                _, kwargs = _exercise_call(module_name, function_name)
-            except (KeyError, IndexError):
-                kwargs = None
-            name = f"npae.exercises.solutions.{module_name}.{function_name}"
-            required = [n for n, prm in inspect.signature(value).parameters.items() if prm.default is prm.empty]
-            if not kwargs or any(n not in kwargs for n in required):
-                none_entry(name, "no problem of the exercise calls it directly (graded through another function)")
-                continue
-
-            def build(rng, module_name=module_name, function_name=function_name):
-                function, kwargs = _exercise_call(module_name, function_name)
-                watched = [kwargs["params"]] if isinstance(kwargs.get("params"), dict) else []
-                return function, kwargs, watched
-            ENTRIES[name] = Entry(build, _exercise_args(kwargs))
+            none_entry(f"npae.exercises.solutions.{module_name}.{function_name}",
+                       "the student's code under grading: the reference answer that a student's own file "
+                       "replaces, not a public API (the grader checks it against npae's public models)")
 
     for prefix in ("npae.exercises", "npae.exercises.grader"):
         for fname in ("check", "grade"):
@@ -1812,6 +1762,16 @@ def _resolve_sentinels(value):
         return Adam
     return value
 
+
+
+# ------------------------------------------------------------------ convolutional layers: listed, not yet probed
+# The convolution, pooling and upsampling layers, the convolutional autoencoder and its performance layer came
+# in after this table's probes were written. They are listed so that the completeness test holds, with this
+# note; probing them is open work of issue 15 (their array arguments are checked by npae.checks at the top of
+# each public function, but no table case says so yet).
+CONV_NOT_YET_PROBED = "convolutional layers and models (issue 14): listed, not yet probed by this table (open, issue 15)"
+for _name in ['npae.core.conv.Conv2D', 'npae.core.conv.Conv2D.backward', 'npae.core.conv.Conv2D.fans', 'npae.core.conv.Conv2D.forward', 'npae.core.conv.Conv2D.output_shape', 'npae.core.conv.Conv2D.param_shapes', 'npae.core.conv.col2im', 'npae.core.conv.conv2d_backward', 'npae.core.conv.conv2d_forward', 'npae.core.conv.conv_output_size', 'npae.core.conv.im2col', 'npae.core.conv.padding_amounts', 'npae.core.pooling.MaxPool2D', 'npae.core.pooling.MaxPool2D.backward', 'npae.core.pooling.MaxPool2D.forward', 'npae.core.pooling.MaxPool2D.output_shape', 'npae.core.pooling.MaxPool2D.param_shapes', 'npae.core.pooling.UpSample2D', 'npae.core.pooling.UpSample2D.backward', 'npae.core.pooling.UpSample2D.forward', 'npae.core.pooling.UpSample2D.output_shape', 'npae.core.pooling.UpSample2D.param_shapes', 'npae.core.pooling.maxpool_backward', 'npae.core.pooling.maxpool_forward', 'npae.core.pooling.pool_output_size', 'npae.core.pooling.upsample_backward', 'npae.core.pooling.upsample_forward', 'npae.gradcheck.cases_conv.LayerCase', 'npae.gradcheck.cases_conv.LayerCase.build', 'npae.gradcheck.cases_conv.LayerCase.run', 'npae.gradcheck.cases_conv.ModelCase', 'npae.gradcheck.cases_conv.ModelCase.build', 'npae.gradcheck.cases_conv.ModelCase.run', 'npae.gradcheck.cases_conv.conv_cases', 'npae.gradcheck.cases_conv.layer_cases', 'npae.gradcheck.cases_conv.model_cases', 'npae.models.conv_autoencoder.ConvAutoencoder', 'npae.models.conv_autoencoder.ConvAutoencoder.config', 'npae.models.conv_autoencoder.ConvAutoencoder.encode', 'npae.models.conv_autoencoder.ConvAutoencoder.logits', 'npae.models.conv_autoencoder.ConvAutoencoder.loss', 'npae.models.conv_autoencoder.ConvAutoencoder.loss_and_grads', 'npae.models.conv_autoencoder.ConvAutoencoder.param_shapes', 'npae.models.conv_autoencoder.ConvAutoencoder.reconstruct', 'npae.models.conv_autoencoder.Nonlinearity', 'npae.models.conv_autoencoder.Nonlinearity.backward', 'npae.models.conv_autoencoder.Nonlinearity.forward', 'npae.models.conv_autoencoder.Nonlinearity.output_shape', 'npae.models.conv_autoencoder.Nonlinearity.param_shapes', 'npae.models.conv_autoencoder.conv_autoencoder', 'npae.models.conv_autoencoder.conv_denoising_autoencoder', 'npae.models.conv_autoencoder.sequence_backward', 'npae.models.conv_autoencoder.sequence_forward', 'npae.perf.conv_fast.FastConv2D', 'npae.perf.conv_fast.FastConv2D.backward', 'npae.perf.conv_fast.FastConv2D.forward', 'npae.perf.conv_fast.FastConvAutoencoder', 'npae.perf.conv_fast.FastMaxPool2D', 'npae.perf.conv_fast.FastMaxPool2D.backward', 'npae.perf.conv_fast.FastMaxPool2D.forward', 'npae.perf.conv_fast.FastReLU', 'npae.perf.conv_fast.FastReLU.backward', 'npae.perf.conv_fast.FastReLU.forward', 'npae.perf.conv_fast.FastUpSample2D', 'npae.perf.conv_fast.FastUpSample2D.backward', 'npae.perf.conv_fast.fast_model']:
+    none_entry(_name, CONV_NOT_YET_PROBED)
 
 def report(verbose=True, prefixes=()):
     """Probe every fixed case (of the entries whose names start with one of ``prefixes``, if given); print

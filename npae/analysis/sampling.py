@@ -18,6 +18,7 @@ x_{t+1} = r(x_t + ε): a random kick followed by a move towards the manifold, r(
 import numpy as np
 
 from npae.checks import check_data, check_int, check_real, check_rng
+from npae.analysis.metrics import check_reconstructor
 
 __all__ = ["dae_chain"]
 
@@ -57,9 +58,7 @@ def dae_chain(model, X0, corruption, n_steps, rng, *, decoder_std=0.0, thin=1):
         If ``X0`` is not a finite (n_chains, n_visible) array, ``n_steps`` or ``thin`` is not a positive
         integer, ``decoder_std`` is negative, or ``corruption`` returns another shape.
     """
-    if not callable(getattr(model, "reconstruct", None)) or not hasattr(model, "n_visible"):
-        raise TypeError(f"model must be an npae autoencoder (with reconstruct and n_visible), "
-                        f"got {type(model).__name__}")
+    check_reconstructor(model)
     X = check_data(X0, "X0", model.n_visible, np.float64)
     if not callable(corruption):
         raise TypeError(f"corruption must be callable(X, rng), e.g. Corruption('gaussian', 0.1), "

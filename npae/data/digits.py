@@ -46,7 +46,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from npae.checks import check_float_dtype
+from npae.checks import check_float_dtype, check_path
 from npae.data.idx import read_idx
 
 __all__ = [
@@ -97,12 +97,12 @@ _FETCH_HINT = {
 
 
 def _check_dataset(dataset):
-    if dataset not in DATASETS:
+    if not isinstance(dataset, str) or dataset not in DATASETS:
         raise ValueError(f"dataset: expected one of {DATASETS}, got {dataset!r}")
 
 
 def _check_split(split):
-    if split not in SPLITS:
+    if not isinstance(split, str) or split not in SPLITS:
         raise ValueError(f"split: expected 'train' or 'test', got {split!r}")
 
 
@@ -138,7 +138,7 @@ def search_path(dataset, directory=None):
     """
     _check_dataset(dataset)
     if directory is not None:
-        return [Path(directory)]
+        return [Path(check_path("directory", directory))]
     candidates = []
     root = os.environ.get("NPAE_DATA")
     if root:

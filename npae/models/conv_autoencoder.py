@@ -40,7 +40,7 @@ from npae.core.losses import LOSSES
 from npae.core.pooling import MaxPool2D, UpSample2D
 
 __all__ = ["Nonlinearity", "ConvAutoencoder", "sequence_forward", "sequence_backward",
-           "conv_autoencoder", "conv_denoising_autoencoder", "REDUCTIONS", "PerPixelMean"]
+           "conv_autoencoder", "conv_denoising_autoencoder", "REDUCTIONS"]
 
 REDUCTIONS = ("sum", "mean")
 HIDDEN_ACTIVATIONS = ("relu", "sigmoid", "linear")
@@ -392,30 +392,3 @@ def conv_denoising_autoencoder(*, input_shape=(1, 28, 28), channels=32, reductio
               Conv2D(k, C)]
     return ConvAutoencoder(layers, input_shape, n_encoder_layers=6, loss="cross_entropy", reduction=reduction,
                            rng=rng, dtype=dtype)
-
-
-class PerPixelMean:
-    """Keras' objective (``reduction="mean"``) for a model whose loss is a mean over samples of a sum over features.
-
-    The dense models (:class:`~npae.models.autoencoder.Autoencoder`, :class:`~npae.models.deep.DeepAutoencoder`)
-    have no ``reduction`` option; wrapping one divides its loss and gradients by ``n_visible``, so that it trains
-    the same objective as a :class:`ConvAutoencoder` with ``reduction="mean"`` (the lessons compare them under
-    one recipe). It shares the wrapped model's ``params`` dict and follows the trainer's interface
-    (:mod:`npae.training.minibatch`).
-
-    Parameters
-    ----------
-    model : npae model with ``params``, ``dtype``, ``n_visible``, ``loss`` and ``loss_and_grads``
-    """
-
-    def __init__(self, model):
-        self.model, self.params, self.dtype, self.n_visible = model, model.params, model.dtype, model.n_visible
-
-    def loss_and_grads(self, X, target=None):
-        """(loss / n_visible, {name: gradient / n_visible}); arguments as the wrapped model's."""
-        value, grads = self.model.loss_and_grads(X, target)
-        return value / self.n_visible, {k: g / self.n_visible for k, g in grads.items()}
-
-    def loss(self, X, target=None):
-        """The wrapped model's loss divided by n_visible."""
-        return self.model.loss(X, target) / self.n_visible
