@@ -307,11 +307,11 @@ class Autoencoder:
         The computation, in the order of the UFLDL sparse-autoencoder notes (§2.2, "backpropagation
         algorithm"; our deltas carry the 1/m of the mean, so the gradients are plain products):
 
-        0. forward: Z1 = X W1 + b1, H = f(Z1) on all m rows, then the penalties on the whole H (ρ̂ is a
-           mean over the batch): Ω, ∂Ω/∂H and the direct terms ∂Ω/∂θ;
-        1-5. :meth:`backprop`: Z2, x̂ and the loss; δ³; ∂J/∂W2, ∂J/∂b2; ∂J/∂H = δ³ W2ᵀ + ∂Ω/∂H;
-           δ² = ∂J/∂H ∘ f'(Z1); ∂J/∂W1, ∂J/∂b1;
-        6. :meth:`add_tied_and_direct`: the tied sum and the penalties' direct terms.
+        - step 0, forward: Z1 = X W1 + b1, H = f(Z1) on all m rows, then the penalties on the whole H
+          (ρ̂ is a mean over the batch): Ω, ∂Ω/∂H and the direct terms ∂Ω/∂θ;
+        - steps 1-5, :meth:`backprop`: Z2, x̂ and the loss; δ³; ∂J/∂W2, ∂J/∂b2; ∂J/∂H = δ³ W2ᵀ + ∂Ω/∂H;
+          δ² = ∂J/∂H ∘ f'(Z1); ∂J/∂W1, ∂J/∂b1;
+        - step 6, :meth:`add_tied_and_direct`: the tied sum and the penalties' direct terms.
 
         This is the readable path: every array is new and the rows are processed at once. The
         performance layer (:func:`npae.perf.autoencoder.loss_and_grads`, which the trainers use) runs the
