@@ -97,12 +97,12 @@ _FETCH_HINT = {
 
 
 def _check_dataset(dataset):
-    if dataset not in DATASETS:
+    if not isinstance(dataset, str) or dataset not in DATASETS:
         raise ValueError(f"dataset: expected one of {DATASETS}, got {dataset!r}")
 
 
 def _check_split(split):
-    if split not in SPLITS:
+    if not isinstance(split, str) or split not in SPLITS:
         raise ValueError(f"split: expected 'train' or 'test', got {split!r}")
 
 
@@ -138,6 +138,8 @@ def search_path(dataset, directory=None):
     """
     _check_dataset(dataset)
     if directory is not None:
+        if not isinstance(directory, (str, os.PathLike)):
+            raise TypeError(f"directory: expected a path (str or os.PathLike), got {type(directory).__name__}")
         return [Path(directory)]
     candidates = []
     root = os.environ.get("NPAE_DATA")
