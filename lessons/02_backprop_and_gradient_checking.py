@@ -143,7 +143,7 @@ print("analytic ", simple.analytic["x"], "  numerical", simple.numeric["x"])
 #    which *grows* as $\varepsilon$ shrinks.
 # 4. The total $\tfrac{\varepsilon^2}{6}|J'''| + \epsilon_{\text{mach}}|J|/\varepsilon$ is smallest where the two
 #    are of the same size, at $\varepsilon \sim (\epsilon_{\text{mach}})^{1/3} \approx 6\times10^{-6}$ when $J$
-#    and $J'''$ are of order one. UFLDL's $10^{-4}$ sits on the truncation side of that balance.
+#    and $J'''$ are of order one; larger when $J'''$ is smaller than $J$. UFLDL's $10^{-4}$ sits near that balance.
 #
 # The **five-point** (fourth-order) central difference cancels the $\varepsilon^2$ term as well:
 #
@@ -261,9 +261,9 @@ print(completed.stdout, completed.stderr, sep="")
 #   two-point formula's worst block at UFLDL's step is expected between $10^{-10}$ and $10^{-6}$ — near or
 #   above the bar, which is why the tests do not assert with it.
 # - The float32 $b_2$ bug: overall below the bar (hidden), the $b_2$ block above it (visible).
-# - The sweep's smallest two-point error is expected at a step between $10^{-6}$ and $10^{-4}$ (the
-#   balance of step 4 above, near $(\epsilon_{\text{mach}})^{1/3}$), and the five-point's at a step between
-#   $10^{-4}$ and $10^{-2}$, lower than the two-point's.
+# - The sweep's smallest two-point error is expected at a step between $10^{-6}$ and $3\times10^{-4}$ (the
+#   balance of step 4 above, within a factor of a few tens of $(\epsilon_{\text{mach}})^{1/3}$), and the
+#   five-point's at a step between $10^{-4}$ and $10^{-2}$, lower than the two-point's.
 
 # %%
 lesson.expect("by hand vs loss_and_grads, worst block", agreement, quick=(0.0, 1e-12), full=(0.0, 1e-12),
@@ -277,8 +277,8 @@ lesson.expect("two-point at 1e-4, worst block", checks["central"].worst, quick=(
 lesson.expect("float32 db2: overall", hidden.overall, quick=(0.0, TOLERANCE), full=(0.0, TOLERANCE), fmt=".1e")
 lesson.expect("float32 db2: b2 block", hidden.per_block["b2"], quick=(TOLERANCE, 1e-6), full=(TOLERANCE, 1e-6),
               fmt=".1e")
-lesson.expect("step of the smallest two-point error", best_step["central"], quick=(1e-6, 1e-4),
-              full=(1e-6, 1e-4), fmt=".0e")
+lesson.expect("step of the smallest two-point error", best_step["central"], quick=(1e-6, 3e-4),
+              full=(1e-6, 3e-4), fmt=".0e")
 lesson.expect("step of the smallest five-point error", best_step["five_point"], quick=(1e-4, 1e-2),
               full=(1e-4, 1e-2), fmt=".0e")
 lesson.expect("smallest five-point / smallest two-point error", min(errors["five_point"]) / min(errors["central"]),

@@ -13,6 +13,10 @@ notebook with jupytext (percent format). Full mode trains UFLDL's configuration 
 #
 # **Prerequisites:** lessons 01 (the autoencoder) and 02 (backprop by hand and gradient checking).
 #
+# **Key terms:** sparse autoencoder (稀疏自编码器), sparsity parameter (稀疏性参数), average activation
+# (平均活跃度), KL divergence (KL 散度), delta term (稀疏惩罚项的残差), weight decay (权重衰减), natural images
+# (自然图像), whitening (白化), edge detector (边缘检测器), L-BFGS (L-BFGS).
+#
 # Lesson 01's autoencoder learned because its code was *smaller* than its input. There is another
 # way to stop an autoencoder from merely copying: let the code be any size, but ask that **most code
 # units be inactive most of the time**. Such a *sparse* code has to explain each input with a few

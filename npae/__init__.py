@@ -32,12 +32,13 @@ from npae.errors import DivergenceError
 from npae.gradcheck import check_gradients, numerical_gradient, relative_difference
 from npae.training.lbfgs import train_lbfgs
 from npae.models.autoencoder import Autoencoder
+from npae.models.conv_autoencoder import ConvAutoencoder
 from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, Penalty, WeightDecay
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Autoencoder", "WeightDecay", "KLSparsity", "L1Sparsity", "Contractive", "Penalty",
+    "Autoencoder", "ConvAutoencoder", "WeightDecay", "KLSparsity", "L1Sparsity", "Contractive", "Penalty",
     "Corruption", "masking", "salt_and_pepper", "gaussian",
     "train_lbfgs", "DivergenceError",
     "check_gradients", "numerical_gradient", "relative_difference",

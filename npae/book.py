@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from npae.checks import check_path, check_sequence
+
 __all__ = ["build", "lesson_titles", "read_toc", "read_lesson", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,11 +57,21 @@ def lesson_titles(lessons_dir=None, only=None):
     Raises
     ------
     ValueError
-        If a lesson has no ``# # NN · Title`` heading matching its file number.
+        If a lesson has no ``# # NN · Title`` heading matching its file number, ``lessons_dir`` holds no
+        lesson file, or ``only`` is empty or holds something other than non-empty strings.
+    TypeError
+        If ``lessons_dir`` is not a path or ``only`` is not a list of strings.
     """
-    lessons_dir = Path(lessons_dir or ROOT / "lessons")
+    lessons_dir = Path(check_path("lessons_dir", lessons_dir) if lessons_dir is not None else ROOT / "lessons")
+    if only is not None:
+        only = check_sequence("only", only, "lesson numbers or stems")
+        if not only or not all(isinstance(o, str) and o for o in only):
+            raise ValueError(f"only must list lesson numbers or stems (non-empty strings), got {only!r}")
+    lessons = sorted(lessons_dir.glob("[0-9][0-9]_*.py"))
+    if not lessons:
+        raise ValueError(f"lessons_dir: {os.fspath(lessons_dir)!r} holds no lesson file NN_name.py")
     titles = []
-    for path in sorted(lessons_dir.glob("[0-9][0-9]_*.py")):
+    for path in lessons:
         if only and not any(path.stem == o or path.stem.startswith(o) for o in only):
             continue
         match = TITLE.search(path.read_text(encoding="utf-8"))
@@ -83,10 +95,18 @@ def read_lesson(text):
     Returns
     -------
     nbformat.NotebookNode
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a string.
     """
+    if not isinstance(text, str):              # checked before importing jupytext, which is slow to import
+        raise TypeError(f"text must be the lesson file's contents as a str, got {type(text).__name__}")
     import ast
 
     import jupytext
+
 
     notebook = jupytext.reads(text, fmt="py:percent")
     for cell in notebook.cells:
@@ -116,7 +136,9 @@ def read_toc(path=None):
     dict of str -> dict
         ``{"03_sparse_autoencoder": {"zh": "稀疏自编码器", "section": "§14.2.1"}, ...}``
     """
-    path = Path(path or ROOT / "docs" / "book" / "toc.tsv")
+    path = Path(check_path("path", path) if path is not None else ROOT / "docs" / "book" / "toc.tsv")
+    if not path.is_file():
+        raise FileNotFoundError(f"path: no such file {os.fspath(path)!r}")
     with open(path, encoding="utf-8", newline="") as f:
         rows = csv.DictReader(f, delimiter="\t")
         return {row["stem"]: {"zh": row["zh"], "section": row["section"]} for row in rows}
@@ -239,6 +261,7 @@ def build(full=False, out=None, only=None, verbose=True):
 
 
 def main(argv=None):
+    """``python -m npae.book build [--full] [--out DIR] [--only NN ...] [--quiet]``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m npae.book", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the site into _build/book/html and print its index page")

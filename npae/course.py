@@ -37,6 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
+from npae.checks import check_choice, check_real
+from npae.scripting import _check_options_arguments
+
 __all__ = ["Lesson", "ExpectationError", "lesson_options", "in_notebook"]
 
 
@@ -68,8 +71,14 @@ def lesson_options(description=None, argv=None):
     -------
     argparse.Namespace
         ``quick`` (bool) and ``out`` (pathlib.Path, an existing directory).
+
+    Raises
+    ------
+    TypeError
+        If ``description`` is not a string or None, or ``argv`` is not a list of strings or None.
     """
-    first_line = (description or "").strip().splitlines()[0] if description and description.strip() else None
+    argv = _check_options_arguments(description, argv)
+    first_line = description.strip().splitlines()[0] if description and description.strip() else None
     parser = argparse.ArgumentParser(description=first_line)
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and few iterations (what the test suite runs)")
@@ -103,6 +112,11 @@ class Lesson:
     """
 
     def __init__(self, description=None, argv=None, name=None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string or None, got {type(name).__name__}")
+        if name is not None and (not name.strip() or "/" in name):
+            raise ValueError(f"name must be the lesson's file stem such as '03_sparse_autoencoder', or None, "
+                            f"got {name!r}")
         options = lesson_options(description, argv)
         self.quick, self.out = options.quick, options.out
         if name is None:
@@ -178,14 +192,16 @@ class Lesson:
         ValueError, TypeError
             If ``value`` is not a finite real number or a range is not (low, high) with low <= high.
         """
-        value = float(value)
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string naming the result, got {type(name).__name__}")
+        if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+            value = value.item()             # a 0-d array from a NumPy reduction
+        value = check_real("value", value)
         bounds = quick if self.quick else full
         for label, rng in (("quick", quick), ("full", full)):
             if rng is not None and (len(rng) != 2 or not rng[0] <= rng[1]):
                 raise ValueError(f"{label} must be a (low, high) range with low <= high, got {rng!r}")
         met = None if bounds is None else bool(bounds[0] <= value <= bounds[1])
-        if not np.isfinite(value):
-            met = False
         text = f"{value:{fmt}}{(' ' + unit) if unit else ''}"
         if bounds is None:
             line = f"result  {name}: {text}"
@@ -226,8 +242,9 @@ class Lesson:
         FileNotFoundError
             In full mode, when the full set is not installed; the message says how to get it.
         """
-        from npae.data.digits import available, load_fashion_mnist
+        from npae.data.digits import SPLITS, available, load_fashion_mnist
 
+        check_choice("split", split, tuple(SPLITS))
         if self.quick and not available("fashion-mnist"):
             return load_fashion_mnist(split, dtype=dtype, fallback="subset")
         return load_fashion_mnist(split, dtype=dtype)
@@ -237,7 +254,15 @@ class Lesson:
         return time.perf_counter() - self._start
 
     def stamp(self, text):
-        """Print ``text`` after the seconds elapsed since the lesson started: a progress line."""
+        """Print ``text`` after the seconds elapsed since the lesson started: a progress line.
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a string.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a string, got {type(text).__name__}")
         print(f"[{self.elapsed():6.1f} s] {text}", flush=True)
 
     def done(self):

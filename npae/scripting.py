@@ -19,6 +19,8 @@ import argparse
 import os
 from pathlib import Path
 
+from npae.checks import check_sequence
+
 
 def lesson_options(description=None, argv=None):
     """Parse the lesson options.
@@ -34,9 +36,15 @@ def lesson_options(description=None, argv=None):
     -------
     argparse.Namespace
         ``quick`` (bool) and ``out`` (pathlib.Path, an existing directory).
+
+    Raises
+    ------
+    TypeError
+        If ``description`` is not a string or None, or ``argv`` is not a list of strings or None.
     """
-    parser = argparse.ArgumentParser(description=(description or "").strip().splitlines()[0] if description
-                                     else None)
+    argv = _check_options_arguments(description, argv)
+    parser = argparse.ArgumentParser(description=description.strip().splitlines()[0]
+                                     if description and description.strip() else None)
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and few iterations (what the test suite runs)")
     parser.add_argument("--out", type=Path, default=Path(os.environ.get("NPAE_FIGURES", "figures")),
@@ -45,3 +53,17 @@ def lesson_options(description=None, argv=None):
     options.quick = options.quick or os.environ.get("NPAE_QUICK") == "1"
     options.out.mkdir(parents=True, exist_ok=True)
     return options
+
+
+def _check_options_arguments(description, argv):
+    """Check ``lesson_options``' arguments; return ``argv`` as a list (or None for ``sys.argv[1:]``)."""
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"description must be a string (the lesson's docstring) or None, "
+                        f"got {type(description).__name__}")
+    if argv is None:
+        return None
+    argv = check_sequence("argv", argv, "strings")
+    for item in argv:
+        if not isinstance(item, str):
+            raise TypeError(f"argv must be a list of strings, got an element {item!r}")
+    return argv

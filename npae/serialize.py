@@ -43,6 +43,9 @@ import numpy as np
 
 from npae.checks import check_instance, check_path
 from npae.models.autoencoder import Autoencoder
+from npae.core.conv import Conv2D
+from npae.core.pooling import MaxPool2D, UpSample2D
+from npae.models.conv_autoencoder import ConvAutoencoder, Nonlinearity
 from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "PENALTIES", "save_model", "load_model"]
@@ -55,6 +58,9 @@ PENALTIES = {cls.__name__: cls for cls in (WeightDecay, KLSparsity, L1Sparsity, 
 
 _CONFIG_KEYS = {"n_visible": int, "n_hidden": int, "encoder": str, "decoder": str, "loss": str,
                 "tied": bool, "penalties": list, "dtype": str, "init": str}
+# Written only when it is not the default (Autoencoder.config() leaves it out for reduction="sum"), so files
+# saved before the option existed load unchanged.
+_OPTIONAL_CONFIG_KEYS = {"reduction": str}
 _META_KEYS = ("format", "version", "config")
 _PARAM_PREFIX = "params/"
 
@@ -64,8 +70,9 @@ def save_model(model, path):
 
     Parameters
     ----------
-    model : npae.models.autoencoder.Autoencoder
-        The model to save. Its penalties must be classes in :data:`PENALTIES`.
+    model : npae.models.autoencoder.Autoencoder or npae.models.conv_autoencoder.ConvAutoencoder
+        The model to save. Its penalties must be classes in :data:`PENALTIES`. (A ConvAutoencoder is
+        stored under the format name ``"npae.ConvAutoencoder"``: see the end of this module.)
     path : str or os.PathLike
         The file to write (overwritten if it exists). Written exactly as given: unlike
         ``numpy.savez`` called with a name, no ``.npz`` is appended.
@@ -82,6 +89,8 @@ def save_model(model, path):
         (FileNotFoundError, IsADirectoryError, PermissionError...) if the file cannot be written; the
         message names ``path``.
     """
+    if isinstance(model, ConvAutoencoder):
+        return _save_conv(model, path)
     check_instance("model", model, Autoencoder, "Autoencoder(64, 25)")
     config = model.config()
     for name, _ in config["penalties"]:
@@ -94,6 +103,11 @@ def save_model(model, path):
               "config": np.array(json.dumps(config, sort_keys=True))}
     for key in expected:
         arrays[_PARAM_PREFIX + key] = np.asarray(model.params[key])
+    _write(path, arrays)
+
+
+def _write(path, arrays):
+    """Write ``arrays`` to ``path`` (already checked) as an npz archive, exactly at that name."""
     try:
         f = open(path, "wb")             # a file object: savez then adds no suffix
     except OSError as error:
@@ -217,6 +231,8 @@ def _model_from_arrays(arrays, where):
         if key not in arrays:
             raise ValueError(f"{where}: missing key {key!r}; not an npae model file")
     fmt = _scalar_string(arrays["format"], "format", where)
+    if fmt == CONV_FORMAT_NAME:
+        return _conv_from_arrays(arrays, where)
     if fmt != FORMAT_NAME:
         raise ValueError(f"{where}: format must be {FORMAT_NAME!r}, got {fmt!r}")
     version = arrays["version"]
@@ -267,10 +283,12 @@ def _parse_config(text, where):
     missing = sorted(set(_CONFIG_KEYS) - set(config))
     if missing:
         raise ValueError(f"{where}: config misses the key(s) {missing}")
-    unexpected = sorted(set(config) - set(_CONFIG_KEYS))
+    unexpected = sorted(set(config) - set(_CONFIG_KEYS) - set(_OPTIONAL_CONFIG_KEYS))
     if unexpected:
         raise ValueError(f"{where}: config has unexpected key(s) {unexpected}")
-    for key, kind in _CONFIG_KEYS.items():
+    for key, kind in {**_CONFIG_KEYS, **_OPTIONAL_CONFIG_KEYS}.items():
+        if key not in config:
+            continue
         value = config[key]
         wrong = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
         if wrong:
@@ -324,3 +342,71 @@ def _check_params(params, expected, where):
             raise ValueError(f"{where}[{key!r}] must have dtype {dtype}, got {value.dtype}")
         if not np.all(np.isfinite(value)):
             raise ValueError(f"{where}[{key!r}] contains NaN or inf values")
+
+
+# ------------------------------------------------------------------ convolutional autoencoders
+#
+# A ConvAutoencoder is stored the same way, under the format name "npae.ConvAutoencoder" (version 1):
+# ``config`` is the JSON of ``model.config()`` -- the layers as [class name, arguments] (looked up in
+# CONV_LAYERS, never evaluated), ``input_shape``, ``n_encoder_layers``, ``decoder``, ``loss``,
+# ``reduction``, ``dtype`` -- and ``params/W1``, ``params/b1``, ... the kernels and biases. The same
+# checks apply: exactly the expected keys, shapes, dtype, finite values.
+
+CONV_FORMAT_NAME = "npae.ConvAutoencoder"
+CONV_FORMAT_VERSION = 1
+
+#: The layer classes a convolutional model file may name.
+CONV_LAYERS = {cls.__name__: cls for cls in (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)}
+
+_CONV_CONFIG_KEYS = {"layers": list, "input_shape": list, "n_encoder_layers": int, "decoder": str, "loss": str,
+                     "reduction": str, "dtype": str}
+
+
+def _save_conv(model, path):
+    path = check_path("path", path)
+    expected = {k: (shape, model.dtype) for k, shape in model.param_shapes().items()}
+    _check_params(model.params, expected, "model.params")
+    arrays = {"format": np.array(CONV_FORMAT_NAME), "version": np.array(CONV_FORMAT_VERSION, dtype=np.int64),
+              "config": np.array(json.dumps(model.config(), sort_keys=True))}
+    for key in expected:
+        arrays[_PARAM_PREFIX + key] = np.asarray(model.params[key])
+    _write(path, arrays)
+
+
+def _conv_from_arrays(arrays, where):
+    version = arrays["version"]
+    if version.shape != () or version.dtype.kind not in "iu" or int(version) != CONV_FORMAT_VERSION:
+        raise ValueError(f"{where}: unsupported {CONV_FORMAT_NAME} version {version!r}; this npae reads "
+                         f"version {CONV_FORMAT_VERSION}")
+    try:
+        config = json.loads(_scalar_string(arrays["config"], "config", where))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where}: config is not valid JSON ({error})") from None
+    if not isinstance(config, dict) or set(config) != set(_CONV_CONFIG_KEYS):
+        raise ValueError(f"{where}: config must be a JSON object with exactly the keys {sorted(_CONV_CONFIG_KEYS)}")
+    for key, kind in _CONV_CONFIG_KEYS.items():
+        if not isinstance(config[key], kind) or (kind is int and isinstance(config[key], bool)):
+            raise ValueError(f"{where}: config[{key!r}] must be of type {kind.__name__}, got {config[key]!r}")
+    if config["dtype"] not in ("float32", "float64"):
+        raise ValueError(f"{where}: config['dtype'] must be 'float32' or 'float64', got {config['dtype']!r}")
+    try:
+        layers = []
+        for entry in config["layers"]:
+            if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in CONV_LAYERS
+                    and isinstance(entry[1], dict)):
+                raise ValueError(f"each layer must be [one of {sorted(CONV_LAYERS)}, {{arguments}}], got {entry!r}")
+            layers.append(CONV_LAYERS[entry[0]](**entry[1]))
+        model = ConvAutoencoder(layers, tuple(config["input_shape"]), n_encoder_layers=config["n_encoder_layers"],
+                                decoder=config["decoder"], loss=config["loss"], reduction=config["reduction"],
+                                dtype=np.dtype(config["dtype"]), rng=np.random.default_rng(0))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}: config does not describe a valid convolutional model: {error}") from None
+    expected = {k: (shape, model.dtype) for k, shape in model.param_shapes().items()}
+    keys = {_PARAM_PREFIX + k for k in expected}
+    if set(arrays) - set(_META_KEYS) != keys:
+        raise ValueError(f"{where}: the parameter keys must be exactly {sorted(keys)}, got "
+                         f"{sorted(set(arrays) - set(_META_KEYS))}")
+    params = {k: arrays[_PARAM_PREFIX + k] for k in expected}
+    _check_params(params, expected, where + ": " + _PARAM_PREFIX.rstrip("/"))
+    model.params = {k: np.array(v, copy=True, order="C") for k, v in params.items()}
+    return model

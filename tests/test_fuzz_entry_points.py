@@ -25,6 +25,20 @@ from hypothesis import strategies as st
 import fuzz_entry_points as F
 
 PAIRS = [(name, arg, muts) for name, arg, muts in F.cases()]
+
+# Known open failures, one "test_name entry:argument" a line in tests/fuzz_known_failures.txt: each is an
+# xfail(strict=True) — listed, reported in every run, and an error the moment it is fixed (so the list only
+# shrinks). An empty list is the goal of issue 15.
+KNOWN_FILE = __import__("pathlib").Path(__file__).with_name("fuzz_known_failures.txt")
+KNOWN = {line.split("#")[0].strip() for line in KNOWN_FILE.read_text(encoding="utf-8").splitlines()
+         if line.split("#")[0].strip()} if KNOWN_FILE.exists() else set()
+
+
+def _marked(test, values, case_id):
+    if f"{test} {case_id}" in KNOWN:
+        return pytest.param(*values, id=case_id, marks=pytest.mark.xfail(
+            strict=True, reason="known open failure listed in tests/fuzz_known_failures.txt"))
+    return pytest.param(*values, id=case_id)
 # Modest and reproducible: a few examples per argument, no shrinking (a failing case is reported as drawn,
 # not replayed dozens of times), the first failure only.
 SETTINGS = settings(max_examples=3, deadline=None, database=None, derandomize=True, phases=[Phase.generate],
@@ -46,7 +60,7 @@ VALID_RAISES = {"npae.data.digits.load_mnist": FileNotFoundError}      # MNIST i
 @pytest.mark.parametrize("name", [n for n, e in F.ENTRIES.items() if e.args])
 def test_valid_call_succeeds(name):
     function, kwargs, watched = F.ENTRIES[name].build(np.random.default_rng(0))
-    status, result = F._run_with_timeout(function, kwargs, F.TIMEOUT)
+    status, result = F._run_with_timeout(function, kwargs, 6 * F.TIMEOUT)   # a valid call may take a while
     assert status != "hang"
     if status == "raised":
         assert isinstance(result, VALID_RAISES.get(name, ())), f"the valid call raised {result!r}"
@@ -56,7 +70,8 @@ def _ids(pairs):
     return [f"{name}:{arg}" for name, arg, _ in pairs]
 
 
-@pytest.mark.parametrize("name, arg, muts", PAIRS, ids=_ids(PAIRS))
+@pytest.mark.parametrize("name, arg, muts", [_marked("test_fixed_bad_inputs", (n, a, m), f"{n}:{a}")
+                                              for n, a, m in PAIRS])
 def test_fixed_bad_inputs(name, arg, muts):
     failures = []
     for label, value, must_raise in muts:
@@ -131,7 +146,8 @@ def _generated_pairs():
 GENERATED = _generated_pairs()
 
 
-@pytest.mark.parametrize("name, arg", GENERATED, ids=[f"{n}:{a}" for n, a in GENERATED])
+@pytest.mark.parametrize("name, arg", [_marked("test_generated_bad_inputs", (n, a), f"{n}:{a}")
+                                       for n, a in GENERATED])
 def test_generated_bad_inputs(name, arg):
     spec = F.ENTRIES[name].args[arg]
     _, kwargs, watched = F.ENTRIES[name].build(np.random.default_rng(0))

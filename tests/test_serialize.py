@@ -351,3 +351,15 @@ def test_a_path_of_the_wrong_type_is_a_type_error(path):
         load_model(path)
     with pytest.raises(TypeError, match="path"):
         save_model(Autoencoder(4, 3, rng=np.random.default_rng(0)), path)
+
+
+def test_a_model_with_the_per_pixel_mean_reduction_round_trips(tmp_path):
+    import npae
+    from npae.serialize import load_model, save_model
+
+    model = npae.Autoencoder(6, 3, loss="cross_entropy", reduction="mean", rng=np.random.default_rng(0))
+    save_model(model, tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz")
+    assert loaded.config() == model.config() and loaded.config()["reduction"] == "mean"
+    X = np.random.default_rng(1).uniform(0.1, 0.9, (5, 6))
+    assert loaded.loss(X) == model.loss(X)

@@ -66,7 +66,10 @@ def popcount(words):
 
     ``numpy.bitwise_count`` (numpy >= 2.0) when available, else a 256-entry table over the bytes.
     """
-    words = np.asarray(words)
+    words = as_real_array("words", words)
+    if words.dtype.kind not in "iu":
+        raise TypeError(f"words must be an array of unsigned integers (e.g. pack_codes' uint64 words), "
+                        f"got dtype {words.dtype}")
     if hasattr(np, "bitwise_count"):
         return np.bitwise_count(words)
     as_bytes = words[..., None].view(np.uint8)                       # (..., 1) -> (..., itemsize)
@@ -124,6 +127,10 @@ def precision_at_k(Q, labels_q, D, labels_d, k, block=256):
     ValueError
         No queries or an empty database, mismatched lengths, k out of range, bad codes.
     """
+    Q = as_real_array("Q", Q, ndim=2)
+    D = as_real_array("D", D, ndim=2)
+    labels_q = as_real_array("labels_q", labels_q, ndim=1)
+    labels_d = as_real_array("labels_d", labels_d, ndim=1)
     if len(Q) == 0 or len(D) == 0:
         raise ValueError(f"Q and D must each hold at least one code, got {len(Q)} queries and {len(D)} "
                          "database items")

@@ -18,7 +18,7 @@ it reaches LAPACK (``numpy.linalg.svd`` does not return on an array holding inf 
 
 import numpy as np
 
-from npae.checks import as_real_array
+from npae.checks import as_real_array, check_sequence
 from npae.core.activations import get_activation
 from npae.core.layers import dense_forward
 from npae.models.autoencoder import Autoencoder
@@ -126,8 +126,14 @@ def stacked_encoder_jacobian(layers, X, activation="sigmoid"):
     ValueError
         If ``layers`` is empty, consecutive shapes do not match, or X is malformed.
     """
+    layers = check_sequence("layers", layers, "(W, b) pairs")
     if not layers:
         raise ValueError("layers must hold at least one (W, b) pair")
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, (tuple, list)) or len(layer) != 2:
+            raise TypeError(f"layers[{index}] must be a (W, b) pair, W of shape (n_in, n_out) and b of "
+                            f"shape (n_out,), got {type(layer).__name__}")
+    as_real_array("layers[0] W", layers[0][0], ndim=2)
     f = get_activation(activation)
     A, single = _as_batch(X, np.shape(layers[0][0])[0])
     J = None
@@ -165,6 +171,8 @@ def jacobian_svd(J):
         If J is not a real numeric array.
     """
     J = as_real_array("J", J, ndim=(2, 3), dtype=np.float64)
+    if J.size == 0:
+        raise ValueError(f"J must be non-empty (n_hidden >= 1, n_visible >= 1), got shape {J.shape}")
     _, s, Vt = np.linalg.svd(J, full_matrices=False)
     return s, Vt
 

@@ -47,7 +47,7 @@ from scipy.spatial import cKDTree
 from scipy.special import i0e, i1e
 
 from npae.analysis.jacobian import checked_autoencoder_params, encoder_jacobian, jacobian_svd
-from npae.checks import as_real_array, check_bool, check_int, check_real, check_rng
+from npae.checks import as_real_array, check_bool, check_callable, check_int, check_real, check_rng
 from npae.core.activations import sigmoid_second_derivative
 from npae.core.layers import dense_forward
 
@@ -131,7 +131,10 @@ def local_pca_tangents(X, x0, k_neighbours, n_tangents):
         If X is not numeric.
     """
     X = _rows(X, "X")
-    x0 = as_real_array("x0", x0, shape=(X.shape[1],), dtype=np.float64)
+    x0 = as_real_array("x0", x0, ndim=1, dtype=np.float64)
+    if x0.shape != (X.shape[1],):
+        raise ValueError(f"X and x0 must have the same number of features: X has shape {X.shape}, "
+                         f"x0 has shape {x0.shape}")
     k_neighbours = check_int("k_neighbours", k_neighbours, 1, X.shape[0])
     n_tangents = check_int("n_tangents", n_tangents, 1, X.shape[1])
     if n_tangents >= k_neighbours:
@@ -163,7 +166,10 @@ def tangent_angles(A, B):
         If A or B is malformed or their widths differ.
     """
     A = _rows(A, "A")
-    B = _rows(B, "B", A.shape[1])
+    B = _rows(B, "B")
+    if A.shape[1] != B.shape[1]:
+        raise ValueError(f"A and B must have the same number of columns (n_features): A has shape {A.shape}, "
+                         f"B has shape {B.shape}")
     return np.degrees(subspace_angles(A.T, B.T))
 
 
@@ -258,6 +264,7 @@ def contraction_ratios(f, X0, radius, n_directions, rng):
         If X0 is malformed, ``radius`` ≤ 0, ``n_directions`` < 1, ``rng`` is not a Generator, or f
         returns an array whose number of rows differs from its input's.
     """
+    check_callable("f", f, "f(X) -> F, rows to rows")
     X0 = _rows(X0, "X0")
     radius = check_real("radius", radius, 0, open_minimum=True)
     n_directions = check_int("n_directions", n_directions, 1)
@@ -291,9 +298,12 @@ def contraction_curve(f, X0, radii, n_directions, rng):
     ValueError, TypeError
         As :func:`contraction_ratios`; also if ``radii`` is not a non-empty 1-D array.
     """
+    check_callable("f", f, "f(X) -> F, rows to rows")
     radii = as_real_array("radii", radii, ndim=1, dtype=np.float64)
     if radii.size == 0:
         raise ValueError(f"radii must be a non-empty 1-D array, got shape {radii.shape}")
+    if radii.min() <= 0:
+        raise ValueError(f"radii must all be > 0, got a smallest of {radii.min()!r}")
     return np.array([contraction_ratios(f, X0, float(r), n_directions, rng).mean() for r in radii])
 
 

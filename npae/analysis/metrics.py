@@ -19,6 +19,30 @@ from npae.analysis.jacobian import checked_autoencoder_params
 from npae.checks import as_real_array, check_bool, check_choice, check_data, check_int, check_real
 
 
+def check_reconstructor(model):
+    """Return ``model`` after checking that it maps data X to its reconstruction (``model.reconstruct(X)``).
+
+    An :class:`~npae.models.autoencoder.Autoencoder` or a :class:`~npae.models.deep.DeepAutoencoder`;
+    a :class:`~npae.models.psd.PSD` is refused, its ``reconstruct`` takes codes H, not data.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is a class, has no ``reconstruct``/``n_visible``, or is a PSD.
+    """
+    from npae.models.psd import PSD
+    if isinstance(model, type):
+        raise TypeError(f"model must be an autoencoder instance (e.g. Autoencoder(64, 25)), got the class "
+                        f"{model.__name__} itself: call it to make one")
+    if isinstance(model, PSD):
+        raise TypeError("model must reconstruct data X (an Autoencoder or DeepAutoencoder), got a PSD, whose "
+                        "reconstruct takes codes H: use model.reconstruct(model.infer(X)) yourself")
+    if not callable(getattr(model, "reconstruct", None)) or not hasattr(model, "n_visible"):
+        raise TypeError(f"model must be an npae autoencoder (with reconstruct and n_visible), "
+                        f"got {type(model).__name__}")
+    return model
+
+
 def _matrix(A, name, n_rows=None):
     """A as a finite, non-empty 2-D float64 array (ValueError/TypeError naming ``name``)."""
     A = as_real_array(name, A, dtype=np.float64)
@@ -85,6 +109,7 @@ def principal_angles(A, B, degrees=True):
     ValueError, TypeError
         If A or B is not a finite non-empty 2-D numeric array, or their numbers of rows differ.
     """
+    degrees = check_bool("degrees", degrees)
     A = _matrix(A, "A")
     B = _matrix(B, "B", n_rows=A.shape[0])
     angles = scipy.linalg.subspace_angles(A, B)
@@ -247,8 +272,7 @@ def reconstruction_error(model, X, target=None, kind="squared_error"):
         If ``model`` cannot reconstruct (or give logits, for a cross-entropy).
     """
     check_choice("kind", kind, RECONSTRUCTION_ERRORS)
-    if not callable(getattr(model, "reconstruct", None)):
-        raise TypeError(f"model must be an npae autoencoder (with reconstruct), got {type(model).__name__}")
+    check_reconstructor(model)
     n_visible = model.n_visible
     X = check_data(X, "X", n_visible, np.float64)
     T = X if target is None else check_data(target, "target", n_visible, np.float64,

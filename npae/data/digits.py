@@ -46,7 +46,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from npae.checks import check_float_dtype
+from npae.checks import check_float_dtype, check_path
 from npae.data.idx import read_idx
 
 __all__ = [
@@ -138,9 +138,7 @@ def search_path(dataset, directory=None):
     """
     _check_dataset(dataset)
     if directory is not None:
-        if not isinstance(directory, (str, os.PathLike)):
-            raise TypeError(f"directory: expected a path (str or os.PathLike), got {type(directory).__name__}")
-        return [Path(directory)]
+        return [Path(check_path("directory", directory))]
     candidates = []
     root = os.environ.get("NPAE_DATA")
     if root:

@@ -33,6 +33,8 @@ import zlib
 
 import numpy as np
 
+from npae.checks import check_path
+
 __all__ = ["IDX_DTYPES", "read_idx", "write_idx"]
 
 #: Type code -> big-endian numpy dtype, as listed in the IDX specification.
@@ -50,6 +52,9 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 def _read_bytes(path):
     """Return the IDX bytes of ``path``, gunzipped when the file starts with the gzip magic."""
+    path = check_path("path", path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"path: no such file {path!r}")
     with open(path, "rb") as f:
         raw = f.read()
     if raw[:2] != _GZIP_MAGIC:
@@ -86,12 +91,14 @@ def read_idx(path):
         its gzip stream is corrupt.
     FileNotFoundError
         When ``path`` does not exist.
+    TypeError
+        When ``path`` is not a str or os.PathLike.
 
     Notes
     -----
     Format: Y. LeCun, C. Cortes, C. Burges, "The MNIST database", section "File formats".
     """
-    name = os.fspath(path)
+    name = check_path("path", path)
     data = _read_bytes(path)
     if len(data) < 4:
         raise ValueError(f"{name!r}: not an IDX file: {len(data)} bytes, shorter than the 4-byte magic")
@@ -145,14 +152,23 @@ def write_idx(path, array):
     Raises
     ------
     TypeError
-        If ``array``'s dtype has no IDX type code.
+        If ``array``'s dtype has no IDX type code, or ``path`` is not a str or os.PathLike.
     ValueError
-        If ``array`` has 0 or more than 255 dimensions, or a dimension of 2**32 or more.
+        If ``array`` has 0 or more than 255 dimensions, or a dimension of 2**32 or more, or ``path`` is a
+        directory.
+    FileNotFoundError
+        If the directory that would hold ``path`` does not exist.
 
     Notes
     -----
     Format: Y. LeCun, C. Cortes, C. Burges, "The MNIST database", section "File formats".
     """
+    path = check_path("path", path)
+    if os.path.isdir(path):
+        raise ValueError(f"path: {path!r} is a directory; expected a file name")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise FileNotFoundError(f"path: the directory {parent!r} of {path!r} does not exist")
     array = np.asarray(array)
     code = None
     for c, dt in IDX_DTYPES.items():

@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from npae.checks import check_sequence
 from npae.exercises.grader import NOT_STARTED, check, grade
 from npae.exercises.specs import EXERCISES
 from npae.exercises.workspace import start, student_file, workspace_dir
@@ -16,6 +17,10 @@ def _status(name):
 
 def main(argv=None):
     """Run the command line; return the exit code (0 unless a check fails or an argument is bad)."""
+    if argv is not None:
+        argv = check_sequence("argv", argv, "strings")
+        if not all(isinstance(a, str) for a in argv):
+            raise TypeError(f"argv must be a list of strings, got {argv!r}")
     parser = argparse.ArgumentParser(prog="python -m npae.exercises", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="every exercise: name, lesson, status")

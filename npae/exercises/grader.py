@@ -22,7 +22,8 @@ import numpy as np
 
 from npae.exercises.mistakes import MISTAKES, load_file, mistakes_of, mutated_module
 from npae.exercises.specs import EXERCISES
-from npae.exercises.workspace import student_file
+from npae.checks import check_bool, check_path
+from npae.exercises.workspace import _check_exercise_name, student_file
 from npae.gradcheck import TOLERANCE, check_gradients, relative_difference
 
 #: Two outputs "match" a catalogued mistake's when they agree to this relative difference.
@@ -230,12 +231,23 @@ def grade(name, path=None):
     Raises
     ------
     ValueError
-        If ``name`` is not an exercise.
+        If ``name`` is not an exercise, or ``path`` is a directory.
+    TypeError
+        If ``path`` is not a str, a pathlib.Path or None.
+    FileNotFoundError
+        If ``path`` is given and there is no file there (without ``path``, a missing workspace copy is
+        reported as not started).
     """
-    if name not in EXERCISES:
-        raise ValueError(f"name must be one of {sorted(EXERCISES)}, got {name!r}")
+    _check_exercise_name("name", name)
     exercise = EXERCISES[name]
-    path = Path(path) if path is not None else student_file(name)
+    if path is not None:
+        path = Path(check_path("path", path))
+        if path.is_dir():
+            raise ValueError(f"path: {str(path)!r} is a directory; expected the exercise's .py file")
+        if not path.exists():
+            raise FileNotFoundError(f"path: no such file {str(path)!r}")
+    else:
+        path = student_file(name)
     lines = [f"Exercise {name}: {exercise.title}", f"  lesson: {exercise.lesson}", f"  file:   {path}", ""]
 
     def finish(status, wrong=(), mistakes=()):
@@ -402,7 +414,13 @@ def check(name, path=None, verbose=True):
     Returns
     -------
     Report
+
+    Raises
+    ------
+    ValueError, TypeError, FileNotFoundError
+        As :func:`grade`; TypeError also if ``verbose`` is not a bool.
     """
+    check_bool("verbose", verbose)
     report = grade(name, path)
     if verbose:
         print(report.text)

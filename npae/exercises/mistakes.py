@@ -12,6 +12,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from npae.checks import check_instance, check_path
+
 SOLUTIONS = Path(__file__).parent / "solutions"
 
 
@@ -241,7 +243,15 @@ MISTAKES = {m.name: m for m in CATALOGUE}
 
 
 def solution_path(exercise):
-    """The worked solution's file for ``exercise`` (a name of :data:`npae.exercises.specs.EXERCISES`)."""
+    """The worked solution's file for ``exercise`` (a name of :data:`npae.exercises.specs.EXERCISES`).
+
+    Raises
+    ------
+    ValueError
+        If ``exercise`` is not an exercise name.
+    """
+    from npae.exercises.workspace import _check_exercise_name
+    _check_exercise_name("exercise", exercise)
     return SOLUTIONS / f"{exercise}.py"
 
 
@@ -258,9 +268,12 @@ def mutated_source(mistake):
 
     Raises
     ------
+    TypeError
+        If ``mistake`` is not a :class:`Mistake`.
     ValueError
         If an edit's ``old`` text does not occur exactly once in the solution (the catalogue has drifted).
     """
+    check_instance("mistake", mistake, Mistake, "MISTAKES['kl_delta_missing'] or mistakes_of(exercise)[0]")
     source = solution_path(mistake.exercise).read_text()
     for old, new in mistake.edits:
         if source.count(old) != 1:
@@ -283,7 +296,13 @@ def mutated_module(mistake):
     Returns
     -------
     types.ModuleType
+
+    Raises
+    ------
+    TypeError
+        If ``mistake`` is not a :class:`Mistake`.
     """
+    check_instance("mistake", mistake, Mistake, "MISTAKES['kl_delta_missing'] or mistakes_of(exercise)[0]")
     if mistake.name not in _MODULES:
         module = types.ModuleType(f"npae.exercises.mistake_{mistake.name}")
         module.__file__ = f"<{mistake.exercise} with mistake {mistake.name}>"
@@ -293,7 +312,15 @@ def mutated_module(mistake):
 
 
 def mistakes_of(exercise):
-    """The catalogued mistakes of one exercise, in catalogue order (a list of Mistake)."""
+    """The catalogued mistakes of one exercise, in catalogue order (a list of Mistake).
+
+    Raises
+    ------
+    ValueError
+        If ``exercise`` is not an exercise name.
+    """
+    from npae.exercises.workspace import _check_exercise_name
+    _check_exercise_name("exercise", exercise)
     return [m for m in CATALOGUE if m.exercise == exercise]
 
 
@@ -311,9 +338,17 @@ def load_file(path, module_name=None):
 
     Raises
     ------
+    TypeError
+        If ``path`` is not a str or os.PathLike, or ``module_name`` is not a string or None.
+    FileNotFoundError
+        If there is no file at ``path``.
     Whatever executing the file raises (SyntaxError, ImportError, ...).
     """
-    path = Path(path)
+    path = Path(check_path("path", path))
+    if module_name is not None and not isinstance(module_name, str):
+        raise TypeError(f"module_name must be a string or None, got {type(module_name).__name__}")
+    if not path.is_file():
+        raise FileNotFoundError(f"path: no such file {str(path)!r}")
     spec = importlib.util.spec_from_file_location(module_name or f"npae_student_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

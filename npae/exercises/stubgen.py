@@ -39,9 +39,14 @@ def make_stub(source, name="exercise"):
 
     Raises
     ------
+    TypeError
+        If ``source`` or ``name`` is not a string.
     ValueError
         If a region is not closed, is nested, or has no ``# HINT:`` line.
     """
+    for argument, value in (("source", source), ("name", name)):
+        if not isinstance(value, str):
+            raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
     out, region = [], None
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         stripped = line.strip()

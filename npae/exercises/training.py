@@ -13,6 +13,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 import npae
+from npae.checks import check_bool, check_int, check_path
 from npae.core.flat import flatten, unflatten
 from npae.data.natural_images import find_ufldl_images, ufldl_patches
 from npae.exercises.grader import check
@@ -48,7 +49,21 @@ def train_sparse_autoencoder(path=None, *, n_patches=10000, maxiter=400, seed=0,
     -------
     result : scipy.optimize.OptimizeResult, or None if the file does not pass (and ``force`` is False)
         With ``figure`` (the PNG's path), ``initial_loss`` and ``seconds`` added.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_patches``, ``maxiter``, ``seed`` or ``print_every`` is not an integer in range (>= 1; seed
+        >= 0), ``force`` is not a bool or ``figure`` is not a path; and as :func:`npae.exercises.check`
+        for ``path``.
     """
+    n_patches = check_int("n_patches", n_patches, minimum=1)
+    maxiter = check_int("maxiter", maxiter, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    print_every = check_int("print_every", print_every, minimum=1)
+    force = check_bool("force", force)
+    if figure is not None:
+        check_path("figure", figure)
     path = student_file(NAME) if path is None else path
     report = check(NAME, path, verbose=False)
     if not report.passed and not force:

@@ -10,6 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
+from npae.checks import check_choice
+
 STUBS = Path(__file__).parent / "stubs"
 
 
@@ -25,8 +27,21 @@ def workspace_dir():
 
 
 def student_file(name):
-    """The student's copy of exercise ``name``: ``<workspace>/<name>.py`` (a pathlib.Path)."""
+    """The student's copy of exercise ``name``: ``<workspace>/<name>.py`` (a pathlib.Path).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an exercise of :data:`npae.exercises.specs.EXERCISES`.
+    """
+    _check_exercise_name("name", name)
     return workspace_dir() / f"{name}.py"
+
+
+def _check_exercise_name(argument, name):
+    """Return ``name`` after checking that it names an exercise (``argument`` is named in the message)."""
+    from npae.exercises.specs import EXERCISES
+    return check_choice(argument, name, tuple(sorted(EXERCISES)))
 
 
 def stub_file(name):

@@ -48,6 +48,7 @@ from numbers import Real
 
 import numpy as np
 
+from npae.checks import as_real_array, check_array_dict, check_callable, check_choice, check_real
 from npae.core.flat import flatten
 
 #: The bar every gradient check in the tests must pass (UFLDL's "less than 1e-9"), with the five-point formula.
@@ -87,14 +88,18 @@ def numerical_gradient(f, params, method="five_point", step=None):
 
     Raises
     ------
+    TypeError
+        If ``f`` is not callable, ``params`` is not a dict of float arrays, or ``step`` is not a real number.
     ValueError
-        For an unknown ``method``, a non-positive ``step``, or a non-float64 parameter.
+        For an unknown ``method``, a non-positive or non-finite ``step``, an empty ``params``, a parameter
+        holding NaN or inf, or a non-float64 parameter.
     """
-    if method not in _STENCILS:
-        raise ValueError(f"method must be one of {tuple(_STENCILS)}, got {method!r}")
-    step = STEPS[method] if step is None else float(step)
-    if not step > 0:
-        raise ValueError(f"step must be > 0, got {step!r}")
+    check_callable("f", f, "f(params) -> float")
+    check_array_dict("params", params)
+    if not params:
+        raise ValueError("params must hold at least one array to differentiate, got an empty dict")
+    check_choice("method", method, tuple(_STENCILS))
+    step = STEPS[method] if step is None else check_real("step", step, 0, open_minimum=True)
     offsets, weights = _STENCILS[method]
     point = {}
     for name, value in params.items():
@@ -123,6 +128,22 @@ def numerical_gradient(f, params, method="five_point", step=None):
     return numeric
 
 
+def check_method_and_step(method, step):
+    """Return ``(method, step)`` after checking them as :func:`numerical_gradient` takes them.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not a key of ``STEPS``, or ``step`` is not None nor a finite number > 0.
+    TypeError
+        If ``step`` is not None nor a real number.
+    """
+    check_choice("method", method, tuple(_STENCILS))
+    if step is not None:
+        step = check_real("step", step, 0, open_minimum=True)
+    return method, step
+
+
 def relative_difference(a, b):
     """UFLDL's relative difference ‖a - b‖ / ‖a + b‖ (0.0 when both are exactly zero).
 
@@ -133,8 +154,16 @@ def relative_difference(a, b):
     Returns
     -------
     float ≥ 0. Below 1e-9 means the two agree to about nine significant digits.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not a real numeric array.
+    ValueError
+        If they hold NaN or inf, or their shapes differ.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a = as_real_array("a", a, dtype=np.float64)
+    b = as_real_array("b", b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     denominator = np.linalg.norm(a + b)
@@ -177,7 +206,15 @@ class GradCheck:
         return max(self.per_block.values())
 
     def passed(self, tolerance=None):
-        """True when every block's relative difference is below ``tolerance`` (default: ``self.tolerance``)."""
+        """True when every block's relative difference is below ``tolerance`` (default: ``self.tolerance``).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``tolerance`` is not a finite real number > 0.
+        """
+        if tolerance is not None:
+            tolerance = check_real("tolerance", tolerance, 0, open_minimum=True)
         return self.worst < (self.tolerance if tolerance is None else tolerance)
 
     def __str__(self):
@@ -220,7 +257,7 @@ def _check_output(out, params):
         raise TypeError(f"{expected}; got grads of type {type(grads).__name__}")
     if set(grads) != set(params):
         missing, extra = sorted(set(params) - set(grads)), sorted(set(grads) - set(params))
-        raise ValueError(f"the gradient has keys {sorted(grads)}, the parameters {sorted(params)}"
+        raise ValueError(f"the gradient has keys {sorted(grads)}, params has keys {sorted(params)}"
                          f"{'; missing ' + str(missing) if missing else ''}"
                          f"{'; not parameters ' + str(extra) if extra else ''}")
     for name in params:
@@ -264,11 +301,16 @@ def check_gradients(loss_and_grads, params, method="five_point", step=None):
     >>> result.passed()
     True
     """
+    check_callable("loss_and_grads", loss_and_grads, "loss_and_grads(params) -> (loss, grads)")
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict of name -> float64 array (e.g. model.params), "
                         f"got {type(params).__name__}")
-    if method not in _STENCILS:
-        raise ValueError(f"method must be one of {tuple(_STENCILS)}, got {method!r}")
+    check_array_dict("params", params)
+    if not params:
+        raise ValueError("params must hold at least one array to check, got an empty dict")
+    check_choice("method", method, tuple(_STENCILS))
+    if step is not None:
+        step = check_real("step", step, 0, open_minimum=True)
     _, analytic = _check_output(loss_and_grads({k: np.array(v, dtype=np.float64) for k, v in params.items()}),
                                 params)
     numeric = numerical_gradient(loss_and_grads, params, method, step)
@@ -298,14 +340,16 @@ def numerical_jacobian(f, x, step=1e-5):
 
     Raises
     ------
+    TypeError
+        If ``f`` is not callable, ``x`` is not a real numeric array or ``step`` not a real number.
     ValueError
-        If ``x`` is not 1-D or ``step`` is not positive.
+        If ``x`` is not 1-D or holds NaN or inf, or ``step`` is not a finite number > 0.
     """
-    x = np.asarray(x, dtype=np.float64)
+    check_callable("f", f, "f(x) -> ndarray of shape (n_out,)")
+    x = as_real_array("x", x, dtype=np.float64)
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
-    if not step > 0:
-        raise ValueError(f"step must be > 0, got {step!r}")
+    step = check_real("step", step, 0, open_minimum=True)
     columns = []
     for k in range(x.size):
         e = np.zeros_like(x)

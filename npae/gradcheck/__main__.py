@@ -10,6 +10,8 @@ import argparse
 import sys
 import time
 
+from npae.checks import check_sequence
+
 from . import STEPS, TOLERANCES
 from .cases import all_cases
 
@@ -39,7 +41,15 @@ checking your own function (a loss and the gradient you derived):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    ``argv`` is a list of str (default ``sys.argv[1:]``); anything else is a TypeError naming it. A usage
+    error in it (an unknown option) exits with status 2, as every argparse command line does.
+    """
+    if argv is not None:
+        argv = check_sequence("argv", argv, "command-line strings")
+        if not all(isinstance(a, str) for a in argv):
+            raise TypeError(f"argv must be a list of str, got {argv!r}")
     parser = argparse.ArgumentParser(prog="python -m npae.gradcheck", description=__doc__.splitlines()[0].split(": ", 1)[1],
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--method", choices=("five_point", "central"), default="five_point",

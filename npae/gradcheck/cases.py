@@ -16,7 +16,9 @@ import numpy as np
 from npae.core.corruption import masking
 from npae.models.autoencoder import Autoencoder
 from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
-from . import check_gradients
+from npae.checks import check_choice, check_int
+from . import check_gradients, check_method_and_step
+from .cases_conv import conv_cases
 from .cases_deep import deep_cases
 from .cases_psd import psd_cases
 
@@ -61,6 +63,13 @@ class Case:
     custom_penalties: tuple = ()
     code_noise: bool = False
 
+    def check(self):
+        """Check the fields (build() calls this first); ValueError/TypeError naming the bad one."""
+        check_choice("penalties", self.penalties, tuple(PENALTY_SETS) + ("custom",))
+        check_int("n_visible", self.n_visible, 1)
+        check_int("n_hidden", self.n_hidden, 1)
+        check_int("n_samples", self.n_samples, 1)
+
     def build(self):
         """Make the model, the inputs, the target and the parameters to check at.
 
@@ -72,6 +81,7 @@ class Case:
         params : dict of float64 arrays, drawn away from the initialisation
         code_noise : ndarray (n_samples, n_hidden) or None   fixed noise at the code units' input
         """
+        self.check()
         rng = np.random.default_rng(self.seed)
         penalties = list(self.custom_penalties) if self.penalties == "custom" else PENALTY_SETS[self.penalties]()
         model = Autoencoder(self.n_visible, self.n_hidden, penalties=penalties, rng=rng, **self.model)
@@ -92,7 +102,9 @@ class Case:
         return model, X_in, X, params, noise
 
     def run(self, method="five_point", step=None):
-        """Build the problem and return its :class:`~npae.gradcheck.GradCheck`."""
+        """Build the problem and return its :class:`~npae.gradcheck.GradCheck` (``method``, ``step`` as
+        :func:`~npae.gradcheck.numerical_gradient`; ValueError/TypeError naming them if bad)."""
+        method, step = check_method_and_step(method, step)
         model, X_in, target, params, noise = self.build()
         return check_gradients(lambda p: model.loss_and_grads(X_in, target, params=p, code_noise=noise),
                                params, method, step)
@@ -180,4 +192,4 @@ def chunked_cases():
 def all_cases():
     """Every case, in the order the table prints them."""
     return (sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + linear_encoder_cases()
-            + chunked_cases() + deep_cases() + psd_cases())
+            + chunked_cases() + deep_cases() + psd_cases() + conv_cases())

@@ -13,7 +13,8 @@ import numpy as np
 
 from npae.models.deep import DeepAutoencoder, StackedClassifier, stack_forward
 from npae.models.softmax import Softmax
-from . import check_gradients
+from npae.checks import check_choice, check_int, check_sequence
+from . import check_gradients, check_method_and_step
 
 
 def _draw(params, rng, std=0.6):
@@ -52,8 +53,20 @@ class DeepCase:
     one_hot: bool = False
     std: float = 0.6
 
+    def check(self):
+        """Check the fields (build() calls this first); ValueError/TypeError naming the bad one."""
+        check_choice("kind", self.kind, ("softmax", "classifier", "deep_ae"))
+        sizes = check_sequence("sizes", self.sizes, "layer sizes")
+        if len(sizes) < 2 or (self.kind == "softmax" and len(sizes) != 2):
+            need = "2 sizes (n_features, n_classes)" if self.kind == "softmax" else "at least 2 sizes"
+            raise ValueError(f"sizes must hold {need} for kind={self.kind!r}, got {self.sizes!r}")
+        for i, size in enumerate(sizes):
+            check_int(f"sizes[{i}]", size, 1)
+        check_int("n_samples", self.n_samples, 1)
+
     def build(self):
         """Return (loss_and_grads(params) callable, params) for :func:`~npae.gradcheck.check_gradients`."""
+        self.check()
         rng = np.random.default_rng(self.seed)
         if self.kind == "deep_ae":
             model = DeepAutoencoder(list(self.sizes), rng=rng, **self.options)
@@ -84,7 +97,9 @@ class DeepCase:
         return (lambda p: model.loss_and_grads(X, y, params=p)), _draw(model.params, rng, self.std)
 
     def run(self, method="five_point", step=None):
-        """Build the problem and return its :class:`~npae.gradcheck.GradCheck`."""
+        """Build the problem and return its :class:`~npae.gradcheck.GradCheck` (``method``, ``step`` as
+        :func:`~npae.gradcheck.numerical_gradient`; ValueError/TypeError naming them if bad)."""
+        method, step = check_method_and_step(method, step)
         loss_and_grads, params = self.build()
         return check_gradients(loss_and_grads, params, method, step)
 

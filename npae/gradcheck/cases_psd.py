@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from npae.models.psd import PSD, normalize_atoms, soft_threshold
-from . import check_gradients
+from npae.checks import check_choice, check_int, check_real
+from . import check_gradients, check_method_and_step
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,18 @@ class PSDCase:
     gamma: float = 0.7
     seed: int = 0
 
+    def check(self):
+        """Check the fields (build() calls this first); ValueError/TypeError naming the bad one."""
+        check_choice("block", self.block, ("dictionary", "encoder", "all", "code"))
+        check_int("n_visible", self.n_visible, 1)
+        check_int("n_code", self.n_code, 1)
+        check_real("lam", self.lam, 0)
+        check_real("gamma", self.gamma, 0)
+        check_int("n_samples", self.n_samples, 1)
+
     def build(self):
         """Model, data X (m, n_visible), fixed code H (m, n_code) with exact zeros, parameters (float64)."""
+        self.check()
         rng = np.random.default_rng(self.seed)
         model = PSD(self.n_visible, self.n_code, lam=self.lam, gamma=self.gamma, rng=rng)
         X = rng.standard_normal((self.n_samples, self.n_visible))
@@ -53,7 +64,9 @@ class PSDCase:
         return model, X, H, params
 
     def run(self, method="five_point", step=None):
-        """Build the problem and return its :class:`~npae.gradcheck.GradCheck`."""
+        """Build the problem and return its :class:`~npae.gradcheck.GradCheck` (``method``, ``step`` as
+        :func:`~npae.gradcheck.numerical_gradient`; ValueError/TypeError naming them if bad)."""
+        method, step = check_method_and_step(method, step)
         model, X, H, params = self.build()
         if self.block == "code":
             return check_gradients(lambda p: model.code_energy_and_grad(X, p["H"], params=params),

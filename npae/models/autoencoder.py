@@ -25,8 +25,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from npae.checks import (check_bool, check_choice, check_data, check_float_dtype, check_input_and_target,
-                         check_int, check_rng)
+from npae.checks import (check_bool, check_choice, check_data, check_float_array, check_float_dtype,
+                         check_input_and_target, check_int, check_rng)
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
 from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
@@ -180,7 +180,26 @@ class Autoencoder:
         return params, X, T, code_noise
 
     def decoder_weights(self, params):
-        """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy)."""
+        """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy).
+
+        Parameters
+        ----------
+        params : dict
+            The model's parameters (keys and shapes of :meth:`param_shapes`).
+
+        Returns
+        -------
+        ndarray of shape (n_hidden, n_visible)
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``params`` is malformed (:meth:`checked_params`).
+        """
+        return self._decoder_weights(self.checked_params(params))
+
+    def _decoder_weights(self, params):
+        """:meth:`decoder_weights` for params already checked (the forward and backward passes)."""
         return params["W1"].T if self.tied else params["W2"]
 
     # ------------------------------------------------------------------ forward
@@ -225,13 +244,13 @@ class Autoencoder:
         """
         params = self.checked_params(params)
         H = check_data(H, "H", self.n_hidden, self.dtype)
-        return dense_forward(H, self.decoder_weights(params), params["b2"], self.decoder)[1]
+        return dense_forward(H, self._decoder_weights(params), params["b2"], self.decoder)[1]
 
     def logits(self, X, params=None):
         """The decoder's pre-activation Z2 = H @ W2 + b2 with H = encode(X): (n_samples, n_visible), ``self.dtype``."""
         params = self.checked_params(params)
         H = self.encode(X, params)
-        return H @ self.decoder_weights(params) + params["b2"]
+        return H @ self._decoder_weights(params) + params["b2"]
 
     def reconstruct(self, X, params=None):
         """``decode(encode(X))``: an (n_samples, n_visible) array of ``self.dtype``."""
@@ -256,7 +275,20 @@ class Autoencoder:
         -------
         Code
             ``Z1`` and ``H``, each of shape (m, n_hidden).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``X`` (or ``code_noise``) is not a float ndarray of shape (m >= 1, n_visible) (of shape
+            (m, n_hidden)): types and shapes only, the values are not read.
         """
+        check_float_array("X", X)
+        if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] != self.n_visible:
+            raise ValueError(f"X must have shape (m >= 1, {self.n_visible}), got {X.shape}")
+        if code_noise is not None:
+            check_float_array("code_noise", code_noise)
+            if code_noise.shape != (X.shape[0], self.n_hidden):
+                raise ValueError(f"code_noise must have shape ({X.shape[0]}, {self.n_hidden}), got {code_noise.shape}")
         b1 = params["b1"] if code_noise is None else params["b1"] + code_noise   # N shifts each row's bias
         return Code(*dense_forward(X, params["W1"], b1, self.encoder))
 
@@ -357,7 +389,7 @@ class Autoencoder:
             These rows' part of ∂J/∂W1 (n_visible, n_hidden), ∂J/∂b1 (n_hidden,), ∂J/∂W2
             (n_hidden, n_visible) — the decoder's use of W2, also when tied — and ∂J/∂b2 (n_visible,).
         """
-        W2 = self.decoder_weights(params)                                 # (n_hidden, n_visible)
+        W2 = self._decoder_weights(params)                                 # (n_hidden, n_visible)
         inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m   # "mean" over features
         # forward, decoder: Z2 = H W2 + b2 (rows, n_visible); the loss and step 1, δ³ = ∂J/∂Z2 (rows, n_visible)
         Z2 = code.H @ W2

@@ -26,7 +26,7 @@ gradients (the multivariate chain rule): ∂J/∂W⁽ˡ⁾ = (encoder use) + (de
 import numpy as np
 
 from npae.checks import check_bool, check_choice, check_data, check_float_dtype, check_input_and_target, check_int
-from npae.checks import check_real, check_rng
+from npae.checks import check_float_array, check_real, check_rng, check_sequence
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
 from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
@@ -36,6 +36,44 @@ from npae.models.softmax import check_labels, softmax, softmax_cross_entropy
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "relu")
 REDUCTIONS = ("sum", "mean")
+
+
+_NO_BIASES = object()          # stack_backward has no biases to check
+
+
+def _check_stack(weights, activations, biases=_NO_BIASES):
+    """Cheap checks of a stack's layers (types and shapes, no pass over the values): L >= 1 float weight
+    matrices that chain (W⁽ˡ⁾ has as many rows as W⁽ˡ⁻¹⁾ has columns), L matching bias vectors, and at least
+    L-1 activations. Without ``biases`` (stack_backward) they are not checked. Returns the three lists."""
+    weights = check_sequence("weights", weights, "weight matrices W⁽¹⁾ … W⁽ᴸ⁾")
+    if not weights:
+        raise ValueError("weights must hold at least one weight matrix, got an empty sequence")
+    for l, W in enumerate(weights, start=1):
+        check_float_array(f"weights[{l - 1}]", W)
+        if W.ndim != 2 or (l > 1 and W.shape[0] != weights[l - 2].shape[1]):
+            expected = "(n_in, n_out)" if l == 1 else f"({weights[l - 2].shape[1]}, n_out)"
+            raise ValueError(f"weights[{l - 1}] must have shape {expected} (the layers must chain), got {W.shape}")
+    activations = check_sequence("activations", activations, "Activation objects")
+    if len(activations) < len(weights) - 1:
+        raise ValueError(f"activations must hold one nonlinearity per hidden layer ({len(weights) - 1}), "
+                         f"got {len(activations)}")
+    if biases is not _NO_BIASES:
+        biases = check_sequence("biases", biases, "bias vectors b⁽¹⁾ … b⁽ᴸ⁾")
+        if len(biases) != len(weights):
+            raise ValueError(f"biases must hold one vector per weight matrix ({len(weights)}), got {len(biases)}")
+        for l, (W, b) in enumerate(zip(weights, biases)):
+            check_float_array(f"biases[{l}]", b)
+            if b.shape != (W.shape[1],):
+                raise ValueError(f"biases[{l}] must have shape ({W.shape[1]},), got {b.shape}")
+    return weights, activations, biases
+
+
+def _check_rows(name, A, n_columns):
+    """Cheap check of a float (m >= 1, n_columns) array (type and shape only)."""
+    check_float_array(name, A)
+    if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] != n_columns:
+        raise ValueError(f"{name} must have shape (m >= 1, {n_columns}), got {A.shape}")
+    return A
 
 
 def stack_forward(X, weights, biases, activations):
@@ -58,7 +96,15 @@ def stack_forward(X, weights, biases, activations):
     pre : list of L ndarrays
         Z⁽²⁾ … Z⁽ᴸ⁺¹⁾: ``pre[l - 1]`` is Z⁽ˡ⁺¹⁾, the pre-activation W⁽ˡ⁾ produces; ``pre[-1]`` is what the
         loss receives.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not of the kind and shape above (types and shapes only: the values, which the
+        models have checked, are not read; NaN and inf propagate).
     """
+    weights, activations, biases = _check_stack(weights, activations, biases)
+    X = _check_rows("X", X, weights[0].shape[0])
     L = len(weights)
     inputs, pre = [X], []
     for l in range(1, L):                                  # hidden layers 2 … L
@@ -83,8 +129,27 @@ def stack_backward(delta_out, inputs, pre, weights, activations):
     Returns
     -------
     dict l -> (dW, db) for l = 1 … L, in that order: ∂J/∂W⁽ˡ⁾ of shape (nₗ, nₗ₊₁) and ∂J/∂b⁽ˡ⁾ of shape (nₗ₊₁,).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not of the kind and shape above (types and shapes only, as :func:`stack_forward`).
     """
+    weights, activations, _ = _check_stack(weights, activations)
     L = len(weights)
+    inputs = check_sequence("inputs", inputs, "arrays A⁽¹⁾ … A⁽ᴸ⁾ (from stack_forward)")
+    pre = check_sequence("pre", pre, "arrays Z⁽²⁾ … Z⁽ᴸ⁺¹⁾ (from stack_forward)")
+    for name, seq in (("inputs", inputs), ("pre", pre)):
+        if len(seq) != L:
+            raise ValueError(f"{name} must hold {L} arrays (one per weight matrix, from stack_forward), "
+                             f"got {len(seq)}")
+    for l, (A_in, W) in enumerate(zip(inputs, weights)):
+        _check_rows(f"inputs[{l}]", A_in, W.shape[0])
+    m = inputs[0].shape[0]
+    delta_out = _check_rows("delta_out", delta_out, weights[-1].shape[1])
+    if delta_out.shape[0] != m:
+        raise ValueError(f"delta_out must have shape ({m}, {weights[-1].shape[1]}) (one row per sample of "
+                         f"inputs[0]), got {delta_out.shape}")
     # The lists, under UFLDL's layer numbers (module docstring)
     W = {l: weights[l - 1] for l in range(1, L + 1)}             # W⁽ˡ⁾
     A = {l: inputs[l - 1] for l in range(1, L + 1)}              # A⁽ˡ⁾

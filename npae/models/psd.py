@@ -67,24 +67,24 @@ def soft_threshold(V, threshold):
 
     Parameters
     ----------
-    V : array_like of float, any shape
-    threshold : float >= 0, or array broadcasting to V's shape
+    V : array_like of real numbers, any shape
+    threshold : float >= 0
 
     Returns
     -------
-    ndarray of V's shape (float)
+    ndarray of V's shape (float; float64 for integer V)
 
     Raises
     ------
+    TypeError
+        If ``V`` is not a real numeric array, or ``threshold`` not a real number.
     ValueError
-        If ``threshold`` is negative or not finite.
+        If ``V`` holds NaN or inf, or ``threshold`` is negative or not finite.
     """
-    V = np.asarray(V)
+    V = as_real_array("V", V)
     if V.dtype.kind != "f":
         V = V.astype(np.float64)
-    t = np.asarray(threshold, dtype=V.dtype)
-    if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise ValueError(f"threshold must be finite and >= 0, got {threshold!r}")
+    t = V.dtype.type(check_real("threshold", threshold, 0))
     # sign(v)·max(|v| − t, 0) written as v − clip(v, −t, t): the same numbers, two passes over memory.
     return V - np.clip(V, -t, t)
 
@@ -118,6 +118,10 @@ def _inference_setup(X, D, lam, gamma, F, H0):
     D = _check_dictionary(D)
     dtype = D.dtype
     n_hidden, n_visible = D.shape
+    X = as_real_array("X", X, ndim=2, finite=False)
+    if X.shape[1] != n_visible:
+        raise ValueError(f"X and D must have as many columns (n_visible): X has shape {X.shape}, "
+                         f"D (n_hidden, n_visible) has shape {D.shape}")
     X = check_data(X, "X", n_visible, dtype)
     lam, gamma = check_real("lam", lam, 0), check_real("gamma", gamma, 0)
     m = X.shape[0]
@@ -214,7 +218,7 @@ def support_overlap(A, B, tol=0.0):
 
     Parameters
     ----------
-    A, B : array_like of the same shape (m, n_hidden)
+    A, B : array_like of real numbers, of the same shape (m, n_hidden)
     tol : float >= 0
 
     Returns
@@ -223,10 +227,12 @@ def support_overlap(A, B, tol=0.0):
 
     Raises
     ------
+    TypeError
+        If ``A`` or ``B`` is not a real numeric array.
     ValueError
-        If the shapes differ or ``tol`` is negative.
+        If ``A`` or ``B`` holds NaN or inf, the shapes differ or ``tol`` is negative.
     """
-    A, B = np.asarray(A), np.asarray(B)
+    A, B = as_real_array("A", A), as_real_array("B", B)
     if A.shape != B.shape:
         raise ValueError(f"A and B must have the same shape, got {A.shape} and {B.shape}")
     tol = check_real("tol", tol, 0)
@@ -236,8 +242,24 @@ def support_overlap(A, B, tol=0.0):
 
 
 def relative_error(A, B):
-    """‖A − B‖_F / ‖B‖_F: how far A (e.g. f(x)) is from the reference B (e.g. the optimised code)."""
-    A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    """‖A − B‖_F / ‖B‖_F: how far A (e.g. f(x)) is from the reference B (e.g. the optimised code).
+
+    Parameters
+    ----------
+    A, B : array_like of real numbers, of the same shape
+
+    Returns
+    -------
+    float (inf when B is zero and A is not; NaN when both are zero)
+
+    Raises
+    ------
+    TypeError
+        If ``A`` or ``B`` is not a real numeric array.
+    ValueError
+        If ``A`` or ``B`` holds NaN or inf, or the shapes differ.
+    """
+    A, B = as_real_array("A", A, dtype=np.float64), as_real_array("B", B, dtype=np.float64)
     if A.shape != B.shape:
         raise ValueError(f"A and B must have the same shape, got {A.shape} and {B.shape}")
     return float(np.linalg.norm(A - B) / np.linalg.norm(B))

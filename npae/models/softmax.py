@@ -26,10 +26,21 @@ The same loss, :func:`softmax_cross_entropy`, is the top of :class:`npae.models.
 
 import numpy as np
 
-from npae.checks import check_data, check_float_dtype, check_int, check_rng
+from npae.checks import as_real_array, check_data, check_float_dtype, check_int, check_real, check_rng
 from npae.core.flat import check_params
 from npae.core.layers import affine_backward
 from npae.core.penalties import WeightDecay
+
+
+def _check_logits(Z, name="Z"):
+    """Return logits ``Z`` as a float array after checking: real, 2-D (m, n_classes) with m ≥ 1, finite.
+
+    One pass of min/max over the values (cheap beside the ``exp`` that follows). Integer logits become float64.
+    """
+    Z = as_real_array(name, Z, ndim=2, shape=(None, None))
+    if Z.shape[0] == 0 or Z.shape[1] == 0:
+        raise ValueError(f"{name} must have shape (m >= 1, n_classes >= 1), got {Z.shape}")
+    return Z if Z.dtype.kind == "f" else Z.astype(np.float64)
 
 
 def log_softmax(Z):
@@ -45,8 +56,15 @@ def log_softmax(Z):
 
     Returns
     -------
-    ndarray of shape (m, n_classes), dtype of ``Z``: values ≤ 0; ``exp`` of each row sums to 1.
+    ndarray of shape (m, n_classes), dtype of ``Z`` (float64 for integer logits): values ≤ 0; ``exp`` of
+    each row sums to 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``Z`` is not a real 2-D array of finite values (see :func:`_check_logits`).
     """
+    Z = _check_logits(Z)
     shifted = Z - Z.max(axis=1, keepdims=True)
     shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return shifted
@@ -61,8 +79,14 @@ def softmax(Z):
 
     Returns
     -------
-    ndarray of shape (m, n_classes), dtype of ``Z``: values in [0, 1].
+    ndarray of shape (m, n_classes), dtype of ``Z`` (float64 for integer logits): values in [0, 1].
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``Z`` is not a real 2-D array of finite values (see :func:`_check_logits`).
     """
+    Z = _check_logits(Z)
     P = Z - Z.max(axis=1, keepdims=True)
     np.exp(P, out=P)
     P /= P.sum(axis=1, keepdims=True)
@@ -93,14 +117,14 @@ def check_labels(y, n_classes, n_samples, name="y"):
     ------
     TypeError
         If a label vector is not of an integer dtype (floats such as 3.0 are refused: they usually mean
-        the wrong array was passed).
+        the wrong array was passed); if ``y`` is not numeric; if ``n_classes`` or ``n_samples`` is not an int.
     ValueError
-        If the shape does not match, a label lies outside [0, n_classes), or a row of a one-hot matrix
+        If ``n_classes`` or ``n_samples`` is below 1, if the shape does not match, a label lies outside [0, n_classes), or a row of a one-hot matrix
         is not one-hot.
     """
-    y = np.asarray(y)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold integer labels, got dtype {y.dtype}")
+    n_classes = check_int("n_classes", n_classes, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
+    y = as_real_array(name, y, finite=False)
     if y.ndim == 2:
         if y.shape != (n_samples, n_classes):
             raise ValueError(f"{name} as a one-hot matrix must have shape ({n_samples}, {n_classes}), "
@@ -126,7 +150,7 @@ def one_hot(y, n_classes, dtype=np.float64):
     ----------
     y : array_like of shape (m,), integers in [0, n_classes)
     n_classes : int
-    dtype : numpy dtype
+    dtype : {numpy.float64, numpy.float32}
 
     Returns
     -------
@@ -135,9 +159,14 @@ def one_hot(y, n_classes, dtype=np.float64):
     Raises
     ------
     TypeError, ValueError
-        As :func:`check_labels`.
+        As :func:`check_labels` (``y`` must be 1-D with m ≥ 1); for another ``dtype``
+        (:func:`npae.checks.check_float_dtype`).
     """
-    y = check_labels(y, n_classes, np.shape(y)[0] if np.ndim(y) else -1)
+    dtype = check_float_dtype(dtype)
+    y = as_real_array("y", y, ndim=1, shape=(None,), finite=False)
+    if y.shape[0] == 0:
+        raise ValueError("y must hold at least one label, got an empty array")
+    y = check_labels(y, n_classes, y.shape[0])
     Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
     Y[np.arange(y.shape[0]), y] = 1
     return Y
@@ -160,7 +189,16 @@ def softmax_cross_entropy(Z, labels, inv_m):
     value : float
     delta : ndarray of shape (m, n_classes), dtype of ``Z``
         ∂value/∂Z.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``Z`` is not a finite real (m, n_classes) array, ``labels`` not m integer labels in
+        [0, n_classes) (:func:`check_labels`), or ``inv_m`` not a finite number > 0.
     """
+    Z = _check_logits(Z)
+    labels = check_labels(labels, Z.shape[1], Z.shape[0], name="labels")
+    inv_m = check_real("inv_m", inv_m, 0, open_minimum=True)
     rows = np.arange(Z.shape[0])
     log_p = log_softmax(Z)
     value = -inv_m * float(log_p[rows, labels].sum(dtype=np.float64))

@@ -115,8 +115,9 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
 
     with parallel.single_threaded_blas(len(chunks) > 1):
         codes = parallel.map_chunks(encode, chunks)
-        H = codes[0].H if len(codes) == 1 else np.concatenate([c.H for c in codes])
-        penalty = penalty_terms(model.penalties, params, H, inv_m)          # on the whole code
+        # the penalties on the whole code (no copy of H when there is one chunk, or no penalty to see it)
+        H = codes[0].H if len(codes) == 1 or not model.penalties else np.concatenate([c.H for c in codes])
+        penalty = penalty_terms(model.penalties, params, H, inv_m)
         code_of = {rows.start: code for rows, code in zip(chunks, codes)}
         parts = parallel.map_chunks(lambda rows: backprop(rows, code_of[rows.start]), chunks)
     loss = sum(part_loss for part_loss, _ in parts) + penalty.value

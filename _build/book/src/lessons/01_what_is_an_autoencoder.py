@@ -1,1 +1,0 @@
-/work/wt/book/lessons/01_what_is_an_autoencoder.py

@@ -1,0 +1,261 @@
+"""Benchmark of the seed's convolutional autoencoder: one training epoch in npae, in its bare matrix products,
+and in PyTorch (where installed), in the same run.
+
+What one *step* is: one minibatch of 256 Fashion-MNIST images (float32): forward, backward, and the
+Adadelta update (lr 1.0, ρ 0.95, ε 1e-7; Keras' per-pixel mean BCE from the logits). An epoch of the
+60 000 training images is ⌈60000/256⌉ = 235 steps; the epoch figures below are the median step time
+× 235 (and, with ``--full-epoch``, one real epoch through ``train_minibatch`` / a PyTorch loop).
+
+Lines:
+
+- ``npae (perf)``: :func:`npae.perf.conv_fast.fast_model` of the seed's model (what the lessons train);
+- ``npae (plain)``: the readable layers of :mod:`npae.core.conv` (fewer steps: it is slow);
+- ``bare products``: the matrix products of the model's im2col forms alone, on random float32 arrays of
+  the same shapes, into preallocated outputs — per convolution, forward ``cols · Wmatᵀ``
+  (n·H_out·W_out × C_in·9 by C_in·9 × C_out), weight gradient ``Dᵀ · cols`` and input gradient
+  ``D · Wmat`` (not for the first layer): the BLAS floor of any im2col implementation; ``bare, 1 thread``
+  the same with BLAS limited to one thread;
+- ``pytorch``: the same network in PyTorch (``torch.nn.Conv2d``, ``MaxPool2d(2, ceil_mode=True)`` for
+  "same" pooling, ``Upsample(scale_factor=2)``, ``BCEWithLogitsLoss``, ``optim.Adadelta``), Glorot-uniform
+  weights and zero biases, ``torch.set_num_threads`` = the cores. Benchmark only: npae never imports it.
+
+The CPU columns are the process's CPU seconds (all threads, ``time.process_time``) per step: less
+sensitive than wall time to other processes taking the cores, though not to their use of the caches.
+The variants are interleaved (A B C A B C ...) so that noise from other processes hits all of them; each
+figure is a median over the repeats; the 1-minute load average is printed beside each line. On a shared
+machine read the ratios, not the absolute times.
+
+Usage::
+
+    python benchmarks/bench_conv.py [--repeats 7] [--steps 10] [--full-epoch] [--denoising] [--quick]
+
+``--denoising`` benchmarks the seed's convolutional denoising autoencoder instead (noisy inputs, clean
+targets). ``--quick``: 2 repeats of 2 steps, a smoke test only.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a checkout
+
+from npae.core.conv import Conv2D  # noqa: E402
+from npae.models.conv_autoencoder import conv_autoencoder, conv_denoising_autoencoder  # noqa: E402
+from npae.perf.conv_fast import fast_model  # noqa: E402
+from npae.perf.parallel import num_threads  # noqa: E402
+from npae.training.minibatch import train_minibatch  # noqa: E402
+from npae.training.optimizers import Adadelta  # noqa: E402
+
+BATCH = 256
+N_TRAIN = 60000
+STEPS_PER_EPOCH = -(-N_TRAIN // BATCH)
+
+
+def load():
+    """(training images, source): Fashion-MNIST's 60 000 if installed, else uniform noise of that shape."""
+    try:
+        from npae.data.digits import load_fashion_mnist
+        X, _ = load_fashion_mnist("train", dtype=np.float32)
+        return X, "Fashion-MNIST train"
+    except (FileNotFoundError, OSError, ValueError):
+        return np.random.default_rng(0).uniform(size=(N_TRAIN, 784)).astype(np.float32), "uniform noise"
+
+
+def noisy(X, rng):
+    return np.clip(X + 0.5 * rng.standard_normal(X.shape, dtype=np.float32), 0.0, 1.0)
+
+
+class NpaeStep:
+    """Consecutive minibatch steps of an npae model with one Adadelta instance."""
+
+    def __init__(self, model, X, denoising, rng):
+        self.model, self.X, self.denoising, self.rng = model, X, denoising, rng
+        self.optimizer = Adadelta(learning_rate=1.0, rho=0.95, epsilon=1e-7)
+        self.position = 0
+
+    def __call__(self):
+        batch = self.X[self.position:self.position + BATCH]
+        self.position = (self.position + BATCH) % (len(self.X) - BATCH)
+        inputs = noisy(batch, self.rng) if self.denoising else batch
+        _, grads = self.model.loss_and_grads(inputs, target=batch)
+        self.optimizer.step(self.model.params, grads)
+
+
+class BareProducts:
+    """The im2col matrix products of every convolution of ``model`` for one minibatch (module docstring)."""
+
+    def __init__(self, model, rng):
+        self.products = []
+        shape = model.input_shape
+        first = True
+        for layer in model.layers:
+            out = layer.output_shape(shape)
+            if isinstance(layer, Conv2D):
+                rows, k = BATCH * out[1] * out[2], layer.in_channels * layer.kernel_size ** 2
+                cols = rng.standard_normal((rows, k), dtype=np.float32)
+                Wmat = rng.standard_normal((layer.out_channels, k), dtype=np.float32)
+                D = rng.standard_normal((rows, layer.out_channels), dtype=np.float32)
+                self.products.append((cols, Wmat.T, np.empty((rows, layer.out_channels), np.float32)))
+                self.products.append((D.T, cols, np.empty((layer.out_channels, k), np.float32)))
+                if not first:
+                    self.products.append((D, Wmat, np.empty((rows, k), np.float32)))
+                first = False
+            shape = out
+
+    def flops(self):
+        return sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b, _ in self.products)
+
+    def __call__(self):
+        for a, b, out in self.products:
+            np.matmul(a, b, out=out)
+
+
+class OneBlasThread:
+    """Call ``function`` with BLAS limited to one thread (threadpoolctl): the single-core floor, immune to
+    OpenBLAS's worker threads spinning on cores that other processes hold."""
+
+    def __init__(self, function):
+        from threadpoolctl import threadpool_limits
+        self.function, self.limits = function, threadpool_limits
+
+    def __call__(self):
+        with self.limits(limits=1, user_api="blas"):
+            self.function()
+
+
+def torch_model(denoising):
+    import torch
+    from torch import nn
+
+    def conv(c_in, c_out, padding="same"):
+        layer = nn.Conv2d(c_in, c_out, 3, padding=padding)
+        nn.init.xavier_uniform_(layer.weight)
+        nn.init.zeros_(layer.bias)
+        return layer
+
+    pool, up, relu = (lambda: nn.MaxPool2d(2, ceil_mode=True)), (lambda: nn.Upsample(scale_factor=2)), nn.ReLU
+    if denoising:
+        layers = [conv(1, 32), relu(), pool(), conv(32, 32), relu(), pool(), conv(32, 32), relu(), up(),
+                  conv(32, 32), relu(), up(), conv(32, 1)]
+    else:
+        layers = [conv(1, 16), relu(), pool(), conv(16, 8), relu(), pool(), conv(8, 8), relu(), pool(),
+                  conv(8, 8), relu(), up(), conv(8, 8), relu(), up(), conv(8, 16, "valid"), relu(), up(),
+                  conv(16, 1)]
+    return nn.Sequential(*layers)
+
+
+class TorchStep:
+    def __init__(self, X, denoising, rng):
+        import torch
+        torch.set_num_threads(num_threads())
+        torch.manual_seed(0)
+        self.torch = torch
+        self.model = torch_model(denoising)
+        self.optimizer = torch.optim.Adadelta(self.model.parameters(), lr=1.0, rho=0.95, eps=1e-7)
+        self.loss = torch.nn.BCEWithLogitsLoss()
+        self.X, self.denoising, self.rng, self.position = X, denoising, rng, 0
+
+    def step(self, batch):
+        inputs = noisy(batch, self.rng) if self.denoising else batch
+        x = self.torch.from_numpy(inputs).reshape(-1, 1, 28, 28)
+        t = self.torch.from_numpy(batch).reshape(-1, 1, 28, 28)
+        self.optimizer.zero_grad()
+        self.loss(self.model(x), t).backward()
+        self.optimizer.step()
+
+    def __call__(self):
+        self.step(self.X[self.position:self.position + BATCH])
+        self.position = (self.position + BATCH) % (len(self.X) - BATCH)
+
+    def epoch(self):
+        order = self.rng.permutation(len(self.X))
+        start = time.perf_counter()
+        for b in range(STEPS_PER_EPOCH):
+            self.step(self.X[order[b * BATCH:(b + 1) * BATCH]])
+        return time.perf_counter() - start
+
+
+def timed(function, steps):
+    """(wall seconds, CPU seconds of the whole process, all threads) per call, over ``steps`` calls."""
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(steps):
+        function()
+    return (time.perf_counter() - start) / steps, (time.process_time() - cpu) / steps
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--steps", type=int, default=10, help="minibatch steps per repeat")
+    parser.add_argument("--plain-steps", type=int, default=1, help="steps per repeat of the plain layers")
+    parser.add_argument("--full-epoch", action="store_true", help="also time one real epoch (npae and PyTorch)")
+    parser.add_argument("--denoising", action="store_true", help="the seed's conv denoising AE instead")
+    parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeats, args.steps = 2, 2
+
+    X, source = load()
+    rng = np.random.default_rng(0)
+    factory = conv_denoising_autoencoder if args.denoising else conv_autoencoder
+    plain = factory(rng=np.random.default_rng(0), dtype=np.float32)
+    fast = fast_model(factory(rng=np.random.default_rng(0), dtype=np.float32))
+    variants = {"npae (perf)": (NpaeStep(fast, X, args.denoising, rng), args.steps),
+                "npae (plain)": (NpaeStep(plain, X, args.denoising, rng), args.plain_steps)}
+    bare = BareProducts(plain, rng)
+    variants["bare products"] = (bare, args.steps)
+    variants["bare, 1 thread"] = (OneBlasThread(bare), args.steps)
+    torch_version = None
+    if not args.no_torch:
+        try:
+            import torch
+            torch_version = torch.__version__
+            variants["pytorch"] = (TorchStep(X, args.denoising, rng), args.steps)
+        except ImportError:
+            print("PyTorch is not installed: its line is skipped (pip install torch, benchmark only)")
+
+    name = "conv denoising AE (28 353 parameters)" if args.denoising else "conv AE (4385 parameters)"
+    print(f"seed's {name}, float32, batch {BATCH}, {STEPS_PER_EPOCH} steps per epoch, data: {source}")
+    print(f"numpy {np.__version__}, threads {num_threads()}, pytorch {torch_version}, "
+          f"{args.repeats} repeats; bare products: {bare.flops() / 1e9:.2f} GFLOP per step")
+    for function, _ in variants.values():
+        function()                                              # warm-up
+    times = {key: [] for key in variants}
+    cpu = {key: [] for key in variants}
+    loads = []
+    for _ in range(args.repeats):
+        for key, (function, steps) in variants.items():
+            time.sleep(0.2)                                     # let BLAS worker threads go idle
+            wall, seconds = timed(function, steps)
+            times[key].append(wall)
+            cpu[key].append(seconds)
+        loads.append(os.getloadavg()[0])
+    base, base_cpu = statistics.median(times["npae (perf)"]), statistics.median(cpu["npae (perf)"])
+    print(f"\n{'variant':15s} {'step (median)':>14s} {'epoch estimate':>15s} {'ratio to npae (perf)':>21s}"
+          f" {'CPU s/step':>11s} {'CPU ratio':>10s}")
+    for key, values in times.items():
+        step, step_cpu = statistics.median(values), statistics.median(cpu[key])
+        print(f"{key:15s} {1e3 * step:11.1f} ms {step * STEPS_PER_EPOCH:13.1f} s {step / base:21.2f}"
+              f" {step_cpu:11.3f} {step_cpu / base_cpu:10.2f}")
+    print(f"load average (1 min) during the repeats: {min(loads):.2f} – {max(loads):.2f}")
+
+    if args.full_epoch:
+        print("\none real epoch of 60 000 images (shuffled, Adadelta):")
+        model = fast_model(factory(rng=np.random.default_rng(1), dtype=np.float32))
+        corruption = (lambda B, r: noisy(B, r)) if args.denoising else None
+        history = train_minibatch(model, X, optimizer=Adadelta(learning_rate=1.0, rho=0.95, epsilon=1e-7), epochs=1, batch_size=BATCH,
+                                  corruption=corruption, rng=np.random.default_rng(2), verbose=False)
+        print(f"  npae (perf) train_minibatch: {history.seconds[0]:.1f} s  (load {os.getloadavg()[0]:.2f})")
+        if "pytorch" in variants:
+            seconds = variants["pytorch"][0].epoch()
+            print(f"  pytorch loop:                {seconds:.1f} s  (load {os.getloadavg()[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()
