@@ -72,7 +72,7 @@ except ImportError:
 
 # %%
 X_all, y_all = lesson.fashion_mnist("train")
-n_train, n_show = (1000, 300) if QUICK else (10000, 2000)
+n_train, n_show = (700, 300) if QUICK else (10000, 2000)   # quick: within the bundled 1000-image subset
 X, X_show, y_show = X_all[:n_train], X_all[n_train:n_train + n_show], y_all[n_train:n_train + n_show]
 epochs = 2 if QUICK else 15
 model = Autoencoder(784, 32, encoder="relu", decoder="sigmoid", loss="cross_entropy", init="glorot",
