@@ -183,7 +183,7 @@ fig.tight_layout()
 lesson.show(fig, "24_pooling_and_upsampling_gradients")
 
 # %% [markdown]
-# ## Gradient checks
+# ## Results: gradient checks
 #
 # Every layer alone — through $J = \langle \text{layer}(X), R\rangle$ for a fixed random $R$, so that the
 # layer's backward pass receives $R$ as its delta and the input $X$ is a parameter block too — and whole

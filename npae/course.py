@@ -242,9 +242,11 @@ class Lesson:
         FileNotFoundError
             In full mode, when the full set is not installed; the message says how to get it.
         """
+        from npae.checks import check_float_dtype
         from npae.data.digits import SPLITS, available, load_fashion_mnist
 
         check_choice("split", split, tuple(SPLITS))
+        dtype = check_float_dtype(dtype)           # checked before looking for any file
         if self.quick and not available("fashion-mnist"):
             return load_fashion_mnist(split, dtype=dtype, fallback="subset")
         return load_fashion_mnist(split, dtype=dtype)

@@ -353,6 +353,7 @@ def load_fashion_mnist(split="train", directory=None, dtype=np.float64, fallback
     Data: H. Xiao, K. Rasul, R. Vollgraf, "Fashion-MNIST: a Novel Image Dataset for
     Benchmarking Machine Learning Algorithms", arXiv:1708.07747 (2017).
     """
+    dtype = check_float_dtype(dtype)      # arguments first: a bad dtype is named even when no data is found
     _check_split(split)
     source = fashion_mnist_source(split, directory, fallback)
     if source.kind == "subset":
