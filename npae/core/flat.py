@@ -31,6 +31,8 @@ def flatten(arrays):
     ValueError
         If ``arrays`` is empty.
 
+    Notes
+    -----
     NaN and inf are passed on, not refused: the trainers flatten the gradients of a diverged step and
     then stop with :class:`~npae.errors.DivergenceError`.
     """
@@ -62,6 +64,8 @@ def unflatten(theta, like):
         If ``like`` is empty, or ``theta`` is not 1-D or its length differs from the template's number of
         parameters.
 
+    Notes
+    -----
     NaN and inf in ``theta`` are passed on, as by :func:`flatten`.
     """
     if not check_array_dict("like", like, finite=False):
