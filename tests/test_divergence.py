@@ -22,7 +22,7 @@ from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import SGD
 from npae.training.psd_training import train_psd
 from npae.training.recirculation import RecirculationModel
-from npae.training.stacking import Layer, greedy_pretrain
+from npae.training.stacking import Layer, greedy_pretrain, train_classifier
 
 WHERE = r"epoch \d+, (batch \d+/\d+|minibatch starting at row \d+)"
 
@@ -168,6 +168,24 @@ def test_greedy_pretrain_names_the_layer_and_hands_back_every_layer():
     _assert_restored(second.params, optimizer.before[-1])
     assert _finite(first.params) and _finite(second.params)
     assert np.isfinite(err.value.last_finite_loss)
+
+
+@pytest.mark.parametrize("make", [lambda rng: Softmax(16, 3, rng=rng), lambda rng: StackedClassifier([16, 8], 3, rng=rng)],
+                         ids=["Softmax", "StackedClassifier"])
+def test_train_classifier_stops_a_stage_that_blows_up_with_finite_parameters(make):
+    rng = np.random.default_rng(9)
+    model = make(rng)
+    X, y = _data(rng), rng.integers(0, 3, 32)
+    seen = []
+    with pytest.raises(DivergenceError, match="epoch 1, batch 2/4") as err, \
+            np.errstate(over="ignore", invalid="ignore"):
+        # Adam's first step is about the learning rate in size: after the second stage's first step (1e307) the
+        # loss overflows, and the parameters of that step's finite loss, the first stage's result, come back.
+        train_classifier(model, X, y, epochs=(1, 100), learning_rates=(1e-3, 1e307), batch_size=8, rng=rng,
+                         callback=lambda epoch, history: seen.append({k: v.copy() for k, v in model.params.items()}))
+    assert len(seen) == 1                                    # the first stage's one epoch ran
+    _assert_restored(model.params, seen[0])
+    assert _finite(model.params) and np.isfinite(err.value.last_finite_loss)
 
 
 # ---- train_lbfgs --------------------------------------------------------------------------------------
