@@ -198,17 +198,10 @@ class Concave:
 
     def __init__(self, model, c=1.0):
         self.model, self.c, self.seen = model, c, []
-
-    @property
-    def params(self):
-        return self.model.params
-
-    @params.setter
-    def params(self, value):
-        self.model.params = value
+        self.params = model.params                 # train_lbfgs leaves its result here (a new dict)
 
     def loss_and_grads(self, X, target=None, params=None):
-        params = self.model.params if params is None else params
+        params = self.params if params is None else params
         loss, grads = self.model.loss_and_grads(X, target, params=params)
         theta = flatten(params)
         loss = float(loss) - 0.5 * self.c * float(theta @ theta)
@@ -231,14 +224,14 @@ def test_train_lbfgs_stops_every_model_with_the_last_accepted_iterate(name):
             np.errstate(over="ignore", invalid="ignore"):
         train_lbfgs(model, X, y, maxiter=10_000, verbose=False)
     assert all(_finite(p) for p, _ in model.seen)          # the model never saw a non-finite θ
-    assert _finite(inner.params)
+    assert _finite(model.params)
     # model.params is the last accepted iterate: the evaluated point whose (finite) loss the error reports
     if err.value.last_finite_loss is None:
-        _assert_restored(inner.params, start)
+        _assert_restored(model.params, start)
     else:
         matches = [p for p, loss in model.seen if loss == err.value.last_finite_loss]
         assert matches and np.isfinite(err.value.last_finite_loss)
-        _assert_restored(inner.params, matches[-1])
+        _assert_restored(model.params, matches[-1])
 
 
 def test_train_lbfgs_stops_before_a_nan_iterate_reaches_the_model():
