@@ -86,6 +86,12 @@ def register(F):
         return check_layer_params, {"params": {"W": np.zeros((3, 2, 3, 3)), "b": np.zeros(3)},
                                     "shapes": {"W": (3, 2, 3, 3), "b": (3,)}}, []
 
+    @entry("npae.core.conv.check_shape", {"shape": A("custom", names=("input_shape",), extra=shape_cases((3, 5, 7))),
+                                          "n_axes": A("int", minimum=1)})
+    def _(rng):
+        from npae.core.conv import check_shape
+        return check_shape, {"name": "input_shape", "shape": (3, 5, 7), "n_axes": 3}, []
+
     @entry("npae.core.conv.padding_amounts", {"kernel": A("int", minimum=1), "padding": A("choice")})
     def _(rng):
         from npae.core.conv import padding_amounts

@@ -89,8 +89,9 @@ def check_shape(name, shape, n_axes):
     TypeError
         If it is not a sequence (a string, a number, None), or an entry is not an integer (bools, floats).
     ValueError
-        If it has another length or an entry is below 1.
+        If it has another length or an entry is below 1 (or ``n_axes`` is not an integer ≥ 1).
     """
+    n_axes = check_int("n_axes", n_axes, 1)
     shape = check_sequence(name, shape, "integers")
     if len(shape) != n_axes:
         raise ValueError(f"{name} must have {n_axes} entries, got {tuple(shape)!r}")
