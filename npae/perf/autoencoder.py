@@ -24,7 +24,7 @@ than :class:`~npae.models.autoencoder.Autoencoder` go to their own ``loss_and_gr
 
 import numpy as np
 
-from npae.checks import check_bool, check_int, check_model_interface
+from npae.checks import check_bool, check_int, check_model_interface, check_target_given
 from npae.core.penalties import penalty_terms
 from npae.models.autoencoder import Autoencoder, Code
 from npae.perf import parallel
@@ -83,14 +83,16 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
         then the loss is NaN (and every gradient NaN), so that a trainer stops with
         :class:`~npae.errors.DivergenceError` and keeps its last finite parameters, as for any other
         divergence. ``model`` not an object with ``loss_and_grads`` (and ``loss`` when ``need_grads`` is
-        False), ``need_grads`` not a bool, or ``block_size`` not None nor an integer >= 1, raise
-        ``TypeError`` / ``ValueError``.
+        False), no ``target`` for a model whose method needs one (a classifier's labels, a PSD's codes H),
+        ``need_grads`` not a bool, or ``block_size`` not None nor an integer >= 1, raise ``TypeError`` /
+        ``ValueError``.
     """
     need_grads = check_bool("need_grads", need_grads)
     check_model_interface("model", model, ("loss_and_grads",) if need_grads else ("loss_and_grads", "loss"))
     if block_size is not None:
         block_size = check_int("block_size", block_size, 1)
     if not _is_plain_autoencoder(model):
+        check_target_given(model, target, "loss_and_grads" if need_grads else "loss")   # labels, codes H
         if code_noise is not None:
             return (model.loss_and_grads(X, target, params=params, code_noise=code_noise) if need_grads
                     else (model.loss(X, target, params=params, code_noise=code_noise), None))

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_instance, check_int,
-                         check_real, check_rng, check_sequence)
+from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_data, check_instance,
+                         check_int, check_real, check_rng, check_sequence)
 from npae.models.deep import DeepAutoencoder, StackedClassifier
+from npae.training._inputs import input_width
 from npae.training.lbfgs import train_lbfgs
 from npae.training.minibatch import train_minibatch
 from npae.models.autoencoder import Autoencoder
@@ -283,11 +284,12 @@ def accuracy(model, X, y):
     Raises
     ------
     TypeError, ValueError
-        If ``model`` is not a classifier, or as ``model.predict`` (for ``X``) and
-        :func:`npae.models.softmax.check_labels` (for ``y``).
+        If ``model`` is not a classifier, ``X`` is not a finite numeric array of shape (n_samples >= 1,
+        n_features) with the model's n_features, or ``y`` is not labels of its rows
+        (:func:`npae.models.softmax.check_labels`).
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
-    X = as_real_array("X", X, ndim=2)
+    X = check_data(X, "X", input_width(model), model.dtype)
     y = check_labels(y, model.n_classes, X.shape[0], name="y")
     predicted = model.predict(X)
     if predicted.shape != y.shape:
@@ -329,7 +331,8 @@ def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4)
         ``learning_rates`` are not sequences of numbers, or as train_minibatch.
     ValueError
         Before any step: ``epochs`` and ``learning_rates`` differ in length, an epoch count < 0 or a rate not
-        > 0, ``y`` not labels of X's rows (:func:`npae.models.softmax.check_labels`), and as train_minibatch.
+        > 0, ``X`` not a finite (n_samples >= 1, n_features) array of the model's width, ``y`` not labels of
+        X's rows (:func:`npae.models.softmax.check_labels`), and as train_minibatch.
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
     epochs = [check_int(f"epochs[{i}]", n, 0) for i, n in enumerate(check_sequence("epochs", epochs, "integers"))]
@@ -338,7 +341,7 @@ def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4)
     if len(epochs) != len(learning_rates) or not epochs:
         raise ValueError(f"epochs and learning_rates must have the same, non-zero length, got {len(epochs)} and "
                          f"{len(learning_rates)}")
-    X = as_real_array("X", X, ndim=2)
+    X = check_data(X, "X", input_width(model), model.dtype)
     y = check_labels(y, model.n_classes, X.shape[0], name="y")
     batch_size = check_int("batch_size", batch_size, 1)
     Y = one_hot(y, model.n_classes, dtype=model.dtype)
