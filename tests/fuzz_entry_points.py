@@ -1846,14 +1846,12 @@ def _resolve_sentinels(value):
 
 
 
-# ------------------------------------------------------------------ convolutional layers: listed, not yet probed
-# The convolution, pooling and upsampling layers, the convolutional autoencoder and its performance layer came
-# in after this table's probes were written. They are listed so that the completeness test holds, with this
-# note; probing them is open work of issue 15 (their array arguments are checked by npae.checks at the top of
-# each public function, but no table case says so yet).
-CONV_NOT_YET_PROBED = "convolutional layers and models (issue 14): listed, not yet probed by this table (open, issue 15)"
-for _name in ['npae.core.conv.Conv2D', 'npae.core.conv.Conv2D.backward', 'npae.core.conv.Conv2D.fans', 'npae.core.conv.Conv2D.forward', 'npae.core.conv.Conv2D.output_shape', 'npae.core.conv.Conv2D.param_shapes', 'npae.core.conv.col2im', 'npae.core.conv.conv2d_backward', 'npae.core.conv.conv2d_forward', 'npae.core.conv.conv_output_size', 'npae.core.conv.im2col', 'npae.core.conv.padding_amounts', 'npae.core.pooling.MaxPool2D', 'npae.core.pooling.MaxPool2D.backward', 'npae.core.pooling.MaxPool2D.forward', 'npae.core.pooling.MaxPool2D.output_shape', 'npae.core.pooling.MaxPool2D.param_shapes', 'npae.core.pooling.UpSample2D', 'npae.core.pooling.UpSample2D.backward', 'npae.core.pooling.UpSample2D.forward', 'npae.core.pooling.UpSample2D.output_shape', 'npae.core.pooling.UpSample2D.param_shapes', 'npae.core.pooling.maxpool_backward', 'npae.core.pooling.maxpool_forward', 'npae.core.pooling.pool_output_size', 'npae.core.pooling.upsample_backward', 'npae.core.pooling.upsample_forward', 'npae.gradcheck.cases_conv.LayerCase', 'npae.gradcheck.cases_conv.LayerCase.build', 'npae.gradcheck.cases_conv.LayerCase.run', 'npae.gradcheck.cases_conv.ModelCase', 'npae.gradcheck.cases_conv.ModelCase.build', 'npae.gradcheck.cases_conv.ModelCase.run', 'npae.gradcheck.cases_conv.conv_cases', 'npae.gradcheck.cases_conv.layer_cases', 'npae.gradcheck.cases_conv.model_cases', 'npae.models.conv_autoencoder.ConvAutoencoder', 'npae.models.conv_autoencoder.ConvAutoencoder.config', 'npae.models.conv_autoencoder.ConvAutoencoder.encode', 'npae.models.conv_autoencoder.ConvAutoencoder.logits', 'npae.models.conv_autoencoder.ConvAutoencoder.loss', 'npae.models.conv_autoencoder.ConvAutoencoder.loss_and_grads', 'npae.models.conv_autoencoder.ConvAutoencoder.param_shapes', 'npae.models.conv_autoencoder.ConvAutoencoder.reconstruct', 'npae.models.conv_autoencoder.Nonlinearity', 'npae.models.conv_autoencoder.Nonlinearity.backward', 'npae.models.conv_autoencoder.Nonlinearity.forward', 'npae.models.conv_autoencoder.Nonlinearity.output_shape', 'npae.models.conv_autoencoder.Nonlinearity.param_shapes', 'npae.models.conv_autoencoder.conv_autoencoder', 'npae.models.conv_autoencoder.conv_denoising_autoencoder', 'npae.models.conv_autoencoder.sequence_backward', 'npae.models.conv_autoencoder.sequence_forward', 'npae.perf.conv_fast.FastConv2D', 'npae.perf.conv_fast.FastConv2D.backward', 'npae.perf.conv_fast.FastConv2D.forward', 'npae.perf.conv_fast.FastConvAutoencoder', 'npae.perf.conv_fast.FastMaxPool2D', 'npae.perf.conv_fast.FastMaxPool2D.backward', 'npae.perf.conv_fast.FastMaxPool2D.forward', 'npae.perf.conv_fast.FastReLU', 'npae.perf.conv_fast.FastReLU.backward', 'npae.perf.conv_fast.FastReLU.forward', 'npae.perf.conv_fast.FastUpSample2D', 'npae.perf.conv_fast.FastUpSample2D.backward', 'npae.perf.conv_fast.fast_model']:
-    none_entry(_name, CONV_NOT_YET_PROBED)
+# ------------------------------------------------------------------ convolutional layers and models
+# Their entries (npae.core.conv, npae.core.pooling, npae.models.conv_autoencoder, npae.perf.conv_fast,
+# npae.gradcheck.cases_conv) are in tests/fuzz_entries_conv.py, registered into ENTRIES here.
+from fuzz_entries_conv import register as _register_conv  # noqa: E402
+
+_register_conv(sys.modules[__name__])
 
 
 # ------------------------------------------------------------------ checks: exercised through their callers
