@@ -8,15 +8,17 @@ run before anything is changed, so a refused call leaves every parameter as it w
 
 - scalars: :func:`check_int`, :func:`check_real`, :func:`check_bool`, :func:`check_choice`
 - objects: :func:`check_instance` (with advice when a class is passed), :func:`check_model_interface`,
-  :func:`check_callable`, :func:`check_path`, :func:`check_sequence`, :func:`check_array_dict` (params, grads)
+  :func:`check_target_given`, :func:`check_callable`, :func:`check_path`, :func:`check_sequence`,
+  :func:`check_array_dict` (params, grads)
 - randomness and dtypes: :func:`check_rng`, :func:`check_float_dtype`
-- arrays: :func:`as_real_array` (numeric, real, optionally finite and of a given ndim/shape),
+- arrays: :func:`as_real_array` (numeric, real, optionally finite, non-empty and of a given ndim/shape),
   :func:`check_data` (an (n_samples, n_columns) data matrix), :func:`check_input_and_target`
 
 Nothing here imports the rest of npae: every module may use it.
 """
 
 import collections.abc
+import inspect
 import numbers
 import os
 
@@ -188,7 +190,7 @@ def _range_text(minimum, maximum, open_minimum=False, open_maximum=False):
     return ""
 
 
-def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True):
+def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True, nonempty=False):
     """Return ``A`` as a real NumPy array after checking its kind, dimensions and values.
 
     Parameters
@@ -204,6 +206,8 @@ def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True):
         Convert to it (copying only when needed); otherwise integers and booleans are kept as they are.
     finite : bool
         Refuse NaN and ±inf (checked with one pass of ``min``/``max``, which propagate both).
+    nonempty : bool
+        Refuse an array with no values (a zero-length axis: no rows, usually a slice gone wrong).
 
     Returns
     -------
@@ -214,7 +218,8 @@ def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True):
     TypeError
         If ``A`` is not numeric (strings, objects, ragged nested lists) or is complex.
     ValueError
-        If it has the wrong number of dimensions or shape, or (``finite``) holds NaN or inf.
+        If it has the wrong number of dimensions or shape, (``nonempty``) holds no value, or (``finite``)
+        holds NaN or inf.
     """
     try:
         A = np.asarray(A)
@@ -233,6 +238,9 @@ def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True):
     if shape is not None and (A.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, A.shape))):
         expected = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
         raise ValueError(f"{name} must have shape {expected}, got {A.shape}")
+    if nonempty and A.size == 0:
+        raise ValueError(f"{name} must hold at least one value (at least one row), got an empty array of "
+                         f"shape {A.shape}")
     if dtype is not None:
         A = np.asarray(A, dtype=dtype)
     if finite and A.size and A.dtype.kind == "f":
@@ -375,6 +383,42 @@ def check_model_interface(name, model, attributes):
     if "params" in attributes and not isinstance(model.params, dict):
         raise TypeError(f"{name}.params must be a dict of named arrays, got {type(model.params).__name__}")
     return model
+
+
+def check_target_given(model, target, method="loss_and_grads"):
+    """Check that a ``target`` is given when ``model``'s method cannot do without one.
+
+    A caller that passes ``(X, target)`` on to ``model.<method>(X, target, ...)`` (the performance layer, for
+    any npae model) uses this so that a classifier given no labels, or a PSD given no codes, is told so under
+    the caller's names rather than the model's (``y``, ``H``).
+
+    Parameters
+    ----------
+    model : object
+        Its ``method`` takes the data X first and the target second (``loss_and_grads(X, y, params=None)``).
+    target : object
+        What the caller would pass second; only ``None`` is looked at.
+    method : str
+        The method's name.
+
+    Raises
+    ------
+    TypeError
+        If ``target`` is None and the method's second parameter has no default (the message names
+        ``target``, ``model`` and the parameter).
+    """
+    if target is not None:
+        return
+    function = getattr(model, method, None)
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):          # not introspectable (a builtin, a C extension): nothing to say
+        return
+    if len(parameters) >= 2 and parameters[1].default is inspect.Parameter.empty and parameters[1].kind in (
+            inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        raise TypeError(f"target must be given for model {type(model).__name__}: its {method}"
+                        f"({parameters[0].name}, {parameters[1].name}, ...) needs {parameters[1].name!r}, "
+                        f"which is passed as target")
 
 
 def check_callable(name, value, signature):

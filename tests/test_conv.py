@@ -105,7 +105,7 @@ def test_conv_adjoint_identity(padding, kernel, shape):
     fast = conv_fast.FastConv2D(shape[1], 4, kernel, padding)
     Xf = X.transpose(1, 0, 2, 3)
     Zf, cache = fast.forward(Xf, {"W": W, "b": np.zeros(4)})
-    dXf, _ = fast.backward(Y.transpose(1, 0, 2, 3), cache, {"W": W})
+    dXf, _ = fast.backward(Y.transpose(1, 0, 2, 3), cache, {"W": W, "b": np.zeros(4)})
     assert adjoint_error(inner(Zf, Y.transpose(1, 0, 2, 3)), inner(Xf, dXf)) < 1e-13
 
 

@@ -543,6 +543,8 @@ def denoising_error(model, X, sigma, n_noise, rng, antithetic=True, params=None)
     model : npae.models.autoencoder.Autoencoder
     X : array_like of shape (n_samples, n_visible)
     sigma : float ≥ 0
+        The noise's standard deviation. 0 is allowed: every draw is then ε = 0 and the result is the noiseless
+        reconstruction error ‖r(x) − x‖², the σ → 0 limit of the estimate (a baseline for the curves in σ).
     n_noise : int ≥ 1 (even with ``antithetic``)
     rng : numpy.random.Generator
     antithetic : bool

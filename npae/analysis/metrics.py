@@ -267,7 +267,10 @@ def reconstruction_error(model, X, target=None, kind="squared_error"):
     Raises
     ------
     ValueError
-        For an unknown ``kind``, or a target that is not in [0, 1] with a cross-entropy.
+        For an unknown ``kind``; for X or ``target`` not a finite (n_samples >= 1, n_visible) array, or of
+        different shapes; for a ``target`` outside [0, 1] with a cross-entropy or a model with a sigmoid
+        decoder (whose reconstructions cannot leave [0, 1], so that such a target is data on another scale:
+        the model's own loss refuses it too).
     TypeError
         If ``model`` cannot reconstruct (or give logits, for a cross-entropy).
     """
@@ -275,8 +278,11 @@ def reconstruction_error(model, X, target=None, kind="squared_error"):
     check_reconstructor(model)
     n_visible = model.n_visible
     X = check_data(X, "X", n_visible, np.float64)
+    # A sigmoid decoder cannot leave [0, 1]: a target outside it is data on another scale (pixels in 0..255),
+    # refused here as the model's own loss refuses it; a cross-entropy needs it whatever the decoder.
+    sigmoid = getattr(getattr(model, "decoder", None), "name", None) == "sigmoid"
     T = X if target is None else check_data(target, "target", n_visible, np.float64,
-                                            unit_interval=kind in ("cross_entropy", "bce_per_pixel"))
+                                            unit_interval=sigmoid or kind in ("cross_entropy", "bce_per_pixel"))
     if T.shape != X.shape:
         raise ValueError(f"target must have the shape of X {X.shape}, got {T.shape}")
     if kind in ("squared_error", "mse_per_pixel"):

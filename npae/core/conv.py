@@ -40,20 +40,87 @@ So the layer's backward pass is the affine layer's, on the patch matrix, followe
 adjoint identity ⟨conv(X), Y⟩ = ⟨X, convᵀ(Y)⟩ (bias 0) checks the pair (``tests/test_conv.py``).
 """
 
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+from npae.checks import check_array_dict, check_bool, check_choice, check_float_array, check_int, check_sequence
 
 PADDINGS = ("same", "valid")
 
 __all__ = ["PADDINGS", "padding_amounts", "conv_output_size", "im2col", "col2im",
-           "conv2d_forward", "conv2d_backward", "Conv2D"]
+           "conv2d_forward", "conv2d_backward", "Conv2D", "check_images", "check_shape", "check_layer_params"]
+
+
+# ---------------------------------------------------------------------------------------- argument checks
+# The layers' forward and backward passes run once per layer inside every loss_and_grads, on data and
+# parameters the model has already checked (values included, once per call). Like the dense models'
+# dense_forward/affine_backward, they check kinds and shapes only — no pass over the values.
+
+def check_images(name, A, layout="(n, channels, height, width)"):
+    """Return ``A`` after checking that it is a float32/float64 ndarray of 4 non-empty axes (kinds and shape
+    only: no pass over the values, which NaN/inf may hold as in NumPy's ufuncs).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    A : ndarray of shape (n, C, H, W)
+    layout : str
+        The axes' meaning, for the message ((C, n, H, W) in :mod:`npae.perf.conv_fast`).
+
+    Raises
+    ------
+    TypeError
+        If ``A`` is not an ndarray of float32 or float64.
+    ValueError
+        If it does not have 4 axes, or one of them is empty.
+    """
+    check_float_array(name, A)
+    if A.ndim != 4 or 0 in A.shape:
+        raise ValueError(f"{name} must be a 4-D array of images {layout} with no empty axis, got shape {A.shape}")
+    return A
+
+
+def check_shape(name, shape, n_axes):
+    """Return ``shape`` as a tuple of ``n_axes`` Python ints ≥ 1 (a layer's input shape, e.g. (C, H, W)).
+
+    Raises
+    ------
+    TypeError
+        If it is not a sequence (a string, a number, None), or an entry is not an integer (bools, floats).
+    ValueError
+        If it has another length or an entry is below 1 (or ``n_axes`` is not an integer ≥ 1).
+    """
+    n_axes = check_int("n_axes", n_axes, 1)
+    shape = check_sequence(name, shape, "integers")
+    if len(shape) != n_axes:
+        raise ValueError(f"{name} must have {n_axes} entries, got {tuple(shape)!r}")
+    return tuple(check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(shape))
+
+
+def check_layer_params(params, shapes, name="params"):
+    """Return ``params`` after checking that it is a dict of float ndarrays with exactly the keys and shapes of
+    ``shapes`` (a layer's :meth:`param_shapes`; ``{}`` for a layer without parameters). Kinds and shapes
+    only: the values are the model's, checked once per call by :func:`npae.core.flat.check_params`.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a dict, or a value is not a real float ndarray.
+    ValueError
+        If the keys or a shape differ.
+    """
+    check_array_dict(name, params, finite=False)
+    if set(params) != set(shapes):
+        raise ValueError(f"{name} must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
+    for key, shape in shapes.items():
+        if params[key].shape != tuple(shape):
+            raise ValueError(f"{name}[{key!r}] must have shape {tuple(shape)}, got {params[key].shape}")
+    return params
 
 
 def _check_padding(padding):
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
+    return check_choice("padding", padding, PADDINGS)
 
 
 def padding_amounts(kernel, padding):
@@ -73,9 +140,10 @@ def padding_amounts(kernel, padding):
 
     Raises
     ------
-    ValueError
-        For an unknown ``padding``.
+    ValueError, TypeError
+        For an unknown ``padding``, or a ``kernel`` that is not an integer ≥ 1.
     """
+    kernel = check_int("kernel", kernel, 1)
     _check_padding(padding)
     if padding == "valid":
         return 0, 0
@@ -88,14 +156,17 @@ def conv_output_size(size, kernel, padding):
 
     Raises
     ------
-    ValueError
-        For an unknown ``padding``, or a "valid" convolution with a kernel larger than the input.
+    ValueError, TypeError
+        For an unknown ``padding``, ``size`` or ``kernel`` not an integer ≥ 1, or a "valid" convolution with a
+        kernel larger than the input.
     """
+    size, kernel = check_int("size", size, 1), check_int("kernel", kernel, 1)
     _check_padding(padding)
     if padding == "same":
         return size
     if kernel > size:
-        raise ValueError(f"a 'valid' convolution needs the input ({size}) at least as large as the kernel ({kernel})")
+        raise ValueError(f"a 'valid' convolution needs the input at least as large as the kernel: "
+                         f"size={size} < kernel={kernel}")
     return size - kernel + 1
 
 
@@ -122,8 +193,15 @@ def im2col(Xp, kh, kw):
         Row (i, y, x) (in that order) is Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order,
         which matches ``W.reshape(C_out, C·kh·kw)``. A new C-contiguous array (the reshape copies
         the strided window view).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``Xp`` is not a float array of 4 non-empty axes (:func:`check_images`), or ``kh``/``kw`` are not
+        integers in [1, Hp] / [1, Wp].
     """
-    n, C, Hp, Wp = Xp.shape
+    n, C, Hp, Wp = check_images("Xp", Xp).shape
+    kh, kw = check_int("kh", kh, 1, Hp), check_int("kw", kw, 1, Wp)
     windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))         # (n, C, H_out, W_out, kh, kw), a view
     H_out, W_out = windows.shape[2], windows.shape[3]
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * H_out * W_out, C * kh * kw)
@@ -145,9 +223,19 @@ def col2im(dcols, padded_shape, kh, kw):
     ndarray of shape (n, C, Hp, Wp), dtype of ``dcols``
         Entry [i, c, u, v] = Σ of the entries of ``dcols`` that :func:`im2col` copied from Xp[i, c, u, v].
         Built with kh·kw slice-adds (one per kernel offset), never a loop over samples or pixels.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``padded_shape`` is not 4 integers ≥ 1, ``kh``/``kw`` not integers in [1, Hp] / [1, Wp], or
+        ``dcols`` not a float array of shape (n·H_out·W_out, C·kh·kw).
     """
-    n, C, Hp, Wp = padded_shape
+    n, C, Hp, Wp = padded_shape = check_shape("padded_shape", padded_shape, 4)
+    kh, kw = check_int("kh", kh, 1, Hp), check_int("kw", kw, 1, Wp)
     H_out, W_out = Hp - kh + 1, Wp - kw + 1
+    if check_float_array("dcols", dcols).shape != (n * H_out * W_out, C * kh * kw):
+        raise ValueError(f"dcols must have shape (n·H_out·W_out, C·kh·kw) = {(n * H_out * W_out, C * kh * kw)} "
+                         f"for padded_shape={padded_shape}, kh={kh}, kw={kw}, got {dcols.shape}")
     patches = dcols.reshape(n, H_out, W_out, C, kh, kw)
     dXp = np.zeros(padded_shape, dtype=dcols.dtype)
     for p in range(kh):
@@ -176,13 +264,22 @@ def conv2d_forward(X, W, b, padding):
 
     Raises
     ------
+    TypeError
+        If ``X``, ``W`` or ``b`` is not a float32/float64 ndarray.
     ValueError
-        If the channel counts of ``X`` and ``W`` differ, or as :func:`conv_output_size`.
+        If the shapes do not fit together (channel counts of ``X`` and ``W``, ``b`` not (C_out,)), an axis is
+        empty, ``padding`` is unknown, or a "valid" kernel is larger than ``X``. Kinds and shapes only (module
+        section "argument checks").
     """
-    n, C, H, W_in = X.shape
-    C_out, C_in, kh, kw = W.shape
+    n, C, H, W_in = check_images("X", X).shape
+    C_out, C_in, kh, kw = check_images("W", W, "(C_out, C_in, kh, kw)").shape
     if C != C_in:
-        raise ValueError(f"X has {C} channels but W expects {C_in}")
+        raise ValueError(f"X has {C} channels but W expects {C_in} (W: (C_out, C_in, kh, kw) = {W.shape})")
+    if check_float_array("b", b).shape != (C_out,):
+        raise ValueError(f"b must have shape (C_out,) = ({C_out},), one bias per kernel of W, got {b.shape}")
+    _check_padding(padding)
+    if padding == "valid" and (kh > H or kw > W_in):
+        raise ValueError(f"X ({H}×{W_in} pixels) is smaller than the kernel of W ({kh}×{kw}) for padding='valid'")
     H_out, W_out = conv_output_size(H, kh, padding), conv_output_size(W_in, kw, padding)
     cols = im2col(_pad(X, kh, kw, padding), kh, kw)
     Z_rows = cols @ W.reshape(C_out, -1).T                     # (n·H_out·W_out, C_out): eq. (2)
@@ -211,23 +308,38 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
     dX : ndarray of shape input_shape, or None     the transposed convolution of δ (col2im of δ Wmat)
     dW : ndarray of shape (C_out, C_in, kh, kw)    Dᵀ cols: the input cross-correlated with δ
     db : ndarray of shape (C_out,)                 δ summed over samples and pixels
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an array is not a float ndarray or the shapes do not fit together (``delta`` and ``cols`` must be
+        those of a forward pass of ``W`` on an input of ``input_shape`` with ``padding``), or ``need_dX`` is
+        not a bool. Kinds and shapes only.
     """
-    C_out, C_in, kh, kw = W.shape
+    C_out, C_in, kh, kw = check_images("W", W, "(C_out, C_in, kh, kw)").shape
+    n, C, H, W_in = input_shape = check_shape("input_shape", input_shape, 4)
+    if C != C_in:
+        raise ValueError(f"input_shape {input_shape} has {C} channels but W expects {C_in}")
+    _check_padding(padding)
+    if padding == "valid" and (kh > H or kw > W_in):
+        raise ValueError(f"input_shape {input_shape} is smaller than the kernel of W ({kh}×{kw}) for padding='valid'")
+    H_out, W_out = conv_output_size(H, kh, padding), conv_output_size(W_in, kw, padding)
+    if check_images("delta", delta).shape != (n, C_out, H_out, W_out):
+        raise ValueError(f"delta must have the shape (n, C_out, H_out, W_out) = {(n, C_out, H_out, W_out)} of the "
+                         f"forward pass's output for input_shape={input_shape}, W of shape {W.shape} and "
+                         f"padding={padding!r}, got {delta.shape}")
+    if check_float_array("cols", cols).shape != (n * H_out * W_out, C_in * kh * kw):
+        raise ValueError(f"cols must be the patch matrix of the forward pass, of shape (n·H_out·W_out, C_in·kh·kw) = "
+                         f"{(n * H_out * W_out, C_in * kh * kw)}, got {cols.shape}")
+    check_bool("need_dX", need_dX)
     D = delta.transpose(0, 2, 3, 1).reshape(-1, C_out)          # rows (i, y, x), as Z in eq. (2)
     dW = (D.T @ cols).reshape(W.shape)
     db = D.sum(axis=0)
     if not need_dX:
         return None, dW, db
-    n, _, H, W_in = input_shape
     (top, bottom), (left, right) = padding_amounts(kh, padding), padding_amounts(kw, padding)
     dXp = col2im(D @ W.reshape(C_out, -1), (n, C_in, H + top + bottom, W_in + left + right), kh, kw)
     return dXp[:, :, top:top + H, left:left + W_in], dW, db
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Conv2D:
@@ -242,16 +354,18 @@ class Conv2D:
 
     Raises
     ------
+    TypeError
+        For a size that is not an integer (bools and floats included).
     ValueError
-        For a non-positive size or an unknown padding.
+        For a size below 1 or an unknown padding.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size=3, padding="same"):
-        self.in_channels = _positive_int(in_channels, "in_channels")
-        self.out_channels = _positive_int(out_channels, "out_channels")
-        self.kernel_size = _positive_int(kernel_size, "kernel_size")
-        _check_padding(padding)
-        self.padding = padding
+        in_channels = check_int("in_channels", in_channels, 1)
+        out_channels = check_int("out_channels", out_channels, 1)
+        kernel_size = check_int("kernel_size", kernel_size, 1)
+        self.padding = _check_padding(padding)
+        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
 
     def __repr__(self):
         return (f"Conv2D({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -268,20 +382,52 @@ class Conv2D:
         return self.in_channels * k2, self.out_channels * k2
 
     def output_shape(self, input_shape):
-        """(C_out, H_out, W_out) for an input of shape (C_in, H, W). Raises ValueError on a channel mismatch."""
-        C, H, W = input_shape
+        """(C_out, H_out, W_out) for an input of shape (C_in, H, W).
+
+        Raises TypeError/ValueError if ``input_shape`` is not 3 integers ≥ 1, on a channel mismatch, or for a
+        "valid" kernel larger than the input.
+        """
+        C, H, W = check_shape("input_shape", input_shape, 3)
         if C != self.in_channels:
-            raise ValueError(f"{self!r} receives {C} channels, expected {self.in_channels}")
+            raise ValueError(f"input_shape {(C, H, W)}: {self!r} receives {C} channels, expected {self.in_channels}")
         k = self.kernel_size
+        if self.padding == "valid" and k > min(H, W):
+            raise ValueError(f"input_shape {(C, H, W)} is smaller than the kernel of {self!r}")
         return self.out_channels, conv_output_size(H, k, self.padding), conv_output_size(W, k, self.padding)
 
+    def _check_params(self, params):
+        """``params`` after checking its keys, kinds and shapes (:func:`check_layer_params`)."""
+        return check_layer_params(params, self.param_shapes())
+
     def forward(self, A, params):
-        """Z = conv(A) + b: (n, C_out, H_out, W_out), and the cache for :meth:`backward`."""
+        """Z = conv(A) + b: (n, C_out, H_out, W_out), and the cache for :meth:`backward`.
+
+        ``A``: (n, C_in, H, W) float; ``params``: {"W": (C_out, C_in, k, k), "b": (C_out,)}. Raises
+        TypeError/ValueError for other kinds or shapes (:func:`conv2d_forward`).
+        """
+        params = self._check_params(params)
+        if check_images("A", A).shape[1] != self.in_channels:
+            raise ValueError(f"A must have {self.in_channels} channels (axis 1 of (n, C, H, W)) for {self!r}, "
+                             f"got shape {A.shape}")
         Z, cols = conv2d_forward(A, params["W"], params["b"], self.padding)
         return Z, (cols, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ = ∂J/∂Z (:func:`conv2d_backward`)."""
-        cols, input_shape = cache
+        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ = ∂J/∂Z (:func:`conv2d_backward`).
+
+        ``cache`` is the pair (cols, input shape) :meth:`forward` returned. Raises TypeError/ValueError for
+        other kinds or shapes.
+        """
+        params = self._check_params(params)
+        cols, input_shape = _pair("cache", cache, "(cols, input_shape) that forward returned")
+        check_bool("need_input_grad", need_input_grad)
         dA, dW, db = conv2d_backward(delta, cols, input_shape, params["W"], self.padding, need_input_grad)
         return dA, {"W": dW, "b": db}
+
+
+def _pair(name, value, what):
+    """The two entries of a layer's cache, after checking that it is a tuple of two."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise TypeError(f"{name} must be the tuple {what}, got {type(value).__name__}"
+                        + (f" of length {len(value)}" if isinstance(value, tuple) else ""))
+    return value

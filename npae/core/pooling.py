@@ -31,13 +31,19 @@ same for max-pooling with the routing fixed by the forward pass).
 
 import numpy as np
 
+from npae.checks import check_bool, check_int
+from npae.core.conv import _pair, check_images, check_layer_params, check_shape
+
 __all__ = ["pool_output_size", "maxpool_forward", "maxpool_backward", "upsample_forward",
            "upsample_backward", "MaxPool2D", "UpSample2D"]
 
 
 def pool_output_size(size):
-    """⌈size / 2⌉: the output length of 2×2, stride-2 max-pooling with "same" padding."""
-    return -(-size // 2)
+    """⌈size / 2⌉: the output length of 2×2, stride-2 max-pooling with "same" padding.
+
+    Raises TypeError/ValueError if ``size`` is not an integer ≥ 1.
+    """
+    return -(-check_int("size", size, 1) // 2)
 
 
 def _windows(A, n, C, H_out, W_out):
@@ -59,8 +65,13 @@ def maxpool_forward(X):
         The window maxima.
     winner : ndarray of int64, shape of P
         Index 0-3 of each window's winning entry (ties: the first in (0,0), (0,1), (1,0), (1,1) order).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``X`` is not a float ndarray of 4 non-empty axes (kinds and shape only: NaN propagates).
     """
-    n, C, H, W = X.shape
+    n, C, H, W = check_images("X", X).shape
     H_out, W_out = pool_output_size(H), pool_output_size(W)
     if (2 * H_out, 2 * W_out) != (H, W):          # odd size: one row/column of -∞ after the input
         X = np.pad(X, ((0, 0), (0, 0), (0, 2 * H_out - H), (0, 2 * W_out - W)), constant_values=-np.inf)
@@ -85,25 +96,62 @@ def maxpool_backward(delta, winner, input_shape):
     -------
     ndarray of shape (n, C, H, W)
         ∂J/∂X: δ at each winner, 0 elsewhere (the padding's entries, which never win, are cropped).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``input_shape`` is not 4 integers ≥ 1, ``delta`` not a float array of the pooled shape, or
+        ``winner`` not an integer array of that shape with values in 0-3. ``winner``'s values are checked
+        (one pass of min/max over a quarter of the input's size): they index an array, and an index out of
+        range would raise IndexError or, negative, silently route δ to the wrong entry.
     """
-    n, C, H, W = input_shape
-    H_out, W_out = delta.shape[2], delta.shape[3]
+    n, C, H, W = input_shape = check_shape("input_shape", input_shape, 4)
+    H_out, W_out = pool_output_size(H), pool_output_size(W)
+    if check_images("delta", delta).shape != (n, C, H_out, W_out):
+        raise ValueError(f"delta must have the pooled shape (n, C, ⌈H/2⌉, ⌈W/2⌉) = {(n, C, H_out, W_out)} of "
+                         f"input_shape={input_shape}, got {delta.shape}")
+    _check_winner("winner", winner, delta.shape)
     routed = np.zeros((n, C, H_out, W_out, 4), dtype=delta.dtype)
     np.put_along_axis(routed, winner[..., None], delta[..., None], axis=-1)
     dX = routed.reshape(n, C, H_out, W_out, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, C, 2 * H_out, 2 * W_out)
     return dX[:, :, :H, :W]
 
 
+def _check_winner(name, winner, shape):
+    """``winner`` must be an integer ndarray of ``shape`` with values in 0-3 (the window entries)."""
+    if not isinstance(winner, np.ndarray) or winner.dtype.kind not in "iu":
+        got = f"dtype {winner.dtype}" if isinstance(winner, np.ndarray) else type(winner).__name__
+        raise TypeError(f"{name} must be the integer array of window indices maxpool_forward returned, got {got}")
+    if winner.shape != shape:
+        raise ValueError(f"{name} must have the pooled shape {shape}, got {winner.shape}")
+    if winner.size and (winner.min() < 0 or winner.max() > 3):
+        raise ValueError(f"{name} must hold window indices 0-3, got values in [{winner.min()}, {winner.max()}]")
+
+
 def upsample_forward(X):
-    """2× nearest-neighbour upsampling: (n, C, H, W) -> (n, C, 2H, 2W), each pixel a 2×2 block."""
-    n, C, H, W = X.shape
+    """2× nearest-neighbour upsampling: (n, C, H, W) -> (n, C, 2H, 2W), each pixel a 2×2 block.
+
+    Raises TypeError/ValueError if ``X`` is not a float ndarray of 4 non-empty axes.
+    """
+    n, C, H, W = check_images("X", X).shape
     return np.broadcast_to(X[:, :, :, None, :, None], (n, C, H, 2, W, 2)).reshape(n, C, 2 * H, 2 * W)
 
 
 def upsample_backward(delta):
-    """The adjoint of :func:`upsample_forward`: (n, C, 2H, 2W) -> (n, C, H, W), the sum of each 2×2 block."""
-    n, C, H2, W2 = delta.shape
+    """The adjoint of :func:`upsample_forward`: (n, C, 2H, 2W) -> (n, C, H, W), the sum of each 2×2 block.
+
+    Raises TypeError/ValueError if ``delta`` is not a float ndarray of 4 non-empty axes with an even height
+    and width.
+    """
+    n, C, H2, W2 = _check_upsampled("delta", delta).shape
     return delta.reshape(n, C, H2 // 2, 2, W2 // 2, 2).sum(axis=(3, 5))
+
+
+def _check_upsampled(name, delta):
+    check_images(name, delta)
+    if delta.shape[2] % 2 or delta.shape[3] % 2:
+        raise ValueError(f"{name} must have an even height and width (an upsampled image's), got shape {delta.shape}")
+    return delta
 
 
 class MaxPool2D:
@@ -117,16 +165,21 @@ class MaxPool2D:
         return {}
 
     def output_shape(self, input_shape):
-        """(C, ⌈H/2⌉, ⌈W/2⌉) for an input of shape (C, H, W)."""
-        C, H, W = input_shape
+        """(C, ⌈H/2⌉, ⌈W/2⌉) for an input of shape (C, H, W) (3 integers ≥ 1, else TypeError/ValueError)."""
+        C, H, W = check_shape("input_shape", input_shape, 3)
         return C, pool_output_size(H), pool_output_size(W)
 
     def forward(self, A, params):
-        P, winner = maxpool_forward(A)
+        """(P, cache): :func:`maxpool_forward` of A (n, C, H, W); ``params`` must be {}."""
+        check_layer_params(params, {})
+        P, winner = maxpool_forward(check_images("A", A))
         return P, (winner, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        winner, input_shape = cache
+        """(∂J/∂A, {}) by :func:`maxpool_backward`; ``cache`` is the (winner, input shape) forward returned."""
+        check_layer_params(params, {})
+        winner, input_shape = _pair("cache", cache, "(winner, input_shape) that forward returned")
+        check_bool("need_input_grad", need_input_grad)
         return maxpool_backward(delta, winner, input_shape), {}
 
 
@@ -141,12 +194,23 @@ class UpSample2D:
         return {}
 
     def output_shape(self, input_shape):
-        """(C, 2H, 2W) for an input of shape (C, H, W)."""
-        C, H, W = input_shape
+        """(C, 2H, 2W) for an input of shape (C, H, W) (3 integers ≥ 1, else TypeError/ValueError)."""
+        C, H, W = check_shape("input_shape", input_shape, 3)
         return C, 2 * H, 2 * W
 
     def forward(self, A, params):
-        return upsample_forward(A), None
+        """(:func:`upsample_forward` of A (n, C, H, W), None): upsampling keeps no cache; ``params`` must be {}."""
+        check_layer_params(params, {})
+        return upsample_forward(check_images("A", A)), None
 
     def backward(self, delta, cache, params, need_input_grad=True):
+        """(:func:`upsample_backward` of δ, {}); ``cache`` must be the None forward returned, ``params`` {}."""
+        check_layer_params(params, {})
+        _check_no_cache(cache)
+        check_bool("need_input_grad", need_input_grad)
         return upsample_backward(delta), {}
+
+
+def _check_no_cache(cache):
+    if cache is not None:
+        raise TypeError(f"cache must be the None that UpSample2D.forward returned, got {type(cache).__name__}")

@@ -28,8 +28,8 @@ __all__ = ["gaussian_nll", "bernoulli_nll", "sample_gaussian", "sample_bernoulli
 
 
 def _pair(X, M, name_m):
-    X = as_real_array("X", X, ndim=2, dtype=np.float64)
-    M = as_real_array(name_m, M, ndim=2, dtype=np.float64)
+    X = as_real_array("X", X, ndim=2, dtype=np.float64, nonempty=True)
+    M = as_real_array(name_m, M, ndim=2, dtype=np.float64, nonempty=True)
     if M.shape != X.shape:
         raise ValueError(f"{name_m} must have the shape of X {X.shape}, got {M.shape}")
     return X, M
@@ -56,8 +56,8 @@ def gaussian_nll(X, mean, std=1.0):
     Raises
     ------
     ValueError, TypeError
-        If X or mean is not a finite 2-D numeric array, their shapes differ, or std is not positive (or not of
-        shape (d,)).
+        If X or mean is not a finite, non-empty 2-D numeric array, their shapes differ, or std is not positive
+        (or not of shape (d,)).
     """
     X, M = _pair(X, mean, "mean")
     if np.ndim(std) == 0:
@@ -89,7 +89,7 @@ def bernoulli_nll(X, logits):
     Raises
     ------
     ValueError, TypeError
-        If X or logits is not a finite 2-D numeric array, their shapes differ, or X leaves [0, 1].
+        If X or logits is not a finite, non-empty 2-D numeric array, their shapes differ, or X leaves [0, 1].
     """
     X, Z = _pair(X, logits, "logits")
     if X.size and (X.min() < 0 or X.max() > 1):
@@ -113,9 +113,10 @@ def sample_gaussian(mean, std, rng):
     Raises
     ------
     ValueError, TypeError
-        If mean is not a finite 2-D array, std is negative (or of another shape), rng is not a Generator.
+        If mean is not a finite 2-D array with at least one row and one column, std is negative (or of
+        another shape), rng is not a Generator.
     """
-    M = as_real_array("mean", mean, ndim=2, dtype=np.float64)
+    M = as_real_array("mean", mean, ndim=2, dtype=np.float64, nonempty=True)
     if np.ndim(std) == 0:
         std = check_real("std", std, 0.0)
     else:
@@ -141,9 +142,10 @@ def sample_bernoulli(probabilities, rng):
     Raises
     ------
     ValueError, TypeError
-        If probabilities is not a finite 2-D array in [0, 1], or rng is not a Generator.
+        If probabilities is not a finite 2-D array in [0, 1] with at least one row and one column, or rng is
+        not a Generator.
     """
-    P = as_real_array("probabilities", probabilities, ndim=2, dtype=np.float64)
+    P = as_real_array("probabilities", probabilities, ndim=2, dtype=np.float64, nonempty=True)
     if P.size and (P.min() < 0 or P.max() > 1):
         raise ValueError("probabilities must lie in [0, 1]")
     return (check_rng(rng).random(P.shape) < P).astype(np.float64)

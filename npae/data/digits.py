@@ -135,6 +135,8 @@ def search_path(dataset, directory=None):
     ------
     ValueError
         If ``dataset`` is not one of the two names.
+    TypeError
+        If ``directory`` is not None, a str or an os.PathLike.
     """
     _check_dataset(dataset)
     if directory is not None:
@@ -221,7 +223,7 @@ def available(dataset, directory=None):
     ----------
     dataset : {"mnist", "fashion-mnist"}
     directory : str or os.PathLike, optional
-        Search only this directory.
+        Search only this directory (one that does not exist, or lacks the files, gives False).
 
     Returns
     -------
@@ -231,6 +233,8 @@ def available(dataset, directory=None):
     ------
     ValueError
         If ``dataset`` is not one of the two names.
+    TypeError
+        If ``directory`` is not None, a str or an os.PathLike.
     """
     _check_dataset(dataset)
     try:

@@ -16,7 +16,13 @@ def _status(name):
 
 
 def main(argv=None):
-    """Run the command line; return the exit code (0 unless a check fails or an argument is bad)."""
+    """Run the command line; return the exit code (0 unless a check or a training fails).
+
+    ``argv`` is a list of str (default ``sys.argv[1:]``); anything else is a TypeError naming it. A usage
+    error in it (an unknown command or exercise name, a missing argument) exits with status 2 after argparse
+    has printed the usage and an ``error:`` line naming the bad word, as every argparse command line does
+    (``SystemExit(2)`` when ``main`` is called from Python).
+    """
     if argv is not None:
         argv = check_sequence("argv", argv, "strings")
         if not all(isinstance(a, str) for a in argv):

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.core.conv import Conv2D
+from npae.checks import check_bool, check_choice, check_instance, check_int
+from npae.core.conv import Conv2D, check_shape
 from npae.core.pooling import MaxPool2D, UpSample2D
-from npae.models.conv_autoencoder import (ConvAutoencoder, Nonlinearity, conv_autoencoder,
+from npae.models.conv_autoencoder import (LAYER_TYPES, ConvAutoencoder, Nonlinearity, conv_autoencoder,
                                           conv_denoising_autoencoder, sequence_forward)
 from npae.perf import conv_fast
 from . import check_gradients
@@ -71,12 +72,30 @@ class LayerCase:
     input_shape : tuple
         Shape of X (4 axes).
     seed : int
+
+    Raises
+    ------
+    TypeError, ValueError
+        On construction, for a name that is not a string, a layer that is not a layer instance, an
+        ``input_shape`` that is not 4 integers ≥ 1 the layer accepts, or a seed that is not an integer ≥ 0.
     """
 
     name: str
     layer: object
     input_shape: tuple
     seed: int = 0
+
+    def __post_init__(self):
+        _check_name(self.name)
+        check_instance("layer", self.layer, LAYER_TYPES, "Conv2D(2, 3)")
+        shape = check_shape("input_shape", self.input_shape, 4)
+        fast = type(self.layer).__module__ == conv_fast.__name__           # (C, n, H, W) layout
+        channels_and_pixels = (shape[0],) + shape[2:] if fast else shape[1:]
+        try:
+            self.layer.output_shape(channels_and_pixels)
+        except ValueError as exc:
+            raise ValueError(f"input_shape {shape} does not fit {self.layer!r}: {exc}") from None
+        check_int("seed", self.seed, 0)
 
     def build(self):
         """Return (loss_and_grads(params) callable, params) with params = the layer's own plus ``X``."""
@@ -87,7 +106,7 @@ class LayerCase:
             if not isinstance(self.layer, MaxPool2D) or _pool_gap(params["X"]).min() > MARGIN:
                 break
         own = [k for k in params if k != "X"]
-        R = rng.normal(0.0, 1.0, self.layer.forward(params["X"], params)[0].shape)
+        R = rng.normal(0.0, 1.0, self.layer.forward(params["X"], {k: params[k] for k in own})[0].shape)
 
         def loss_and_grads(p):
             out, cache = self.layer.forward(p["X"], {k: p[k] for k in own})
@@ -134,6 +153,15 @@ BUILDERS = {
 }
 
 
+#: The model options a case may set (the rest — dtype float64, the initialisation — is the recipe's).
+MODEL_OPTIONS = ("loss", "decoder", "reduction")
+
+
+def _check_name(name):
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+
+
 @dataclass(frozen=True)
 class ModelCase:
     """A whole convolutional autoencoder, checked with ``loss_and_grads(X_tilde, target=X, params=p)``.
@@ -150,6 +178,13 @@ class ModelCase:
         Feed a Gaussian-corrupted input with the clean target (the denoising setting).
     fast : bool
         Check the performance layer's model (:func:`npae.perf.conv_fast.fast_model`) instead.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On construction, for a field of another kind or out of range (``options`` may set only ``loss``,
+        ``decoder`` and ``reduction``: the check is in float64); when built, as the model's constructor for
+        an option's value.
     """
 
     name: str
@@ -159,6 +194,17 @@ class ModelCase:
     seed: int = 0
     corrupted: bool = False
     fast: bool = False
+
+    def __post_init__(self):
+        _check_name(self.name)
+        check_choice("builder", self.builder, tuple(BUILDERS))
+        check_instance("options", self.options, dict, '{"loss": "cross_entropy"}')
+        for key in self.options:
+            check_choice("options' keys", key, MODEL_OPTIONS)
+        check_int("n_samples", self.n_samples, 1)
+        check_int("seed", self.seed, 0)
+        check_bool("corrupted", self.corrupted)
+        check_bool("fast", self.fast)
 
     def build(self):
         """Return (loss_and_grads(params) callable, params) for :func:`~npae.gradcheck.check_gradients`."""

@@ -28,13 +28,12 @@ Gradient descent with a learning rate just rescales, but Adadelta is not invaria
 optimisations; reproducing the seed's curves needs ``"mean"``.
 """
 
-import numbers
-
 import numpy as np
 
-from npae.checks import check_data, check_float_dtype, check_input_and_target, check_rng
+from npae.checks import (check_bool, check_choice, check_data, check_float_array, check_float_dtype,
+                         check_input_and_target, check_int, check_rng, check_sequence)
 from npae.core.activations import get_activation
-from npae.core.conv import Conv2D
+from npae.core.conv import Conv2D, _pair, check_images, check_layer_params, check_shape
 from npae.core.flat import check_params
 from npae.core.losses import LOSSES
 from npae.core.pooling import MaxPool2D, UpSample2D
@@ -72,15 +71,25 @@ class Nonlinearity:
         return {}
 
     def output_shape(self, input_shape):
-        """The input's shape."""
-        return tuple(input_shape)
+        """The input's shape (C, H, W): 3 integers ≥ 1, else TypeError/ValueError."""
+        return check_shape("input_shape", input_shape, 3)
 
     def forward(self, Z, params):
+        """(A, cache) with A = f(Z) for Z of shape (n, C, H, W); ``params`` must be {}."""
+        check_layer_params(params, {})
+        check_images("Z", Z)
         A = self.activation.forward(Z)
         return A, (Z, A)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        Z, A = cache
+        """(∂J/∂Z = δ ∘ f'(Z), {}); ``cache`` is the pair (Z, A) forward returned, ``params`` {}."""
+        check_layer_params(params, {})
+        Z, A = _pair("cache", cache, "(Z, A) that forward returned")
+        check_images("delta", delta)
+        for name, array in (("cache[0] (Z)", Z), ("cache[1] (A)", A)):
+            if check_float_array(name, array).shape != delta.shape:
+                raise ValueError(f"{name} must have the shape of delta {delta.shape}, got {array.shape}")
+        check_bool("need_input_grad", need_input_grad)
         return delta * self.activation.derivative(Z, A), {}
 
 
@@ -99,10 +108,22 @@ def sequence_forward(layers, layer_params, A):
         The last layer's output.
     caches : list
         One cache per layer, for :func:`sequence_backward`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``layers`` is not a sequence of layers, ``layer_params`` not a sequence of as many dicts of the
+        layers' parameter shapes, or ``A`` not a float array of 4 non-empty axes (kinds and shapes only;
+        each layer checks its own input).
     """
+    layers, layer_params = _check_sequence_args(layers, layer_params)
+    check_images("A", A)
     caches = []
-    for layer, p in zip(layers, layer_params):
-        A, cache = layer.forward(A, p)
+    for l, (layer, p) in enumerate(zip(layers, layer_params)):
+        try:
+            A, cache = layer.forward(A, p)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"layers[{l}] ({layer!r}) cannot take A through the layers before it: {exc}") from None
         caches.append(cache)
     return A, caches
 
@@ -120,11 +141,51 @@ def sequence_backward(layers, layer_params, caches, delta):
     Returns
     -------
     list of dicts, one per layer: the gradients of that layer's parameters (keys as ``layer_params``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`sequence_forward`, and if ``caches`` is not a sequence of one cache per layer (each layer's
+        ``backward`` checks its own, and ``delta``).
     """
+    layers, layer_params = _check_sequence_args(layers, layer_params)
+    caches = check_sequence("caches", caches, "caches (one per layer, from sequence_forward)")
+    if len(caches) != len(layers):
+        raise ValueError(f"caches must hold one cache per layer ({len(layers)}), got {len(caches)}")
+    check_images("delta", delta)
     grads = [None] * len(layers)
     for l in range(len(layers) - 1, -1, -1):
-        delta, grads[l] = layers[l].backward(delta, caches[l], layer_params[l], need_input_grad=l > 0)
+        try:
+            delta, grads[l] = layers[l].backward(delta, caches[l], layer_params[l], need_input_grad=l > 0)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"layers[{l}] ({layers[l]!r}) refuses caches[{l}] or the delta of the layers "
+                            f"after it: {exc}") from None
     return grads
+
+
+LAYER_TYPES = (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)
+
+
+def _check_layers(layers):
+    """``layers`` as a list, after checking that it is a non-empty sequence of layer objects."""
+    layers = check_sequence("layers", layers, "layers (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)")
+    if not layers:
+        raise ValueError("layers must hold at least one layer")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, LAYER_TYPES):
+            what = f"the class {layer.__name__} itself" if isinstance(layer, type) else repr(layer)
+            raise TypeError(f"layers[{i}] must be a Conv2D, MaxPool2D, UpSample2D or Nonlinearity instance, got {what}")
+    return layers
+
+
+def _check_sequence_args(layers, layer_params):
+    layers = _check_layers(layers)
+    layer_params = check_sequence("layer_params", layer_params, "dicts (one per layer)")
+    if len(layer_params) != len(layers):
+        raise ValueError(f"layer_params must hold one dict per layer of layers ({len(layers)}), got {len(layer_params)}")
+    for i, (layer, p) in enumerate(zip(layers, layer_params)):
+        check_layer_params(p, layer.param_shapes(), name=f"layer_params[{i}]")
+    return layers, layer_params
 
 
 def _glorot(rng, shape, fans, dtype):
@@ -176,42 +237,35 @@ class ConvAutoencoder:
 
     def __init__(self, layers, input_shape, *, n_encoder_layers=None, decoder="sigmoid", loss="cross_entropy",
                  reduction="sum", rng=None, dtype=np.float64):
-        self.layers = list(layers)
-        if not self.layers or not isinstance(self.layers[-1], Conv2D):
+        layers = _check_layers(layers)
+        if not isinstance(layers[-1], Conv2D):
             raise ValueError("layers must be a non-empty list whose last layer is a Conv2D (the decoder's logits)")
-        for layer in self.layers:
-            if not isinstance(layer, (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)):
-                raise TypeError(f"layers must be Conv2D, MaxPool2D, UpSample2D or Nonlinearity, got {layer!r}")
-        if (len(input_shape) != 3 or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1
-                                         for s in input_shape)):
-            raise ValueError(f"input_shape must be 3 positive integers (C, H, W), got {input_shape!r}")
-        self.input_shape = tuple(int(s) for s in input_shape)
-        shapes = [self.input_shape]
-        for layer in self.layers:
-            shapes.append(layer.output_shape(shapes[-1]))
-        if shapes[-1] != self.input_shape:
-            raise ValueError(f"the layers map {self.input_shape} to {shapes[-1]}: an autoencoder must "
+        input_shape = check_shape("input_shape", input_shape, 3)
+        shapes = [input_shape]
+        for i, layer in enumerate(layers):
+            try:
+                shapes.append(layer.output_shape(shapes[-1]))
+            except ValueError as exc:
+                raise ValueError(f"layers[{i}] ({layer!r}) cannot take the output {shapes[-1]} of input_shape "
+                                 f"{input_shape} through the layers before it: {exc}") from None
+        if shapes[-1] != input_shape:
+            raise ValueError(f"the layers map input_shape {input_shape} to {shapes[-1]}: an autoencoder must "
                              f"output the input's shape")
-        if n_encoder_layers is None:
-            n_encoder_layers = len(self.layers) - 1
-        if (isinstance(n_encoder_layers, bool) or not isinstance(n_encoder_layers, numbers.Integral)
-                or not 1 <= n_encoder_layers < len(self.layers)):
-            raise ValueError(f"n_encoder_layers must be an integer in [1, {len(self.layers) - 1}], "
-                             f"got {n_encoder_layers!r}")
-        self.n_encoder_layers = int(n_encoder_layers)
-        self.shapes = shapes
+        n_encoder_layers = check_int("n_encoder_layers", len(layers) - 1 if n_encoder_layers is None
+                                     else n_encoder_layers, 1, len(layers) - 1)
+        decoder_activation = get_activation(decoder, "decoder", ("sigmoid", "linear"))
+        check_choice("loss", loss, tuple(LOSSES))
+        if loss == "cross_entropy" and decoder != "sigmoid":
+            raise ValueError(f"loss='cross_entropy' needs decoder='sigmoid', got decoder={decoder!r}")
+        check_choice("reduction", reduction, REDUCTIONS)
+        dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
+        self.layers, self.input_shape, self.shapes = layers, input_shape, shapes
+        self.n_encoder_layers = n_encoder_layers
         self.code_shape = shapes[self.n_encoder_layers]
         self.n_visible = int(np.prod(self.input_shape))
         self.n_hidden = int(np.prod(self.code_shape))
-        self.decoder = get_activation(decoder, "decoder", ("sigmoid", "linear"))
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {tuple(LOSSES)}, got {loss!r}")
-        if loss == "cross_entropy" and decoder != "sigmoid":
-            raise ValueError(f"loss='cross_entropy' needs decoder='sigmoid', got decoder={decoder!r}")
-        if reduction not in REDUCTIONS:
-            raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-        self.loss_name, self.reduction = loss, reduction
-        self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
+        self.decoder = decoder_activation
+        self.loss_name, self.reduction, self.dtype = loss, reduction, dtype
         # parameter names: the k-th convolution (1-based) owns W{k} and b{k}
         self._keys, k = [], 0
         for layer in self.layers:
@@ -354,8 +408,13 @@ def conv_autoencoder(*, input_shape=(1, 28, 28), reduction="mean", rng=None, dty
         (1, 28, 28) for MNIST/Fashion-MNIST; other sizes must survive the pooling and the "valid" conv.
     reduction, rng, dtype
         As :class:`ConvAutoencoder`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``input_shape`` is not 3 integers ≥ 1 that survive the layers, or as :class:`ConvAutoencoder`.
     """
-    C = input_shape[0]
+    C = check_shape("input_shape", input_shape, 3)[0]
     layers = [Conv2D(C, 16), Nonlinearity("relu"), MaxPool2D(),
               Conv2D(16, 8), Nonlinearity("relu"), MaxPool2D(),
               Conv2D(8, 8), Nonlinearity("relu"), MaxPool2D(),
@@ -383,8 +442,14 @@ def conv_denoising_autoencoder(*, input_shape=(1, 28, 28), channels=32, reductio
         Width of every hidden convolution (the seed: 32).
     reduction, rng, dtype
         As :class:`ConvAutoencoder`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``input_shape`` is not 3 integers ≥ 1 (height and width multiples of 4), ``channels`` not an
+        integer ≥ 1, or as :class:`ConvAutoencoder`.
     """
-    C, k = input_shape[0], channels
+    C, k = check_shape("input_shape", input_shape, 3)[0], check_int("channels", channels, 1)
     layers = [Conv2D(C, k), Nonlinearity("relu"), MaxPool2D(),
               Conv2D(k, k), Nonlinearity("relu"), MaxPool2D(),
               Conv2D(k, k), Nonlinearity("relu"), UpSample2D(),

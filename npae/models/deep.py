@@ -87,7 +87,8 @@ def stack_forward(X, weights, biases, activations):
     biases : sequence of L ndarrays
         b⁽¹⁾ … b⁽ᴸ⁾, b⁽ˡ⁾ of shape (nₗ₊₁,).
     activations : sequence of L-1 npae.core.activations.Activation
-        f⁽²⁾ … f⁽ᴸ⁾, the hidden layers' nonlinearities.
+        f⁽²⁾ … f⁽ᴸ⁾, the hidden layers' nonlinearities (empty for L = 1, a single affine map; more than L-1 are
+        accepted and the extra ones, which would act on the output, are not used).
 
     Returns
     -------

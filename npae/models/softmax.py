@@ -178,7 +178,7 @@ def softmax_cross_entropy(Z, labels, inv_m):
     Parameters
     ----------
     Z : ndarray of shape (m, n_classes), float
-        Logits.
+        Logits. Its width is the number of classes: any width larger than every label is valid.
     labels : ndarray of shape (m,), int64
         Checked labels (see :func:`check_labels`).
     inv_m : float

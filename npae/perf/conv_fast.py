@@ -34,15 +34,19 @@ is the very same object, so training one trains the other.
 
 import numpy as np
 
-from npae.checks import check_input_and_target
-from npae.core.conv import Conv2D, padding_amounts
-from npae.core.pooling import MaxPool2D, UpSample2D, pool_output_size
+from npae.checks import check_bool, check_float_array, check_input_and_target, check_instance
+from npae.core.conv import Conv2D, _pair, check_images, check_layer_params, check_shape, padding_amounts
+from npae.core.pooling import MaxPool2D, UpSample2D, _check_no_cache, _check_upsampled, pool_output_size
 from npae.models.conv_autoencoder import ConvAutoencoder, Nonlinearity
 from npae.perf import parallel
 
 __all__ = ["FastConv2D", "FastMaxPool2D", "FastUpSample2D", "FastReLU", "FastConvAutoencoder", "fast_model"]
 
 _OFFSETS = ((0, 0), (0, 1), (1, 0), (1, 1))        # pooling window entries, in tie-breaking order
+
+#: The layout of every array here, for the messages of the argument checks (kinds and shapes only, as the
+#: plain layers': :mod:`npae.core.conv`, section "argument checks").
+LAYOUT = "(channels, n, height, width)"
 
 
 #: Fewest rows worth a thread of their own (a minibatch of 256 is split in two on 2 cores).
@@ -86,8 +90,15 @@ class FastConv2D(Conv2D):
         return cols
 
     def forward(self, A, params):
+        """Z = conv(A) + b for A of shape (C_in, n, H, W): (C_out, n, H_out, W_out), and the cache (Xp, shape)."""
+        params = self._check_params(params)
+        if check_images("A", A, LAYOUT).shape[0] != self.in_channels:
+            raise ValueError(f"A must have {self.in_channels} channels (axis 0 of {LAYOUT}) for {self!r}, "
+                             f"got shape {A.shape}")
         W, b = params["W"], params["b"]
         C, n, H, Wd = A.shape
+        if self.padding == "valid" and self.kernel_size > min(H, Wd):
+            raise ValueError(f"A ({H}×{Wd} pixels) is smaller than the kernel of {self!r}")
         top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(A.shape)
         Xp = np.zeros((C, N + shifts[-1]), dtype=A.dtype)       # the tail keeps every shifted slice in range
         Xp[:, :N].reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd] = A
@@ -101,11 +112,22 @@ class FastConv2D(Conv2D):
         return Z.reshape(-1, n, Hp, Wp)[:, :, :H_out, :W_out], (Xp, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        W = params["W"]
-        Xp, shape = cache
-        C, n, H, Wd = shape
+        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ of shape (C_out, n, H_out, W_out); ``cache`` is the
+        pair (Xp, input shape) :meth:`forward` returned."""
+        W = self._check_params(params)["W"]
+        Xp, shape = _pair("cache", cache, "(Xp, input_shape) that forward returned")
+        C, n, H, Wd = shape = check_shape("cache[1] (input_shape)", shape, 4)
+        if C != self.in_channels or (self.padding == "valid" and self.kernel_size > min(H, Wd)):
+            raise ValueError(f"cache[1] (input_shape) {shape} is not the shape of an input of {self!r} {LAYOUT}")
         top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(shape)
         C_out, last = W.shape[0], shifts[-1]
+        if check_float_array("cache[0] (Xp)", Xp).shape != (C, N + last):
+            raise ValueError(f"cache[0] (Xp) must be the padded input forward kept, of shape {(C, N + last)}, "
+                             f"got {Xp.shape}")
+        if check_images("delta", delta, LAYOUT).shape != (C_out, n, H_out, W_out):
+            raise ValueError(f"delta must have the shape of the forward pass's output {(C_out, n, H_out, W_out)} "
+                             f"{LAYOUT}, got {delta.shape}")
+        check_bool("need_input_grad", need_input_grad)
         D = np.zeros((C_out, last + N), dtype=delta.dtype)        # δ on the padded grid, after `last` zeros
         D[:, last:].reshape(C_out, n, Hp, Wp)[:, :, :H_out, :W_out] = delta
         db = D.sum(axis=1)
@@ -131,7 +153,9 @@ class FastMaxPool2D(MaxPool2D):
     """:class:`~npae.core.pooling.MaxPool2D` by four strided slices; works on any (·, ·, H, W) layout."""
 
     def forward(self, A, params):
-        a, b, c, d, shape = _quarters(A)
+        """(P, cache): the window maxima of A (·, ·, H, W) and the cache (winner, shape) for :meth:`backward`."""
+        check_layer_params(params, {})
+        a, b, c, d, shape = _quarters(check_images("A", A, LAYOUT))
         P = np.maximum(a, b)
         np.maximum(P, np.maximum(c, d), out=P)
         # the winner, first in (0,0), (0,1), (1,0), (1,1) order on ties
@@ -139,8 +163,21 @@ class FastMaxPool2D(MaxPool2D):
         return P, (winner, shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        winner, (n0, n1, H, W) = cache
-        H_out, W_out = delta.shape[2], delta.shape[3]
+        """(∂J/∂A, {}): δ routed to the winners. ``cache``: the (winner, shape) :meth:`forward` returned; its
+        kinds and shapes are checked, not the winner's values (they come from forward)."""
+        check_layer_params(params, {})
+        winner, shape = _pair("cache", cache, "(winner, input_shape) that forward returned")
+        n0, n1, H, W = check_shape("cache[1] (input_shape)", shape, 4)
+        H_out, W_out = pool_output_size(H), pool_output_size(W)
+        if check_images("delta", delta, LAYOUT).shape != (n0, n1, H_out, W_out):
+            raise ValueError(f"delta must have the pooled shape {(n0, n1, H_out, W_out)} of cache[1] (input_shape) "
+                             f"{(n0, n1, H, W)}, got {delta.shape}")
+        if not isinstance(winner, np.ndarray) or winner.dtype != np.int8 or winner.shape != delta.shape:
+            got = f"{winner.dtype} array of shape {winner.shape}" if isinstance(winner, np.ndarray) else \
+                type(winner).__name__
+            raise TypeError(f"cache[0] (winner) must be the int8 array of shape {delta.shape} forward returned, "
+                            f"got {got}")
+        check_bool("need_input_grad", need_input_grad)
         dX = np.empty((n0, n1, 2 * H_out, 2 * W_out), dtype=delta.dtype)
         for k, (p, q) in enumerate(_OFFSETS):
             np.multiply(delta, winner == k, out=dX[:, :, p::2, q::2])
@@ -160,6 +197,11 @@ class FastUpSample2D(UpSample2D):
     """:class:`~npae.core.pooling.UpSample2D` whose backward pass adds four strided slices."""
 
     def backward(self, delta, cache, params, need_input_grad=True):
+        """(∂J/∂A, {}): the sums of δ's 2×2 blocks; ``cache`` must be the None forward returned."""
+        check_layer_params(params, {})
+        _check_no_cache(cache)
+        _check_upsampled("delta", delta)
+        check_bool("need_input_grad", need_input_grad)
         dX = delta[:, :, 0::2, 0::2] + delta[:, :, 0::2, 1::2]
         dX += delta[:, :, 1::2, 0::2]
         dX += delta[:, :, 1::2, 1::2]
@@ -173,10 +215,19 @@ class FastReLU(Nonlinearity):
         super().__init__("relu")
 
     def forward(self, Z, params):
+        """(A, A): A = max(Z, 0) for Z (·, ·, H, W), kept as the cache."""
+        check_layer_params(params, {})
+        check_images("Z", Z, LAYOUT)
         A = np.maximum(Z, 0.0, dtype=Z.dtype)
         return A, A
 
     def backward(self, delta, cache, params, need_input_grad=True):
+        """(δ ∘ [A > 0], {}), multiplying ``delta`` in place when it is writeable; ``cache`` is forward's A."""
+        check_layer_params(params, {})
+        check_images("delta", delta, LAYOUT)
+        if check_float_array("cache", cache).shape != delta.shape:
+            raise ValueError(f"cache must be the output A of forward, of delta's shape {delta.shape}, got {cache.shape}")
+        check_bool("need_input_grad", need_input_grad)
         delta = np.array(delta, copy=True) if not delta.flags.writeable else delta
         delta *= cache > 0
         return delta, {}
@@ -197,8 +248,14 @@ def _fast_layer(layer):
 class FastConvAutoencoder(ConvAutoencoder):
     """A :class:`~npae.models.conv_autoencoder.ConvAutoencoder` whose layers work in the (C, n, H, W) layout.
 
-    Built by :func:`fast_model`; same parameters, same interface, the same loss and gradients to rounding.
+    Built by :func:`fast_model` (sharing a plain model's ``params``), or directly with the arguments of
+    :class:`~npae.models.conv_autoencoder.ConvAutoencoder` (its plain layers are replaced by the fast ones);
+    same parameters, same interface, the same loss and gradients to rounding.
     """
+
+    def __init__(self, layers, input_shape, **options):
+        super().__init__(layers, input_shape, **options)
+        self.layers = [_fast_layer(layer) for layer in self.layers]
 
     def _rows_to_images(self, rows):
         C, H, W = self.input_shape
@@ -244,8 +301,7 @@ def fast_model(model):
     TypeError
         If ``model`` is not a ConvAutoencoder.
     """
-    if not isinstance(model, ConvAutoencoder):
-        raise TypeError(f"model must be a ConvAutoencoder, got {type(model).__name__}")
+    check_instance("model", model, ConvAutoencoder, "conv_autoencoder()")
     fast = FastConvAutoencoder.__new__(FastConvAutoencoder)
     fast.__dict__.update(model.__dict__)
     fast.layers = [_fast_layer(layer) for layer in model.layers]

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_instance, check_int,
-                         check_real, check_rng, check_sequence)
+from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_data, check_instance,
+                         check_int, check_real, check_rng, check_sequence)
+from npae.errors import DivergenceError
 from npae.models.deep import DeepAutoencoder, StackedClassifier
+from npae.training._inputs import input_width
 from npae.training.lbfgs import train_lbfgs
 from npae.training.minibatch import train_minibatch
 from npae.models.autoencoder import Autoencoder
@@ -119,6 +121,11 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
         ``n_samples`` larger than the rows of X. Later: a layer's autoencoder whose ``n_visible`` differs
         from the width of its input (and as the trainers, e.g. for data outside a sigmoid decoder's [0, 1],
         which they check before their first step).
+    npae.errors.DivergenceError
+        If a layer's trainer diverges (as :func:`~npae.training.minibatch.train_minibatch` and
+        :func:`~npae.training.lbfgs.train_lbfgs` say); the message names the layer, and the exception's
+        ``models`` attribute lists the layers trained so far, bottom to top, then the diverged one with its
+        last finite parameters restored, so that nothing already learned is lost.
     """
     codes = as_real_array("X", X, ndim=2)
     if codes.dtype.kind != "f":
@@ -145,7 +152,14 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
             raise ValueError(f"layers[{k}]'s autoencoder has n_visible={model.n_visible}, but its input "
                              f"(the codes of layer {k - 1}) has width {codes.shape[1]}")
         start = time.perf_counter()
-        _train_layer(model, codes, spec, rng, verbose)
+        try:
+            _train_layer(model, codes, spec, rng, verbose)
+        except DivergenceError as err:
+            # The trainer has restored the layer's last finite parameters; hand the caller every layer so far.
+            stopped = DivergenceError(f"layer {k + 1} of {len(layers)} diverged: {err}",
+                                      last_finite_loss=err.last_finite_loss)
+            stopped.models = models + [model]
+            raise stopped from err
         models.append(model)
         if verbose:
             print(f"layer {k + 1}: {model.n_visible} -> {model.n_hidden} trained in "
@@ -283,11 +297,12 @@ def accuracy(model, X, y):
     Raises
     ------
     TypeError, ValueError
-        If ``model`` is not a classifier, or as ``model.predict`` (for ``X``) and
-        :func:`npae.models.softmax.check_labels` (for ``y``).
+        If ``model`` is not a classifier, ``X`` is not a finite numeric array of shape (n_samples >= 1,
+        n_features) with the model's n_features, or ``y`` is not labels of its rows
+        (:func:`npae.models.softmax.check_labels`).
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
-    X = as_real_array("X", X, ndim=2)
+    X = check_data(X, "X", input_width(model), model.dtype)
     y = check_labels(y, model.n_classes, X.shape[0], name="y")
     predicted = model.predict(X)
     if predicted.shape != y.shape:
@@ -329,7 +344,8 @@ def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4)
         ``learning_rates`` are not sequences of numbers, or as train_minibatch.
     ValueError
         Before any step: ``epochs`` and ``learning_rates`` differ in length, an epoch count < 0 or a rate not
-        > 0, ``y`` not labels of X's rows (:func:`npae.models.softmax.check_labels`), and as train_minibatch.
+        > 0, ``X`` not a finite (n_samples >= 1, n_features) array of the model's width, ``y`` not labels of
+        X's rows (:func:`npae.models.softmax.check_labels`), and as train_minibatch.
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
     epochs = [check_int(f"epochs[{i}]", n, 0) for i, n in enumerate(check_sequence("epochs", epochs, "integers"))]
@@ -338,7 +354,7 @@ def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4)
     if len(epochs) != len(learning_rates) or not epochs:
         raise ValueError(f"epochs and learning_rates must have the same, non-zero length, got {len(epochs)} and "
                          f"{len(learning_rates)}")
-    X = as_real_array("X", X, ndim=2)
+    X = check_data(X, "X", input_width(model), model.dtype)
     y = check_labels(y, model.n_classes, X.shape[0], name="y")
     batch_size = check_int("batch_size", batch_size, 1)
     Y = one_hot(y, model.n_classes, dtype=model.dtype)
