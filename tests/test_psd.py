@@ -142,3 +142,12 @@ def test_psd_code_width_is_n_hidden_and_params_are_checked():
     bad = dict(model.params, g=np.full(3, np.nan))
     with pytest.raises(ValueError, match=r"params\['g'\]"):
         model.energy(np.ones((2, 5)), np.ones((2, 3)), params=bad)
+
+
+def test_normalize_atoms_huge_entries_give_unit_rows():
+    """Entries beyond 1e154 square to inf: the atoms must still come back with norm 1, not as zeros."""
+    D = np.array([[1e200, -1e200, 0.0], [0.0, 0.0, 0.0], [3.0, 4.0, 0.0], [1e-300, 0.0, 0.0]])
+    N = normalize_atoms(D)
+    np.testing.assert_allclose(np.linalg.norm(N[[0, 2, 3]], axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_array_equal(N[1], 0.0)
+    np.testing.assert_allclose(N[0], [2 ** -0.5, -(2 ** -0.5), 0.0], rtol=1e-15)
