@@ -531,22 +531,35 @@ def _register_all():
         from npae.checks import check_path
         return check_path, {"name": "path", "path": "x.npz"}, []
 
-    @entry("npae.checks.check_sequence", {"value": A("seq", names=("layers",), skip={"empty"})})
+    @entry("npae.checks.check_sequence", {
+        "value": A("seq", names=("layers",), extra=(("an entry of another type", [1, "2"], True),
+                                                    ("a class for an instance", [1, int], True))),
+        "nonempty": A("bool")})
     def _(rng):
         from npae.checks import check_sequence
-        return check_sequence, {"name": "layers", "value": [1, 2]}, []
+        return check_sequence, {"name": "layers", "value": [1, 2], "item_type": int, "nonempty": True}, []
 
-    @entry("npae.checks.check_array_dict", {"arrays": A("params", names=("grads",))})
+    @entry("npae.checks.check_array_dict", {
+        "arrays": A("params", names=("grads",)),
+        "shapes": A("custom", optional=True, extra=(("given with like", {"W1": (4, 3)}, True),))})
     def _(rng):
         from npae.checks import check_array_dict
         p = _ae(rng).params
         return check_array_dict, {"name": "grads", "arrays": {k: v.copy() for k, v in p.items()}, "like": p}, []
 
-    @entry("npae.checks.check_float_array", {"A": A("array", names=("z",), skip=KERNEL | {"ndim", "empty", "width",
-                                                                                         "rows"})})
+    # Its use in the convolution layers: a batch of images, 4 non-empty axes (npae.core.conv.IMAGES). The channel
+    # axis is the one "one column more" changes, which an image batch accepts; no value is read (KERNEL).
+    _images = np.random.default_rng(0).standard_normal((2, 3, 4, 5))
+
+    @entry("npae.checks.check_float_array", {
+        "A": A("array", names=("images",), skip=KERNEL | {"width", "rows"},
+               extra=(("integer array", np.ones(_images.shape, dtype=np.int64), True),
+                      ("an empty axis", _images[:, :, :0], True))),
+        "ndim": A("int", minimum=0, optional=True), "nonempty": A("bool")})
     def _(rng):
         from npae.checks import check_float_array
-        return check_float_array, {"name": "z", "A": X01(rng)}, []
+        return check_float_array, {"name": "images", "A": rng.standard_normal((2, 3, 4, 5)), "ndim": 4,
+                                   "nonempty": True, "layout": "(n, channels, height, width)"}, []
 
     @entry("npae.checks.as_real_array", {"A": A("array", names=("weights",), skip={"ndim", "empty", "width", "rows"})})
     def _(rng):
