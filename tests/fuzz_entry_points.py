@@ -1581,11 +1581,20 @@ def _register_all():
         return dense_forward, {"A": X01(rng), "W": rng.standard_normal((4, 3)), "b": np.zeros(3),
                                "activation": get_activation("sigmoid")}, []
 
-    @entry("npae.core.layers.initial_weights", {"rng": A("rng"), "n_in": A("int", minimum=1),
-                                                "n_out": A("int", minimum=1), "init": A("choice"), "dtype": A("dtype")})
+    @entry("npae.core.layers.initial_weights", {
+        "rng": A("rng"), "n_in": A("int", minimum=1), "n_out": A("int", minimum=1), "init": A("choice"),
+        "dtype": A("dtype"), "shape": A("custom", optional=True, extra=(
+            ("a zero size", (2, 0, 3, 3), True), ("floats", (2.0, 1.0, 3.0, 3.0), True), ("a string", "2133", True),
+            ("an int", 3, True)))})
     def _(rng):
         from npae.core.layers import initial_weights
         return initial_weights, {"rng": rng, "n_in": 4, "n_out": 3, "init": "ufldl", "dtype": np.float64}, []
+
+    @entry("npae.core.layers.initial_softmax_weights", {"rng": A("rng"), "n_in": A("int", minimum=1),
+                                                        "n_classes": A("int", minimum=1), "dtype": A("dtype")})
+    def _(rng):
+        from npae.core.layers import initial_softmax_weights
+        return initial_softmax_weights, {"rng": rng, "n_in": 4, "n_classes": 3, "dtype": np.float32}, []
 
     @entry("npae.core.penalties.penalty_terms", {"penalties": A("seq", skip={"empty"}), "params": A("params"),
                                                  "H": A("array", skip=KERNEL | {"rows"}),

@@ -35,6 +35,7 @@ from npae.checks import (check_array_dict, check_bool, check_choice, check_data,
 from npae.core.activations import get_activation
 from npae.core.conv import IMAGES, Conv2D
 from npae.core.flat import check_params
+from npae.core.layers import initial_weights
 from npae.core.losses import LOSSES
 from npae.core.pooling import MaxPool2D, UpSample2D
 
@@ -177,12 +178,6 @@ def _check_sequence_args(layers, layer_params):
     return layers, layer_params
 
 
-def _glorot(rng, shape, fans, dtype):
-    """W ~ U[-r, r], r = √(6 / (fan_in + fan_out)) (Glorot & Bengio 2010; Keras' default for Conv2D)."""
-    r = np.sqrt(6.0 / sum(fans))
-    return rng.uniform(-r, r, size=shape).astype(dtype)
-
-
 class ConvAutoencoder:
     """A convolutional autoencoder: encoder and decoder layers, hand-derived backprop (module docstring).
 
@@ -266,8 +261,9 @@ class ConvAutoencoder:
         self.params = {}
         for layer, keys in zip(self.layers, self._keys):
             for local, shape in layer.param_shapes().items():
-                self.params[keys[local]] = (_glorot(rng, shape, layer.fans(), self.dtype) if local == "W"
-                                            else np.zeros(shape, dtype=self.dtype))
+                # kernels: Glorot & Bengio's uniform with the fans of Conv2D.fans (Keras' default for Conv2D)
+                self.params[keys[local]] = (initial_weights(rng, *layer.fans(), "glorot", self.dtype, shape=shape)
+                                            if local == "W" else np.zeros(shape, dtype=self.dtype))
 
     def param_shapes(self):
         """{key: shape} of every parameter."""

@@ -29,7 +29,7 @@ from npae.checks import check_bool, check_choice, check_data, check_float_dtype,
 from npae.checks import check_float_array, check_real, check_rng, check_sequence
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
-from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
+from npae.core.layers import INITS, affine_backward, dense_forward, initial_softmax_weights, initial_weights
 from npae.core.losses import LOSSES
 from npae.core.penalties import WeightDecay
 from npae.models.softmax import check_labels, softmax, softmax_cross_entropy
@@ -196,7 +196,8 @@ class StackedClassifier:
         Draws the initial weights (usually overwritten by :func:`npae.training.stacking.stacked_classifier`).
     dtype : {numpy.float64, numpy.float32}
     init : {"ufldl", "glorot"}
-        Encoder weights by :func:`npae.core.layers.initial_weights` (as the autoencoders); softmax 0.005 · N(0, 1).
+        Encoder weights by :func:`npae.core.layers.initial_weights` (as the autoencoders); softmax 0.005 · N(0, 1)
+        (:func:`npae.core.layers.initial_softmax_weights`).
 
     Attributes
     ----------
@@ -225,8 +226,7 @@ class StackedClassifier:
             n_in, n_out = self.layer_sizes[l], self.layer_sizes[l + 1]
             self.params[f"W{l + 1}"] = initial_weights(rng, n_in, n_out, init, self.dtype)
             self.params[f"b{l + 1}"] = np.zeros(n_out, dtype=self.dtype)
-        self.params["W_softmax"] = (0.005 * rng.standard_normal((self.layer_sizes[-1], self.n_classes))
-                                    ).astype(self.dtype)
+        self.params["W_softmax"] = initial_softmax_weights(rng, self.layer_sizes[-1], self.n_classes, self.dtype)
         self.params["b_softmax"] = np.zeros(self.n_classes, dtype=self.dtype)
 
     def _shapes(self):

@@ -28,7 +28,7 @@ import numpy as np
 
 from npae.checks import as_real_array, check_data, check_float_dtype, check_int, check_real, check_rng
 from npae.core.flat import check_params
-from npae.core.layers import affine_backward
+from npae.core.layers import affine_backward, initial_softmax_weights
 from npae.core.penalties import WeightDecay
 
 
@@ -218,7 +218,8 @@ class Softmax:
     weight_decay : float ≥ 0
         λ of (λ/2)‖W‖²_F (UFLDL: 1e-4). The bias is not decayed (see the module docstring).
     rng : numpy.random.Generator, optional
-        Draws the initial W ~ 0.005 · N(0, 1) (UFLDL ``softmaxTrain.m``). None: a fresh unseeded generator.
+        Draws the initial W ~ 0.005 · N(0, 1) (:func:`npae.core.layers.initial_softmax_weights`, UFLDL
+        ``softmaxTrain.m``). None: a fresh unseeded generator.
     dtype : {numpy.float64, numpy.float32}
 
     Attributes
@@ -238,7 +239,7 @@ class Softmax:
         self.weight_decay = WeightDecay(weight_decay)
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng, none_means_fresh=True)
-        self.params = {"W": (0.005 * rng.standard_normal((self.n_features, self.n_classes))).astype(self.dtype),
+        self.params = {"W": initial_softmax_weights(rng, self.n_features, self.n_classes, self.dtype),
                        "b": np.zeros(self.n_classes, dtype=self.dtype)}
 
     def _checked(self, params):
