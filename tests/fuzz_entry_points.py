@@ -776,6 +776,11 @@ def _register_all():
         if method.startswith("loss"):
             args["y"] = A("array", extra=(("not one-hot (values outside [0, 1])", np.full((6, 3), 2.0), True),))
         ENTRIES[f"npae.models.deep.StackedClassifier.{method}"] = Entry(build, args)
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _clf(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.deep.StackedClassifier.{method}"] = Entry(build, {}, note="no arguments")
 
     @entry("npae.models.deep.DeepAutoencoder", {
         "layer_sizes": A("seq"), "activation": A("choice"), "code": A("choice", optional=True),
@@ -796,6 +801,11 @@ def _register_all():
         if method.startswith("loss"):
             args["target"] = A("array", optional=True, extra=outside_unit((6, 4)))
         ENTRIES[f"npae.models.deep.DeepAutoencoder.{method}"] = Entry(build, args)
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _deep(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.deep.DeepAutoencoder.{method}"] = Entry(build, {}, note="no arguments")
 
     # ---------------------------------------------------------------- npae.models.softmax
     for fname in ("log_softmax", "softmax"):
@@ -845,6 +855,11 @@ def _register_all():
         if method.startswith("loss"):
             args["y"] = A("array", extra=(("values outside [0, 1]", np.full((6, 3), 2.0), True),))
         ENTRIES[f"npae.models.softmax.Softmax.{method}"] = Entry(build, args)
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _softmax(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.softmax.Softmax.{method}"] = Entry(build, {}, note="no arguments")
 
     # ---------------------------------------------------------------- npae.models.psd
     @entry("npae.models.psd.soft_threshold", {"V": A("array", skip={"rows", "width", "empty", "ndim"}),
@@ -1438,7 +1453,9 @@ def _register_all():
         from npae.plotting import show_tangents
         return show_tangents, {"points": X01(rng, 2, 4), "tangents": [rng.standard_normal((2, 1, 4))]}, []
 
-    @entry("npae.serialize.save_model", {"model": MODEL, "path": A("path", extra=())},
+    @entry("npae.serialize.save_model", {"model": A("model", also_valid=("DeepAutoencoder", "Softmax"), note=(
+            "documented: every model class in npae.serialize.FORMATS is saved (a PSD is not)")),
+            "path": A("path", extra=())},
            raises=(FileNotFoundError, IsADirectoryError))
     def _(rng):
         from npae.serialize import save_model

@@ -219,7 +219,7 @@ class StackedClassifier:
         self.softmax_decay = WeightDecay(check_real("weight_decay", weight_decay, 0))
         self.encoder_decay = WeightDecay(check_real("encoder_weight_decay", encoder_weight_decay, 0))
         self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
-        check_choice("init", init, INITS)
+        self.init = check_choice("init", init, INITS)
         self.n_layers = len(self.layer_sizes) - 1
         self.params = {}
         for l in range(self.n_layers):
@@ -229,7 +229,9 @@ class StackedClassifier:
         self.params["W_softmax"] = initial_softmax_weights(rng, self.layer_sizes[-1], self.n_classes, self.dtype)
         self.params["b_softmax"] = np.zeros(self.n_classes, dtype=self.dtype)
 
-    def _shapes(self):
+    def param_shapes(self):
+        """{key: shape} of every parameter, in the order of ``params``: ``W1`` (n₀, n₁), ``b1`` (n₁,), …,
+        ``W_softmax`` (n_K, n_classes), ``b_softmax`` (n_classes,)."""
         shapes = {}
         for l in range(self.n_layers):
             shapes[f"W{l + 1}"] = (self.layer_sizes[l], self.layer_sizes[l + 1])
@@ -238,12 +240,20 @@ class StackedClassifier:
         shapes["b_softmax"] = (self.n_classes,)
         return shapes
 
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
+        (:mod:`npae.serialize`)."""
+        return {"layer_sizes": list(self.layer_sizes), "n_classes": self.n_classes,
+                "activation": self.activation.name, "weight_decay": self.softmax_decay.weight_decay,
+                "encoder_weight_decay": self.encoder_decay.weight_decay, "dtype": self.dtype.name,
+                "init": self.init}
+
     def _layers(self, params):
         names = [f"{l + 1}" for l in range(self.n_layers)] + ["_softmax"]
         return [params["W" + n] for n in names], [params["b" + n] for n in names], names
 
     def _forward(self, X, params):
-        params = check_params(self.params if params is None else params, self._shapes())
+        params = check_params(self.params if params is None else params, self.param_shapes())
         X = check_data(X, "X", self.layer_sizes[0], self.dtype)
         weights, biases, names = self._layers(params)
         inputs, pre = stack_forward(X, weights, biases, [self.activation] * self.n_layers)
@@ -404,9 +414,22 @@ class DeepAutoencoder:
                                                                  for l in range(K + 1, 2 * K + 1)]
         return [params[f"W{l}"] for l in range(1, 2 * K + 1)]
 
+    def param_shapes(self):
+        """{key: shape} of every parameter, in the order of ``params``: the weights ``W1`` … (``W{2K}`` unless
+        tied), then the biases ``b1`` … ``b{2K}`` (the class docstring gives the shapes)."""
+        return {**self._weight_shapes(), **self._bias_shapes()}
+
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
+        (:mod:`npae.serialize`). ``code`` is the code layer's nonlinearity by name, ``activation``'s when the
+        constructor was given None."""
+        return {"layer_sizes": list(self.layer_sizes), "activation": self.activation.name, "code": self.code.name,
+                "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,
+                "weight_decay": self.weight_decay.weight_decay, "dtype": self.dtype.name, "init": self.init,
+                "reduction": self.reduction}
+
     def _checked(self, params):
-        return check_params(self.params if params is None else params,
-                             {**self._weight_shapes(), **self._bias_shapes()})
+        return check_params(self.params if params is None else params, self.param_shapes())
 
     def encode(self, X, params=None):
         """The code: (m, n_K) of ``self.dtype``. Raises ValueError/TypeError for a bad X."""

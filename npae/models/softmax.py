@@ -242,10 +242,18 @@ class Softmax:
         self.params = {"W": initial_softmax_weights(rng, self.n_features, self.n_classes, self.dtype),
                        "b": np.zeros(self.n_classes, dtype=self.dtype)}
 
+    def param_shapes(self):
+        """{key: shape} of the parameters: ``W`` (n_features, n_classes), ``b`` (n_classes,)."""
+        return {"W": (self.n_features, self.n_classes), "b": (self.n_classes,)}
+
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
+        (:mod:`npae.serialize`)."""
+        return {"n_features": self.n_features, "n_classes": self.n_classes,
+                "weight_decay": self.weight_decay.weight_decay, "dtype": self.dtype.name}
+
     def _checked(self, params):
-        params = self.params if params is None else params
-        shapes = {"W": (self.n_features, self.n_classes), "b": (self.n_classes,)}
-        return check_params(params, shapes)
+        return check_params(self.params if params is None else params, self.param_shapes())
 
     def logits(self, X, params=None):
         """Z = X @ W + b, shape (m, n_classes). Raises ValueError/TypeError for a bad X (as check_data)."""
