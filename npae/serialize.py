@@ -107,7 +107,7 @@ def save_model(model, path):
             if PENALTIES.get(name) is None:
                 raise ValueError(f"penalty {name!r} cannot be saved: known penalties are {sorted(PENALTIES)}")
     path = check_path("path", path)
-    expected = _expected_params(model, fmt)
+    expected = _expected_params(model)
     _check_params(model.params, expected, "model.params")
     arrays = {"format": np.array(fmt.name), "version": np.array(fmt.version, dtype=np.int64),
               "config": np.array(json.dumps(config, sort_keys=True))}
@@ -255,7 +255,7 @@ def _model_from_arrays(arrays, where):
             raise ValueError(f"{where}: {_PARAM_PREFIX + key} must have shape {tuple(shape)} (the config's sizes), "
                              f"got {stored.shape}")
     model = _from_config(fmt.build, config, where)
-    expected = _expected_params(model, fmt)
+    expected = _expected_params(model)
     present = {k[len(_PARAM_PREFIX):] for k in arrays if k.startswith(_PARAM_PREFIX)}
     missing = [k for k in expected if k not in present]
     if missing:
@@ -349,17 +349,9 @@ def _build_autoencoder(config):
     return Autoencoder(**{**_arguments(config), "penalties": penalties})
 
 
-def _expected_params(model, fmt):
-    """Key -> (shape, dtype) of the parameters of ``model``'s architecture, in the model's order."""
-    return {k: (tuple(shape), model.dtype) for k, shape in fmt.shapes(model).items()}
-
-
-def _autoencoder_shapes(model):
-    shapes = {"W1": (model.n_visible, model.n_hidden), "b1": (model.n_hidden,)}
-    if not model.tied:
-        shapes["W2"] = (model.n_hidden, model.n_visible)
-    shapes["b2"] = (model.n_visible,)
-    return shapes
+def _expected_params(model):
+    """Key -> (shape, dtype) of the parameters of ``model``'s architecture (``model.param_shapes()``), in order."""
+    return {k: (tuple(shape), model.dtype) for k, shape in model.param_shapes().items()}
 
 
 def _check_params(params, expected, where):
@@ -427,7 +419,6 @@ class _Format:
     config_keys: dict
     sized: object                  # config -> {param key: shape} of the arrays its sizes fix (checked first)
     build: object                  # config -> model (its initial parameters are replaced by the stored ones)
-    shapes: object = lambda model: model.param_shapes()          # model -> {param key: shape}, in order
     optional_keys: dict = dataclasses.field(default_factory=dict)
     version: int = 1
 
@@ -436,7 +427,7 @@ class _Format:
 #: FastConvAutoencoder) is saved as its plain class.
 FORMATS = {fmt.name: fmt for fmt in (
     _Format(FORMAT_NAME, Autoencoder, _CONFIG_KEYS, lambda c: {"W1": (c["n_visible"], c["n_hidden"])},
-            _build_autoencoder, _autoencoder_shapes, _OPTIONAL_CONFIG_KEYS, FORMAT_VERSION),
+            _build_autoencoder, optional_keys=_OPTIONAL_CONFIG_KEYS, version=FORMAT_VERSION),
     _Format(CONV_FORMAT_NAME, ConvAutoencoder,
             {"layers": list, "input_shape": list, "n_encoder_layers": int, "decoder": str, "loss": str,
              "reduction": str, "dtype": str}, _conv_sizes, _build_conv, version=CONV_FORMAT_VERSION),

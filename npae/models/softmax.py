@@ -43,6 +43,13 @@ def _check_logits(Z, name="Z"):
     return Z if Z.dtype.kind == "f" else Z.astype(np.float64)
 
 
+def _shifted(Z):
+    """Z - max over each row (a new array), after :func:`_check_logits`: softmax is unchanged by adding a
+    constant to a row, and every exponent is then ≤ 0 (no overflow) with the largest exp(0) = 1."""
+    Z = _check_logits(Z)
+    return Z - Z.max(axis=1, keepdims=True)
+
+
 def log_softmax(Z):
     """Row-wise log-softmax log P = Z - logsumexp(Z), stable for logits of any size.
 
@@ -64,8 +71,7 @@ def log_softmax(Z):
     TypeError, ValueError
         If ``Z`` is not a real 2-D array of finite values (see :func:`_check_logits`).
     """
-    Z = _check_logits(Z)
-    shifted = Z - Z.max(axis=1, keepdims=True)
+    shifted = _shifted(Z)
     shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return shifted
 
@@ -86,8 +92,7 @@ def softmax(Z):
     TypeError, ValueError
         If ``Z`` is not a real 2-D array of finite values (see :func:`_check_logits`).
     """
-    Z = _check_logits(Z)
-    P = Z - Z.max(axis=1, keepdims=True)
+    P = _shifted(Z)
     np.exp(P, out=P)
     P /= P.sum(axis=1, keepdims=True)
     return P
