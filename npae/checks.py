@@ -476,7 +476,7 @@ def check_sequence(name, value, what="values", *, item_type=None, nonempty=False
         raise TypeError(f"{name} must be a list or tuple of {what}, got {type(value).__name__}")
     value = list(value)
     if check_bool("nonempty", nonempty) and not value:
-        raise ValueError(f"{name} must hold at least one of {what}, got an empty sequence")
+        raise ValueError(f"{name} must hold at least one entry ({what}), got an empty sequence")
     if item_type is not None:
         for i, item in enumerate(value):
             check_instance(f"{name}[{i}]", item, item_type)

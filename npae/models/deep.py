@@ -45,9 +45,7 @@ def _check_stack(weights, activations, biases=_NO_BIASES):
     """Cheap checks of a stack's layers (types and shapes, no pass over the values): L >= 1 float weight
     matrices that chain (W⁽ˡ⁾ has as many rows as W⁽ˡ⁻¹⁾ has columns), L matching bias vectors, and at least
     L-1 activations. Without ``biases`` (stack_backward) they are not checked. Returns the three lists."""
-    weights = check_sequence("weights", weights, "weight matrices W⁽¹⁾ … W⁽ᴸ⁾")
-    if not weights:
-        raise ValueError("weights must hold at least one weight matrix, got an empty sequence")
+    weights = check_sequence("weights", weights, "weight matrices W⁽¹⁾ … W⁽ᴸ⁾", nonempty=True)
     for l, W in enumerate(weights, start=1):
         check_float_array(f"weights[{l - 1}]", W)
         if W.ndim != 2 or (l > 1 and W.shape[0] != weights[l - 2].shape[1]):
@@ -168,11 +166,7 @@ def stack_backward(delta_out, inputs, pre, weights, activations):
 
 
 def _check_sizes(sizes, name, minimum_length):
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of at least {minimum_length} positive integers, "
-                        f"got {type(sizes).__name__}") from None
+    sizes = check_sequence(name, sizes, f"at least {minimum_length} positive integers")
     if len(sizes) < minimum_length:
         raise ValueError(f"{name} must be a list of at least {minimum_length} positive integers, got {sizes!r}")
     return [check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(sizes)]
