@@ -3,7 +3,7 @@
 Every model class in :data:`FORMATS` can be saved: :class:`~npae.models.autoencoder.Autoencoder`,
 :class:`~npae.models.deep.DeepAutoencoder`, :class:`~npae.models.deep.StackedClassifier`,
 :class:`~npae.models.softmax.Softmax` and :class:`~npae.models.conv_autoencoder.ConvAutoencoder`, each under its
-own format name (``"npae.Autoencoder"``, ``"npae.DeepAutoencoder"``...). The file is an ordinary NumPy zip
+own format name (``"npae."`` and the class name: ``"npae.Autoencoder"``...). The file is an ordinary NumPy zip
 archive (``numpy.savez``) holding only numeric and unicode arrays. It is read member by member with
 :mod:`zipfile` and ``numpy.lib.format`` (each ``.npy`` header is checked against the bytes the member holds
 before its data is read, so a forged header cannot make npae allocate more than the file holds): loading a
