@@ -634,19 +634,14 @@ def _register_all():
 
     # ---------------------------------------------------------------- npae.core.flat / layers / losses / penalties
     @entry("npae.core.flat.flatten", {"arrays": A(
-        "params", names=("arrays",), skip={"missing", "extra", "shape", "nonfinite"},
-        note="flatten has no template: any non-empty dict of float arrays is valid, whatever its keys and shapes. "
-             "NaN and inf are passed on (documented, Notes): a reshaping of values, not a computation; "
-             "train_lbfgs flattens the gradients of a diverged step and then raises DivergenceError "
-             "with the last finite parameters kept, which a ValueError from flatten would prevent")})
+        "params", names=("arrays",), skip={"missing", "extra", "shape"},
+        note="flatten has no template: any non-empty dict of float arrays is valid, whatever its keys and shapes")})
     def _(rng):
         from npae.core.flat import flatten
         return flatten, {"arrays": _ae(rng).params}, []
 
     @entry("npae.core.flat.unflatten", {
-        "theta": A("array", skip={"empty", "width", "nonfinite"},
-                   note="NaN and inf in theta are passed on (documented, Notes), as by flatten: train_lbfgs "
-                        "unflattens scipy's iterate and turns a non-finite loss into DivergenceError"),
+        "theta": A("array", skip={"empty", "width"}),
         "like": A("params", names=("like",), skip={"nonfinite"},
                   note="like is a template: only its keys, shapes and dtypes are read (documented), never "
                        "its values")})
@@ -1661,11 +1656,7 @@ def _register_all():
                                     "is refused"),
                     "X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
                     "target": A("array", optional=True, extra=outside_unit((6, 4))),
-                    "params": A("params", optional=True, skip={"nonfinite"},
-                                note="documented: NaN or inf parameters of an Autoencoder give a NaN loss and NaN "
-                                     "gradients, which train_minibatch and train_lbfgs (the callers) turn into "
-                                     "DivergenceError with the last finite parameters restored; the model's own "
-                                     "loss_and_grads refuses them with a ValueError")}
+                    "params": PARAMS}
             if fname == "loss_and_grads":
                 args.update(need_grads=A("bool"), block_size=A("int", optional=True, minimum=1))
             ENTRIES[f"{prefix}.{fname}"] = Entry(build, args)

@@ -262,15 +262,17 @@ def test_real_blow_up_leaves_finite_last_good_params():
     assert model.loss(X_last, T_last) == pytest.approx(err.value.last_finite_loss, rel=1e-12)
 
 
-def test_step_to_infinite_parameters_is_caught_at_epoch_end():
+def test_step_to_infinite_parameters_is_caught_right_after_the_step():
     class Huge(ScriptedModel):
         def loss_and_grads(self, X, target=None):
+            self.n_calls += 1
             return 1.0, {"w": np.full(2, 1e308), "c": np.zeros(1)}
 
     model = Huge(bad_call=None)
-    with pytest.raises(DivergenceError, match="parameter.*epoch 1"), np.errstate(over="ignore"):
-        train_minibatch(model, np.zeros((3, 1)), optimizer=SGD(learning_rate=10.0), epochs=3,
+    with pytest.raises(DivergenceError, match=r"parameter.*epoch 1, batch 1/3"), np.errstate(over="ignore"):
+        train_minibatch(model, np.zeros((9, 1)), optimizer=SGD(learning_rate=10.0), epochs=3,
                         batch_size=3, rng=np.random.default_rng(0), verbose=False)
+    assert model.n_calls == 1                   # the model is never called with the infinite parameters
     np.testing.assert_array_equal(model.params["w"], 0.0)
 
 

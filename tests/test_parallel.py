@@ -139,13 +139,19 @@ def test_chunked_gradient_passes_the_numerical_check(monkeypatch):
     assert result.passed(), result.per_block
 
 
-def test_non_finite_parameters_give_a_nan_loss_for_the_trainers():
+def test_non_finite_parameters_are_refused_as_by_the_model():
+    # The trainers check the parameters after each step themselves (tests/test_divergence.py): the fast path
+    # refuses NaN and inf like the model's own method, with a ValueError naming params, whether passed or held.
     model = Autoencoder(5, 3, rng=np.random.default_rng(0))
     params = dict(model.params, W1=np.full((5, 3), np.inf))
-    loss, grads = perf.loss_and_grads(model, np.full((4, 5), 0.5), params=params)
-    assert np.isnan(loss) and all(np.isnan(g).all() for g in grads.values())
-    with pytest.raises(ValueError, match="params"):
-        model.loss_and_grads(np.full((4, 5), 0.5), params=params)
+    X = np.full((4, 5), 0.5)
+    for call in (lambda: perf.loss_and_grads(model, X, params=params), lambda: perf.loss(model, X, params=params),
+                 lambda: model.loss_and_grads(X, params=params)):
+        with pytest.raises(ValueError, match=r"params\['W1'\]"):
+            call()
+    model.params = params
+    with pytest.raises(ValueError, match=r"params\['W1'\]"):
+        perf.loss_and_grads(model, X)
 
 
 def test_other_models_go_to_their_own_method():

@@ -29,14 +29,11 @@ def flatten(arrays):
     TypeError
         If ``arrays`` is not a dict of real float ndarrays.
     ValueError
-        If ``arrays`` is empty.
-
-    Notes
-    -----
-    NaN and inf are passed on, not refused: the trainers flatten the gradients of a diverged step and
-    then stop with :class:`~npae.errors.DivergenceError`.
+        If ``arrays`` is empty, or an array holds NaN or inf (the message names ``arrays`` and the key).
+        The trainers look for a diverged step themselves, before anything is flattened
+        (:func:`npae.training.lbfgs.train_lbfgs` raises :class:`~npae.errors.DivergenceError`).
     """
-    if not check_array_dict("arrays", arrays, finite=False):
+    if not check_array_dict("arrays", arrays):
         raise ValueError("arrays must hold at least one array, got an empty dict")
     return np.concatenate([np.asarray(a, dtype=np.float64).reshape(-1) for a in arrays.values()])
 
@@ -61,23 +58,27 @@ def unflatten(theta, like):
     TypeError
         If ``like`` is not a dict of real float ndarrays, or ``theta`` is not a real numeric array.
     ValueError
-        If ``like`` is empty, or ``theta`` is not 1-D or its length differs from the template's number of
-        parameters.
-
-    Notes
-    -----
-    NaN and inf in ``theta`` are passed on, as by :func:`flatten`.
+        If ``like`` is empty; if ``theta`` is not 1-D, its length differs from the template's number of
+        parameters, it holds NaN or inf, or a value too large for the dtype of its block in ``like``
+        (beyond ±3.4e38 for a float32 block, which would become inf). Only the keys, shapes and dtypes
+        of ``like`` are read, never its values.
     """
     if not check_array_dict("like", like, finite=False):
         raise ValueError("like must hold at least one array (e.g. model.params), got an empty dict")
-    theta = as_real_array("theta", theta, finite=False)
+    theta = as_real_array("theta", theta)
     n_total = sum(a.size for a in like.values())
     if theta.ndim != 1 or theta.size != n_total:
         raise ValueError(f"theta must be a 1-D array of length {n_total} (the number of values in like, "
                          f"shapes {[np.shape(a) for a in like.values()]}), got shape {theta.shape}")
     out, start = {}, 0
     for name, a in like.items():
-        out[name] = theta[start:start + a.size].reshape(a.shape).astype(a.dtype, copy=True)
+        block = theta[start:start + a.size]
+        largest = np.finfo(a.dtype).max
+        if block.size and np.abs(block).max() > largest:
+            raise ValueError(f"theta must fit the dtype of like[{name!r}] ({a.dtype}, |values| <= {largest:.4g}); "
+                             f"its block {name!r} (theta[{start}:{start + a.size}]) holds "
+                             f"{block[np.argmax(np.abs(block))]:.4g}, which would become inf")
+        out[name] = block.reshape(a.shape).astype(a.dtype, copy=True)
         start += a.size
     return out
 

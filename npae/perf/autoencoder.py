@@ -79,13 +79,13 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
     Raises
     ------
     ValueError, TypeError
-        As the model's ``loss_and_grads``, except for an Autoencoder whose parameters hold NaN or inf:
-        then the loss is NaN (and every gradient NaN), so that a trainer stops with
-        :class:`~npae.errors.DivergenceError` and keeps its last finite parameters, as for any other
-        divergence. ``model`` not an object with ``loss_and_grads`` (and ``loss`` when ``need_grads`` is
-        False), no ``target`` for a model whose method needs one (a classifier's labels, a PSD's codes H),
-        ``need_grads`` not a bool, or ``block_size`` not None nor an integer >= 1, raise ``TypeError`` /
-        ``ValueError``.
+        As the model's ``loss_and_grads``: among others, parameters (``params``, or ``model.params`` when
+        it is None) holding NaN or inf are refused with a ``ValueError`` naming ``params``, for every model
+        (the trainers check the parameters after each step themselves and raise
+        :class:`~npae.errors.DivergenceError`). ``model`` not an object with ``loss_and_grads`` (and ``loss``
+        when ``need_grads`` is False), no ``target`` for a model whose method needs one (a classifier's
+        labels, a PSD's codes H), ``need_grads`` not a bool, or ``block_size`` not None nor an integer >= 1,
+        raise ``TypeError`` / ``ValueError``.
     """
     need_grads = check_bool("need_grads", need_grads)
     check_model_interface("model", model, ("loss_and_grads",) if need_grads else ("loss_and_grads", "loss"))
@@ -100,9 +100,6 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
             return model.loss_and_grads(X, target) if need_grads else (model.loss(X, target), None)
         return (model.loss_and_grads(X, target, params=params) if need_grads
                 else (model.loss(X, target, params=params), None))
-    checked = params if params is not None else model.params
-    if isinstance(checked, dict) and not all(np.isfinite(np.asarray(v, dtype=float)).all() for v in checked.values()):
-        return _diverged(model, need_grads)
     params, X, T, code_noise = model.checked_inputs(X, target, params, code_noise)
     m = X.shape[0]
     inv_m = 1.0 / m
@@ -159,10 +156,3 @@ def _is_plain_autoencoder(model):
 def loss(model, X, target=None, params=None, code_noise=None):
     """The loss alone, computed as :func:`loss_and_grads` does (arguments as there)."""
     return loss_and_grads(model, X, target, params, code_noise, need_grads=False)[0]
-
-
-def _diverged(model, need_grads):
-    if not need_grads:
-        return float("nan"), None
-    return float("nan"), {name: np.full(shape, np.nan, dtype=model.dtype)
-                          for name, shape in model.param_shapes().items()}

@@ -18,7 +18,11 @@ from npae.training._inputs import check_training_data
 
 
 class _Stop(Exception):
-    """Raised inside the objective to abandon the optimisation when the loss is not finite."""
+    """Raised inside the objective to abandon the optimisation when θ, the loss or its gradient is not finite."""
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays)
 
 
 def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every=50, options=None):
@@ -59,8 +63,8 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
         the model's width, outside the model's domain (a sigmoid decoder's targets in [0, 1]) or of
         mismatched rows; ``maxiter`` or ``print_every`` < 1.
     npae.errors.DivergenceError
-        If the loss or gradient becomes NaN or infinite. ``model.params`` then holds the last accepted
-        iterate, whose loss was finite.
+        If an iterate θ (before the model sees it), the loss or the gradient becomes NaN or infinite, for
+        any model. ``model.params`` then holds the last accepted iterate, whose loss was finite.
     """
     check_model_interface("model", model, ("params", "loss_and_grads"))
     X, target = check_training_data(model, X, target)
@@ -69,18 +73,24 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
     if options is not None and not isinstance(options, dict):
         raise TypeError(f"options must be a dict of L-BFGS-B options (e.g. {{'ftol': 0}}) or None, "
                         f"got {type(options).__name__}")
+    # Check the data and the parameters once, up front (the model's own checks: a bad X, or params holding
+    # NaN, fail with a ValueError before any optimisation starts).
+    perf.loss_and_grads(model, X, target)
     template = model.params
     state = {"nit": 0, "last_good": flatten(template), "last_loss": None}
+    # The largest |θ| every block of the model can hold: beyond it a float32 block would become inf.
+    largest = min(np.finfo(a.dtype).max for a in template.values())
     start = time.perf_counter()
-    # Check the data once, up front, so that a bad X fails before any optimisation starts.
-    perf.loss_and_grads(model, X, target)
 
     def objective(theta):
-        loss, grads = perf.loss_and_grads(model, X, target, params=unflatten(theta, template))
-        g = flatten(grads)
-        if not (np.isfinite(loss) and np.isfinite(g).all()):
+        # SciPy's line search can step to a θ that is not finite (or too large for a float32 model):
+        # stop before unflatten or the model sees it, as for a loss that is not finite.
+        if not (np.abs(theta) <= largest).all():             # False for NaN as well as for ±inf
             raise _Stop
-        return loss, g
+        loss, grads = perf.loss_and_grads(model, X, target, params=unflatten(theta, template))
+        if not (np.isfinite(loss) and _all_finite(grads.values())):
+            raise _Stop
+        return loss, flatten(grads)
 
     def callback(intermediate_result):
         # Called once per accepted iteration; its point had a finite loss.
@@ -97,7 +107,8 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
     except _Stop:
         model.params = unflatten(state["last_good"], template)
         raise DivergenceError(
-            f"L-BFGS stopped at iteration {state['nit'] + 1}: the loss or its gradient became NaN or inf. "
+            f"L-BFGS stopped at iteration {state['nit'] + 1}: the parameters, the loss or its gradient became "
+            f"NaN or inf. "
             f"model.params holds the last finite iterate (loss {state['last_loss']}). Check the data scale "
             "and the penalty weights.", last_finite_loss=state["last_loss"]) from None
     model.params = unflatten(result.x, template)

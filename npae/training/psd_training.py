@@ -51,7 +51,8 @@ def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista"
     ValueError, TypeError
         Bad arguments (named in the message), before any parameter changes.
     npae.errors.DivergenceError
-        If the energy, a gradient or the parameters after a step become NaN or infinite (as
+        If the energy, a gradient or the parameters after a step become NaN or infinite, or an atom of D
+        after a step is too large for its norm to be computed (as
         :func:`npae.training.minibatch.train_minibatch` does): ``model.params`` is first restored to the
         parameters of the last finite minibatch energy, and the message names the epoch and minibatch.
     """
@@ -92,9 +93,14 @@ def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista"
             if not all(np.isfinite(g).all() for g in grads.values()):
                 diverge("a gradient", epoch, s)
             opt.step(model.params, grads)
-            model.params["D"][...] = normalize_atoms(model.params["D"])
             if not all(np.isfinite(p).all() for p in model.params.values()):
-                diverge("a parameter", epoch, s)
+                diverge("a parameter (after the optimizer's step)", epoch, s)
+            D = normalize_atoms(model.params["D"])
+            # An atom too large to renormalise (its squared norm overflows: entries beyond about 1e154) comes
+            # back as zeros, which inference would then refuse; that is a blow-up of the step as well.
+            if (~D.any(axis=1) & model.params["D"].any(axis=1)).any():
+                diverge("the norm of an atom of D (after the optimizer's step)", epoch, s)
+            model.params["D"][...] = D
             total += energy * Xb.shape[0]
         history["energy"].append(total / n)
         history["seconds"].append(time.perf_counter() - start)

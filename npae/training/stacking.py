@@ -21,6 +21,7 @@ import numpy as np
 
 from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_data, check_instance,
                          check_int, check_real, check_rng, check_sequence)
+from npae.errors import DivergenceError
 from npae.models.deep import DeepAutoencoder, StackedClassifier
 from npae.training._inputs import input_width
 from npae.training.lbfgs import train_lbfgs
@@ -120,6 +121,11 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
         ``n_samples`` larger than the rows of X. Later: a layer's autoencoder whose ``n_visible`` differs
         from the width of its input (and as the trainers, e.g. for data outside a sigmoid decoder's [0, 1],
         which they check before their first step).
+    npae.errors.DivergenceError
+        If a layer's trainer diverges (as :func:`~npae.training.minibatch.train_minibatch` and
+        :func:`~npae.training.lbfgs.train_lbfgs` say); the message names the layer, and the exception's
+        ``models`` attribute lists the layers trained so far, bottom to top, then the diverged one with its
+        last finite parameters restored, so that nothing already learned is lost.
     """
     codes = as_real_array("X", X, ndim=2)
     if codes.dtype.kind != "f":
@@ -146,7 +152,14 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
             raise ValueError(f"layers[{k}]'s autoencoder has n_visible={model.n_visible}, but its input "
                              f"(the codes of layer {k - 1}) has width {codes.shape[1]}")
         start = time.perf_counter()
-        _train_layer(model, codes, spec, rng, verbose)
+        try:
+            _train_layer(model, codes, spec, rng, verbose)
+        except DivergenceError as err:
+            # The trainer has restored the layer's last finite parameters; hand the caller every layer so far.
+            stopped = DivergenceError(f"layer {k + 1} of {len(layers)} diverged: {err}",
+                                      last_finite_loss=err.last_finite_loss)
+            stopped.models = models + [model]
+            raise stopped from err
         models.append(model)
         if verbose:
             print(f"layer {k + 1}: {model.n_visible} -> {model.n_hidden} trained in "
