@@ -1632,7 +1632,7 @@ def _register_all():
             model = _ae(rng)
             return getattr(model, method), kwargs_of(model, rng), [model.params]
         ENTRIES[f"npae.models.autoencoder.Autoencoder.{method}"] = Entry(build, args)
-    for method in ("backprop", "add_tied_and_direct"):
+    for method in ("backprop", "decoder_backprop", "encoder_backprop", "add_tied_and_direct"):
         none_entry(f"npae.models.autoencoder.Autoencoder.{method}",
                    "a step of loss_and_grads inside the backprop core (called by it and by npae.perf on inputs "
                    "checked_inputs has checked): its arguments are loss_and_grads's")

@@ -361,9 +361,10 @@ class Autoencoder:
     def backprop(self, params, X, T, code, dOmega_dH, inv_m, need_grads=True):
         """The decoder's forward pass, the loss and steps 1-5 of backprop, for a set of rows.
 
-        The loss is a mean over samples, so this may be called on any block of the rows and the results
-        added up (``inv_m`` stays 1/m of the whole batch); :meth:`loss_and_grads` calls it once on every
-        row, :mod:`npae.perf.autoencoder` on blocks.
+        The decoder's half (:meth:`decoder_backprop`: Z2, x̂, the loss, δ³, ∂J/∂W2, ∂J/∂b2 and δ³ W2ᵀ),
+        then step 3's sum with the penalties' ∂Ω/∂H, then the encoder's half (:meth:`encoder_backprop`:
+        δ², ∂J/∂W1, ∂J/∂b1). The loss is a mean over samples, so this may be called on any block of
+        the rows and the results added up (``inv_m`` stays 1/m of the whole batch).
 
         Parameters
         ----------
@@ -389,25 +390,76 @@ class Autoencoder:
             These rows' part of ∂J/∂W1 (n_visible, n_hidden), ∂J/∂b1 (n_hidden,), ∂J/∂W2
             (n_hidden, n_visible) — the decoder's use of W2, also when tied — and ∂J/∂b2 (n_visible,).
         """
-        W2 = self._decoder_weights(params)                                 # (n_hidden, n_visible)
-        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m   # "mean" over features
-        # forward, decoder: Z2 = H W2 + b2 (rows, n_visible); the loss and step 1, δ³ = ∂J/∂Z2 (rows, n_visible)
-        Z2 = code.H @ W2
-        Z2 += params["b2"]
-        loss, delta3 = LOSSES[self.loss_name](Z2, T, self.decoder, inv_m_loss)
+        loss, decoder_grads, dJ_dH = self.decoder_backprop(params, code.H, T, inv_m, need_grads)  # steps 1-3
         if not need_grads:
             return loss, None
-        # step 2: ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible), ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,);
-        # step 3, first part: δ³ W2ᵀ (rows, n_hidden), the error the decoder sends back to the code
-        dJ_dW2, dJ_db2, dJ_dH = affine_backward(delta3, code.H, W2)
         # step 3: ∂J/∂H = δ³ W2ᵀ + Σ ∂Ω/∂H (UFLDL's Σ W⁽²⁾δ⁽³⁾ plus the sparsity delta term)
         if dOmega_dH is not None:
             dJ_dH = dJ_dH + dOmega_dH
+        encoder_grads = self.encoder_backprop(params, X, code, dJ_dH)                            # steps 4-5
+        return loss, {**encoder_grads, **decoder_grads}
+
+    def decoder_backprop(self, params, H, T, inv_m, need_grads=True):
+        """The decoder's forward pass, the loss, and backprop through the decoder (steps 1-3), for a set of rows.
+
+        Parameters
+        ----------
+        params : dict (checked)
+        H : ndarray of shape (rows, n_hidden)
+            The code of these rows.
+        T : ndarray of shape (rows, n_visible)
+            Their targets.
+        inv_m : float
+            1/m, m the number of rows of the whole batch.
+        need_grads : bool
+
+        Returns
+        -------
+        loss : float
+            These rows' part of the reconstruction loss.
+        grads : dict or None
+            ``W2``: these rows' part of ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible) — the decoder's use of W2,
+            also when tied —, ``b2``: ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,).
+        dJ_dH : ndarray of shape (rows, n_hidden) or None
+            δ³ W2ᵀ, the error the decoder sends back to the code (without the penalties' ∂Ω/∂H).
+        """
+        W2 = self._decoder_weights(params)                                 # (n_hidden, n_visible)
+        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m   # "mean" over features
+        # forward, decoder: Z2 = H W2 + b2 (rows, n_visible); the loss and step 1, δ³ = ∂J/∂Z2 (rows, n_visible)
+        Z2 = H @ W2
+        Z2 += params["b2"]
+        loss, delta3 = LOSSES[self.loss_name](Z2, T, self.decoder, inv_m_loss)
+        if not need_grads:
+            return loss, None, None
+        # step 2: ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible), ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,);
+        # step 3, first part: δ³ W2ᵀ (rows, n_hidden), the error the decoder sends back to the code
+        dJ_dW2, dJ_db2, dJ_dH = affine_backward(delta3, H, W2)
+        return loss, {"W2": dJ_dW2, "b2": dJ_db2}, dJ_dH
+
+    def encoder_backprop(self, params, X, code, dJ_dH):
+        """Backprop through the encoder (steps 4-5), for a set of rows, from the error at the code.
+
+        Parameters
+        ----------
+        params : dict (checked)
+        X : ndarray of shape (rows, n_visible)
+            The encoder's input for these rows.
+        code : Code
+            ``Z1`` and ``H`` of these rows, each (rows, n_hidden).
+        dJ_dH : ndarray of shape (rows, n_hidden)
+            ∂J/∂H: δ³ W2ᵀ plus the penalties' ∂Ω/∂H (step 3).
+
+        Returns
+        -------
+        dict
+            ``W1``: these rows' part of ∂J/∂W1 = Xᵀ δ² (n_visible, n_hidden) — the encoder's use of W1 —,
+            ``b1``: ∂J/∂b1 = Σᵢ δ²ᵢ (n_hidden,).
+        """
         # step 4: δ² = ∂J/∂Z1 = ∂J/∂H ∘ f'(Z1) (rows, n_hidden)
         delta2 = dJ_dH * self.encoder.derivative(code.Z1, code.H)
         # step 5: ∂J/∂W1 = Xᵀ δ² (n_visible, n_hidden), ∂J/∂b1 = Σᵢ δ²ᵢ (n_hidden,)
         dJ_dW1, dJ_db1, _ = affine_backward(delta2, X, params["W1"], need_dA=False)
-        return loss, {"W1": dJ_dW1, "b1": dJ_db1, "W2": dJ_dW2, "b2": dJ_db2}
+        return {"W1": dJ_dW1, "b1": dJ_db1}
 
     def add_tied_and_direct(self, params, grads, direct):
         """Step 6: the tied sum and the penalties' direct terms; the gradient dict in the order of ``params``.

@@ -1,8 +1,8 @@
 """The fast path of :meth:`npae.models.autoencoder.Autoencoder.loss_and_grads`: the same pieces, on every core.
 
-Nothing here is mathematics. The model's readable method is four calls — the encoder's forward pass,
-the penalties on the whole code, the decoder and the backward pass, the tied sum and the direct terms
-— on all the rows at once; :func:`loss_and_grads` makes the same calls, with two changes that keep the
+Nothing here is mathematics. The model's readable method is a few calls — the encoder's forward pass,
+the penalties on the whole code, the decoder's forward and backward pass, the encoder's backward pass,
+the tied sum and the direct terms — on all the rows at once; :func:`loss_and_grads` makes the same calls, with two changes that keep the
 result (to rounding: the tests compare the two paths at a relative 1e-12) and save time:
 
 1. **Rows split between the cores.** The loss is a mean over samples, so the loss and every gradient
@@ -13,10 +13,12 @@ result (to rounding: the tests compare the two paths at a relative 1e-12) and sa
 2. **Blocks of rows on the decoder side.** The (rows, n_visible) arrays of the backward pass (Z2, x̂,
    δ³) are the largest of the computation: at MNIST size one of them is 60 MiB, and a fresh mapping that
    large costs thousands of page faults on every call, more than the matrix products. Each chunk
-   therefore calls :meth:`~npae.models.autoencoder.Autoencoder.backprop` on blocks of ``block_size`` rows
-   (about a million values, 8 MiB in float64): arrays that size are recycled by the C allocator from one
-   block to the next, so no scratch memory has to be managed here, and nothing the caller owns is ever
-   written.
+   therefore calls :meth:`~npae.models.autoencoder.Autoencoder.decoder_backprop` (steps 1-3) on blocks of
+   ``block_size`` rows (about a million values, 8 MiB in float64): arrays that size are recycled by the C
+   allocator from one block to the next, so no scratch memory has to be managed here, and nothing the
+   caller owns is ever written. The encoder's half
+   (:meth:`~npae.models.autoencoder.Autoencoder.encoder_backprop`, steps 4-5, on (rows, n_hidden)
+   arrays) runs once per chunk, so that ∂J/∂W1 = Xᵀ δ² is one product per chunk, not one per block.
 
 The trainers (:mod:`npae.training`) call :func:`loss_and_grads`, which takes any npae model: models other
 than :class:`~npae.models.autoencoder.Autoencoder` go to their own ``loss_and_grads``.
@@ -111,19 +113,32 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
         return model.encoder_forward(params, X[rows], noise)
 
     def backprop(rows, code):
-        """Steps 1-5 on the blocks of one chunk's rows; returns the chunk's part of the loss and gradients."""
-        loss, grads = 0.0, None
+        """Steps 1-5 for one chunk's rows; returns the chunk's part of the loss and gradients.
+
+        The decoder's half (steps 1-3, on (rows, n_visible) arrays) runs block by block; the encoder's
+        half (steps 4-5, on (rows, n_hidden) arrays) once on the whole chunk.
+        """
+        loss, decoder_grads, dJ_dH = 0.0, None, []
         for start in range(rows.start, rows.stop, block_size):
-            block = slice(start, min(start + block_size, rows.stop))        # rows of X, T, H
+            block = slice(start, min(start + block_size, rows.stop))        # rows of X, T
             here = slice(block.start - rows.start, block.stop - rows.start)  # the same rows of the chunk's code
-            dOmega_dH = penalty.dOmega_dH
-            if dOmega_dH is not None and dOmega_dH.ndim == 2:
-                dOmega_dH = dOmega_dH[block]
-            part_loss, part = model.backprop(params, X[block], T[block], Code(code.Z1[here], code.H[here]),
-                                             dOmega_dH, inv_m, need_grads)
+            part_loss, part, part_dJ_dH = model.decoder_backprop(params, code.H[here], T[block], inv_m, need_grads)
             loss += part_loss
             if need_grads:
-                grads = part if grads is None else {k: grads[k] + part[k] for k in grads}
+                dJ_dH.append(part_dJ_dH)
+                if decoder_grads is None:
+                    decoder_grads = part                         # new arrays, ours: the next blocks add in place
+                else:
+                    for name in part:
+                        decoder_grads[name] += part[name]
+        if not need_grads:
+            return loss, None
+        dJ_dH = dJ_dH[0] if len(dJ_dH) == 1 else np.concatenate(dJ_dH)     # (rows, n_hidden), ours
+        dOmega_dH = penalty.dOmega_dH                           # step 3: + Σ ∂Ω/∂H
+        if dOmega_dH is not None:
+            dJ_dH += dOmega_dH if dOmega_dH.ndim == 1 else dOmega_dH[rows]
+        grads = model.encoder_backprop(params, X[rows], code, dJ_dH)           # steps 4-5
+        grads.update(decoder_grads)
         return loss, grads
 
     with parallel.single_threaded_blas(len(chunks) > 1):
