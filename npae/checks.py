@@ -8,11 +8,13 @@ run before anything is changed, so a refused call leaves every parameter as it w
 
 - scalars: :func:`check_int`, :func:`check_real`, :func:`check_bool`, :func:`check_choice`
 - objects: :func:`check_instance` (with advice when a class is passed), :func:`check_model_interface`,
-  :func:`check_target_given`, :func:`check_callable`, :func:`check_path`, :func:`check_sequence`,
-  :func:`check_array_dict` (params, grads)
+  :func:`check_target_given`, :func:`check_callable`, :func:`check_path`, :func:`check_sequence` (optionally
+  non-empty, of instances of a class), :func:`check_shape` (a tuple of sizes), :func:`check_tuple`, :func:`check_array_dict` (params,
+  grads, a layer's parameters)
 - randomness and dtypes: :func:`check_rng`, :func:`check_float_dtype`
 - arrays: :func:`as_real_array` (numeric, real, optionally finite, non-empty and of a given ndim/shape),
-  :func:`check_data` (an (n_samples, n_columns) data matrix), :func:`check_input_and_target`
+  :func:`check_data` (an (n_samples, n_columns) data matrix), :func:`check_input_and_target`,
+  :func:`check_float_array` (a kernel's argument: kind, axes and emptiness only, no pass over the values)
 
 Nothing here imports the rest of npae: every module may use it.
 """
@@ -336,7 +338,7 @@ def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
     return X, T
 
 
-def check_instance(name, value, expected, example):
+def check_instance(name, value, expected, example=None):
     """Return ``value`` after checking that it is an instance of ``expected`` (a class or tuple of classes).
 
     Parameters
@@ -345,7 +347,7 @@ def check_instance(name, value, expected, example):
         The argument's name.
     value : object
     expected : type or tuple of types
-    example : str
+    example : str, optional
         How to make a valid one, shown in the message (e.g. ``"Autoencoder(64, 25)"``).
 
     Raises
@@ -356,10 +358,10 @@ def check_instance(name, value, expected, example):
     if isinstance(value, expected):
         return value
     names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+    wanted = f"{name} must be an instance of {names}" + (f", e.g. {example}" if example is not None else "")
     if isinstance(value, type):
-        raise TypeError(f"{name} must be an instance of {names}, e.g. {example}, got the class "
-                        f"{value.__name__} itself: call it to make one")
-    raise TypeError(f"{name} must be an instance of {names}, e.g. {example}, got {type(value).__name__}")
+        raise TypeError(f"{wanted}, got the class {value.__name__} itself: call it to make one")
+    raise TypeError(f"{wanted}, got {type(value).__name__}")
 
 
 def check_model_interface(name, model, attributes):
@@ -447,23 +449,87 @@ def check_path(name, path):
     return os.fspath(path)
 
 
-def check_sequence(name, value, what="values"):
+def check_sequence(name, value, what="values", *, item_type=None, nonempty=False):
     """Return ``list(value)`` after checking that it is a list or tuple (or another non-string sequence).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name.
+    value : object
+    what : str
+        What the entries are, for the messages (``"layers (Conv2D, ...)"``).
+    item_type : type or tuple of types, optional
+        Every entry must be an instance of it (:func:`check_instance`, naming ``name[i]``).
+    nonempty : bool
+        Refuse an empty sequence.
 
     Raises
     ------
     TypeError
-        If ``value`` is a string, a mapping, None, a number or anything else that is not a sequence.
+        If ``value`` is a string, a mapping, None, a number or anything else that is not a sequence, or
+        (``item_type``) an entry is not an instance of it (a class given for an instance is told so).
+    ValueError
+        If (``nonempty``) it is empty.
     """
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, (collections.abc.Sequence, np.ndarray)):
         raise TypeError(f"{name} must be a list or tuple of {what}, got {type(value).__name__}")
-    return list(value)
+    value = list(value)
+    if check_bool("nonempty", nonempty) and not value:
+        raise ValueError(f"{name} must hold at least one entry ({what}), got an empty sequence")
+    if item_type is not None:
+        for i, item in enumerate(value):
+            check_instance(f"{name}[{i}]", item, item_type)
+    return value
 
 
-def check_array_dict(name, arrays, like=None, finite=True, like_name="params"):
-    """Return ``arrays`` after checking that it is a dict of real float arrays (shaped like ``like``'s).
+def check_tuple(name, value, length, what):
+    """Return ``value`` after checking that it is a tuple of ``length`` entries (e.g. a layer's cache, which its
+    forward pass returned as a tuple: a list or another length means the caller passed something else).
 
-    The form of a model's ``params`` and of its gradients ``grads``.
+    Parameters
+    ----------
+    name : str
+    value : object
+    length : int ≥ 0
+    what : str
+        What the tuple holds, for the message (``"(cols, input_shape) that forward returned"``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a tuple, or has another length.
+    """
+    length = check_int("length", length, 0)
+    if not isinstance(value, tuple) or len(value) != length:
+        raise TypeError(f"{name} must be the tuple {what}, got {type(value).__name__}"
+                        + (f" of length {len(value)}" if isinstance(value, tuple) else ""))
+    return value
+
+
+def check_shape(name, shape, n_axes):
+    """Return ``shape`` as a tuple of ``n_axes`` Python ints ≥ 1 (a layer's input shape, e.g. (C, H, W)).
+
+    Raises
+    ------
+    TypeError
+        If it is not a sequence (a string, a number, None), or an entry is not an integer (bools, floats).
+    ValueError
+        If it has another length or an entry is below 1 (or ``n_axes`` is not an integer ≥ 1).
+    """
+    n_axes = check_int("n_axes", n_axes, 1)
+    shape = check_sequence(name, shape, "integers")
+    if len(shape) != n_axes:
+        raise ValueError(f"{name} must have {n_axes} entries, got {tuple(shape)!r}")
+    return tuple(check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(shape))
+
+
+def check_array_dict(name, arrays, like=None, finite=True, like_name="params", *, shapes=None):
+    """Return ``arrays`` after checking that it is a dict of real float arrays (shaped like ``like``'s, or as
+    ``shapes`` says).
+
+    The form of a model's ``params`` and of its gradients ``grads``, and of one layer's parameters (a
+    convolution layer's ``param_shapes()``).
 
     Parameters
     ----------
@@ -475,44 +541,76 @@ def check_array_dict(name, arrays, like=None, finite=True, like_name="params"):
     like_name : str
         The name of ``like`` in the messages.
     finite : bool
-        Refuse NaN and ±inf.
+        Refuse NaN and ±inf (one pass of min/max over each array); with False, kinds and shapes only.
+    shapes : dict of str -> tuple of int, optional
+        Instead of ``like``: ``arrays`` must have exactly its keys and each array the shape it gives
+        (``{}``: no array at all, a layer without parameters).
 
     Raises
     ------
     TypeError
         If ``arrays`` is not a dict, or a value is not a real numeric ndarray of floats.
     ValueError
-        If the keys or a shape differ from ``like``'s, or (``finite``) a value holds NaN or inf.
+        If the keys or a shape differ from ``like``'s (``shapes``), or (``finite``) a value holds NaN or inf;
+        or if both ``like`` and ``shapes`` are given.
     """
+    if like is not None and shapes is not None:
+        raise ValueError("give like or shapes to check_array_dict, not both")
     if not isinstance(arrays, dict):
         raise TypeError(f"{name} must be a dict of named arrays (e.g. {{'W1': ..., 'b1': ...}}), "
                         f"got {type(arrays).__name__}")
-    if like is not None and set(arrays) != set(like):
-        raise ValueError(f"{name} must have the keys of {like_name} {sorted(like)}, got {sorted(arrays)}")
+    if like is not None:
+        expected, against = {key: np.shape(value) for key, value in like.items()}, f" of {like_name}"
+    elif shapes is not None:
+        expected, against = {key: tuple(shape) for key, shape in shapes.items()}, ""
+    else:
+        expected = None
+    if expected is not None and set(arrays) != set(expected):
+        raise ValueError(f"{name} must have exactly the keys{against} {sorted(expected)}, got {sorted(arrays)}")
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray):
             raise TypeError(f"{name}[{key!r}] must be a numpy array, got {type(value).__name__}")
         value = as_real_array(f"{name}[{key!r}]", value, finite=finite)
         if value.dtype.kind != "f":
             raise TypeError(f"{name}[{key!r}] must be a float array, got dtype {value.dtype}")
-        if like is not None and value.shape != np.shape(like[key]):
-            raise ValueError(f"{name}[{key!r}] must have the shape of {like_name}[{key!r}] {np.shape(like[key])}, "
-                             f"got {value.shape}")
+        if expected is not None and value.shape != expected[key]:
+            where = f"the shape of {like_name}[{key!r}] " if like is not None else "shape "
+            raise ValueError(f"{name}[{key!r}] must have {where}{expected[key]}, got {value.shape}")
     return arrays
 
 
-def check_float_array(name, A):
-    """Return ``A`` after checking that it is an ndarray of float32 or float64 (no copy, no pass over the values).
+def check_float_array(name, A, ndim=None, nonempty=False, layout=None):
+    """Return ``A`` after checking that it is an ndarray of float32 or float64 (no copy, no pass over the values),
+    optionally of ``ndim`` axes, none of them empty.
 
-    For the elementwise kernels (activations) that run inside every forward and backward pass on data the
-    model has already checked: the check is of the type only; NaN and inf propagate as in NumPy's ufuncs.
+    For the kernels (activations, the affine and convolution layers) that run inside every forward and backward
+    pass on data the model has already checked: the check is of the type and shape only; NaN and inf propagate
+    as in NumPy's ufuncs.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    A : ndarray
+    ndim : int, optional
+        The number of axes required.
+    nonempty : bool
+        Refuse an array with an empty axis (no rows, no channels, no pixels...).
+    layout : str, optional
+        The axes' meaning, for the message only, e.g. ``"(n, channels, height, width)"``.
 
     Raises
     ------
     TypeError
         If ``A`` is not an ndarray, or its dtype is not float32/float64 (integers, complex, strings...).
+    ValueError
+        If it has another number of axes than ``ndim``, or (``nonempty``) an empty axis.
     """
     if not isinstance(A, np.ndarray) or A.dtype not in (np.float32, np.float64):
         got = f"an array of dtype {A.dtype}" if isinstance(A, np.ndarray) else type(A).__name__
         raise TypeError(f"{name} must be a numpy array of float32 or float64, got {got}")
+    nonempty = check_bool("nonempty", nonempty)
+    if (ndim is not None and A.ndim != check_int("ndim", ndim, 0)) or (nonempty and A.size == 0):
+        what = (f"a {ndim}-D array" if ndim is not None else "an array") + (f" {layout}" if layout else "")
+        raise ValueError(f"{name} must be {what}{' with no empty axis' if nonempty else ''}, got shape {A.shape}")
     return A

@@ -73,24 +73,22 @@ def register(F):
     NEED = A("bool")
 
     # ---------------------------------------------------------------- npae.core.conv: the functions
-    @entry("npae.core.conv.check_images", {"A": A("array", names=("images",), skip=IMAGE | {"rows"},
-                                                  extra=(int_array(np.zeros((2, 3, 4, 5))),))})
+    # ------------------------------------- shared checks first written for the convolution code (npae.checks);
+    # check_float_array's and check_array_dict's entries, with the images and layer parameters they check here,
+    # are with the other npae.checks entries in tests/fuzz_entry_points.py.
+    @entry("npae.checks.check_shape", {"shape": A("custom", names=("input_shape",), extra=shape_cases((3, 5, 7))),
+                                       "n_axes": A("int", minimum=1)})
     def _(rng):
-        from npae.core.conv import check_images
-        return check_images, {"name": "images", "A": rng.standard_normal((2, 3, 4, 5))}, []
-
-    @entry("npae.core.conv.check_layer_params", {"params": layer_params_arg({"W": np.zeros((3, 2, 3, 3)),
-                                                                           "b": np.zeros(3)})})
-    def _(rng):
-        from npae.core.conv import check_layer_params
-        return check_layer_params, {"params": {"W": np.zeros((3, 2, 3, 3)), "b": np.zeros(3)},
-                                    "shapes": {"W": (3, 2, 3, 3), "b": (3,)}}, []
-
-    @entry("npae.core.conv.check_shape", {"shape": A("custom", names=("input_shape",), extra=shape_cases((3, 5, 7))),
-                                          "n_axes": A("int", minimum=1)})
-    def _(rng):
-        from npae.core.conv import check_shape
+        from npae.checks import check_shape
         return check_shape, {"name": "input_shape", "shape": (3, 5, 7), "n_axes": 3}, []
+
+    @entry("npae.checks.check_tuple", {"value": A("custom", names=("cache",), extra=(
+            ("a list", [1, 2], True), ("a tuple of three", (1, 2, 3), True), ("None", None, True))),
+            "length": A("int", minimum=0)})
+    def _(rng):
+        from npae.checks import check_tuple
+        return check_tuple, {"name": "cache", "value": (np.zeros(2), (1, 2)), "length": 2,
+                             "what": "(cols, input_shape) that forward returned"}, []
 
     @entry("npae.core.conv.padding_amounts", {"kernel": A("int", minimum=1), "padding": A("choice")})
     def _(rng):

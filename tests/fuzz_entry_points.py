@@ -531,22 +531,35 @@ def _register_all():
         from npae.checks import check_path
         return check_path, {"name": "path", "path": "x.npz"}, []
 
-    @entry("npae.checks.check_sequence", {"value": A("seq", names=("layers",), skip={"empty"})})
+    @entry("npae.checks.check_sequence", {
+        "value": A("seq", names=("layers",), extra=(("an entry of another type", [1, "2"], True),
+                                                    ("a class for an instance", [1, int], True))),
+        "nonempty": A("bool")})
     def _(rng):
         from npae.checks import check_sequence
-        return check_sequence, {"name": "layers", "value": [1, 2]}, []
+        return check_sequence, {"name": "layers", "value": [1, 2], "item_type": int, "nonempty": True}, []
 
-    @entry("npae.checks.check_array_dict", {"arrays": A("params", names=("grads",))})
+    @entry("npae.checks.check_array_dict", {
+        "arrays": A("params", names=("grads",)),
+        "shapes": A("custom", optional=True, extra=(("given with like", {"W1": (4, 3)}, True),))})
     def _(rng):
         from npae.checks import check_array_dict
         p = _ae(rng).params
         return check_array_dict, {"name": "grads", "arrays": {k: v.copy() for k, v in p.items()}, "like": p}, []
 
-    @entry("npae.checks.check_float_array", {"A": A("array", names=("z",), skip=KERNEL | {"ndim", "empty", "width",
-                                                                                         "rows"})})
+    # Its use in the convolution layers: a batch of images, 4 non-empty axes (npae.core.conv.IMAGES). The channel
+    # axis is the one "one column more" changes, which an image batch accepts; no value is read (KERNEL).
+    _images = np.random.default_rng(0).standard_normal((2, 3, 4, 5))
+
+    @entry("npae.checks.check_float_array", {
+        "A": A("array", names=("images",), skip=KERNEL | {"width", "rows"},
+               extra=(("integer array", np.ones(_images.shape, dtype=np.int64), True),
+                      ("an empty axis", _images[:, :, :0], True))),
+        "ndim": A("int", minimum=0, optional=True), "nonempty": A("bool")})
     def _(rng):
         from npae.checks import check_float_array
-        return check_float_array, {"name": "z", "A": X01(rng)}, []
+        return check_float_array, {"name": "images", "A": rng.standard_normal((2, 3, 4, 5)), "ndim": 4,
+                                   "nonempty": True, "layout": "(n, channels, height, width)"}, []
 
     @entry("npae.checks.as_real_array", {"A": A("array", names=("weights",), skip={"ndim", "empty", "width", "rows"})})
     def _(rng):
@@ -758,6 +771,11 @@ def _register_all():
         if method.startswith("loss"):
             args["y"] = A("array", extra=(("not one-hot (values outside [0, 1])", np.full((6, 3), 2.0), True),))
         ENTRIES[f"npae.models.deep.StackedClassifier.{method}"] = Entry(build, args)
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _clf(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.deep.StackedClassifier.{method}"] = Entry(build, {}, note="no arguments")
 
     @entry("npae.models.deep.DeepAutoencoder", {
         "layer_sizes": A("seq"), "activation": A("choice"), "code": A("choice", optional=True),
@@ -778,6 +796,11 @@ def _register_all():
         if method.startswith("loss"):
             args["target"] = A("array", optional=True, extra=outside_unit((6, 4)))
         ENTRIES[f"npae.models.deep.DeepAutoencoder.{method}"] = Entry(build, args)
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _deep(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.deep.DeepAutoencoder.{method}"] = Entry(build, {}, note="no arguments")
 
     # ---------------------------------------------------------------- npae.models.softmax
     for fname in ("log_softmax", "softmax"):
@@ -827,6 +850,11 @@ def _register_all():
         if method.startswith("loss"):
             args["y"] = A("array", extra=(("values outside [0, 1]", np.full((6, 3), 2.0), True),))
         ENTRIES[f"npae.models.softmax.Softmax.{method}"] = Entry(build, args)
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _softmax(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.softmax.Softmax.{method}"] = Entry(build, {}, note="no arguments")
 
     # ---------------------------------------------------------------- npae.models.psd
     @entry("npae.models.psd.soft_threshold", {"V": A("array", skip={"rows", "width", "empty", "ndim"}),
@@ -1420,7 +1448,9 @@ def _register_all():
         from npae.plotting import show_tangents
         return show_tangents, {"points": X01(rng, 2, 4), "tangents": [rng.standard_normal((2, 1, 4))]}, []
 
-    @entry("npae.serialize.save_model", {"model": MODEL, "path": A("path", extra=())},
+    @entry("npae.serialize.save_model", {"model": A("model", also_valid=("DeepAutoencoder", "Softmax"), note=(
+            "documented: every model class in npae.serialize.FORMATS is saved (a PSD is not)")),
+            "path": A("path", extra=())},
            raises=(FileNotFoundError, IsADirectoryError))
     def _(rng):
         from npae.serialize import save_model
@@ -1563,11 +1593,20 @@ def _register_all():
         return dense_forward, {"A": X01(rng), "W": rng.standard_normal((4, 3)), "b": np.zeros(3),
                                "activation": get_activation("sigmoid")}, []
 
-    @entry("npae.core.layers.initial_weights", {"rng": A("rng"), "n_in": A("int", minimum=1),
-                                                "n_out": A("int", minimum=1), "init": A("choice"), "dtype": A("dtype")})
+    @entry("npae.core.layers.initial_weights", {
+        "rng": A("rng"), "n_in": A("int", minimum=1), "n_out": A("int", minimum=1), "init": A("choice"),
+        "dtype": A("dtype"), "shape": A("custom", optional=True, extra=(
+            ("a zero size", (2, 0, 3, 3), True), ("floats", (2.0, 1.0, 3.0, 3.0), True), ("a string", "2133", True),
+            ("an int", 3, True)))})
     def _(rng):
         from npae.core.layers import initial_weights
         return initial_weights, {"rng": rng, "n_in": 4, "n_out": 3, "init": "ufldl", "dtype": np.float64}, []
+
+    @entry("npae.core.layers.initial_softmax_weights", {"rng": A("rng"), "n_in": A("int", minimum=1),
+                                                        "n_classes": A("int", minimum=1), "dtype": A("dtype")})
+    def _(rng):
+        from npae.core.layers import initial_softmax_weights
+        return initial_softmax_weights, {"rng": rng, "n_in": 4, "n_classes": 3, "dtype": np.float32}, []
 
     @entry("npae.core.penalties.penalty_terms", {"penalties": A("seq", skip={"empty"}), "params": A("params"),
                                                  "H": A("array", skip=KERNEL | {"rows"}),

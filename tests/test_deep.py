@@ -165,3 +165,25 @@ def test_deep_reduction_mean_divides_loss_and_gradients_by_n_visible(tied):
     result = check_gradients(lambda p: mean.loss_and_grads(X, params=p),
                              {k: rng.normal(0.0, 0.5, v.shape) for k, v in mean.params.items()})
     assert result.passed(), result.per_block
+
+
+def test_config_gives_back_the_same_architecture():
+    """config() holds the constructor's arguments as plain values: a model built from it has the same config,
+    parameter shapes and (from the same rng) parameters; it is what npae.serialize stores."""
+    import json
+    from npae.models.deep import DeepAutoencoder, StackedClassifier
+    for cls, args in ((DeepAutoencoder, dict(layer_sizes=[6, 4, 2], activation="relu", code="linear",
+                                              decoder="linear", tied=True, weight_decay=1e-3, init="glorot",
+                                              reduction="mean", dtype=np.float32)),
+                      (DeepAutoencoder, dict(layer_sizes=[5, 3])),
+                      (StackedClassifier, dict(layer_sizes=[6, 4, 3], n_classes=4, activation="relu",
+                                               weight_decay=3e-4, encoder_weight_decay=1e-5, init="glorot"))):
+        model = cls(**args, rng=np.random.default_rng(0))
+        config = json.loads(json.dumps(model.config()))                   # plain JSON values
+        again = cls(**{**config, "dtype": np.dtype(config["dtype"])}, rng=np.random.default_rng(0))
+        assert again.config() == model.config() and again.param_shapes() == model.param_shapes()
+        assert list(model.params) == list(model.param_shapes())
+        for key, shape in model.param_shapes().items():
+            assert model.params[key].shape == shape
+            assert np.array_equal(again.params[key], model.params[key])
+    assert DeepAutoencoder([5, 3], activation="relu", rng=np.random.default_rng(0)).config()["code"] == "relu"

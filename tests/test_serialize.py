@@ -363,3 +363,100 @@ def test_a_model_with_the_per_pixel_mean_reduction_round_trips(tmp_path):
     assert loaded.config() == model.config() and loaded.config()["reduction"] == "mean"
     X = np.random.default_rng(1).uniform(0.1, 0.9, (5, 6))
     assert loaded.loss(X) == model.loss(X)
+
+
+# ------------------------------------------------------------ the other models: deep, stacked classifier, softmax
+
+def _other_models(dtype):
+    from npae.models.deep import DeepAutoencoder, StackedClassifier
+    from npae.models.softmax import Softmax
+    rng = np.random.default_rng(11)
+    return [DeepAutoencoder([6, 4, 3], rng=rng, dtype=dtype),
+            DeepAutoencoder([6, 5, 4, 2], activation="relu", code="linear", decoder="linear", tied=True,
+                            weight_decay=1e-3, init="glorot", reduction="mean", rng=rng, dtype=dtype),
+            DeepAutoencoder([6, 3], loss="cross_entropy", rng=rng, dtype=dtype),
+            StackedClassifier([6, 4, 3], 4, activation="relu", weight_decay=3e-4, encoder_weight_decay=1e-5,
+                              init="glorot", rng=rng, dtype=dtype),
+            Softmax(6, 3, weight_decay=0.0, rng=rng, dtype=dtype)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("index", range(5))
+def test_the_other_models_round_trip_bitwise(tmp_path, dtype, index):
+    rng = np.random.default_rng(index)
+    model = trained_like(_other_models(dtype)[index], rng)
+    path = tmp_path / "model.npz"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert type(loaded) is type(model) and loaded.config() == model.config()
+    assert list(loaded.params) == list(model.params)
+    for key, value in model.params.items():
+        assert loaded.params[key].dtype == dtype and loaded.params[key].shape == value.shape
+        assert loaded.params[key].tobytes() == value.tobytes()              # bit for bit
+    X = rng.uniform(0.05, 0.95, size=(5, 6)).astype(dtype)
+    if hasattr(model, "n_classes"):
+        y = np.arange(5) % model.n_classes
+        assert loaded.loss(X, y) == model.loss(X, y)
+    else:
+        assert loaded.loss(X) == model.loss(X)
+    with np.load(path) as f:
+        assert str(f["format"]) == f"npae.{type(model).__name__}"
+        assert sorted(f.files) == sorted(["format", "version", "config"] + [f"params/{k}" for k in model.params])
+
+
+def _other_saved(tmp_path, index):
+    model = _other_models(np.float64)[index]
+    save_model(model, tmp_path / "good.npz")
+    with np.load(tmp_path / "good.npz") as f:
+        return {k: f[k] for k in f.files}
+
+
+@pytest.mark.parametrize("index, key, huge, message", [
+    (0, "layer_sizes", [10**7, 10**7, 3], r"params/W1 must have shape \(10000000, 10000000\)"),
+    (1, "layer_sizes", [6, 10**7, 10**7, 2], r"params/W1 must have shape \(6, 10000000\)"),
+    (3, "n_classes", 10**12, r"params/W_softmax must have shape \(3, 1000000000000\)"),
+    (4, "n_features", 10**12, r"params/W must have shape \(1000000000000, 3\)"),
+])
+def test_huge_sizes_in_another_model_s_config_are_refused_before_building(tmp_path, index, key, huge, message):
+    arrays = _other_saved(tmp_path, index)
+    config = json.loads(str(arrays["config"]))
+    config[key] = huge                      # 10^14 or 10^12 values: a MemoryError if the model were built
+    arrays["config"] = np.array(json.dumps(config))
+    with pytest.raises(ValueError, match=r"bad\.npz: " + message):
+        load_model(write(tmp_path, arrays))
+
+
+def test_bad_files_of_the_other_models_are_refused(tmp_path):
+    arrays = _other_saved(tmp_path, 0)
+    for change, message in [
+            (lambda a: a.pop("params/b3"), r"missing parameter key\(s\) \['params/b3'\]"),
+            (lambda a: a.update({"params/W5": np.zeros((2, 2))}), r"unexpected key\(s\) \['params/W5'\]"),
+            (lambda a: a.update({"params/W3": a["params/W3"].astype(np.float32)}), r"W3.*dtype float64"),
+            (lambda a: a.update({"params/b2": np.full(3, np.inf)}), r"b2.*NaN or inf"),
+            (lambda a: a.update({"params/b2": np.arange(3)}), r"b2.*float"),
+            (lambda a: a.update({"format": np.array("npae.Softmax")}), r"config misses the key\(s\)"),
+            (lambda a: a.update({"version": np.array(2)}), r"unsupported format version 2 of npae.DeepAutoencoder"),
+            (lambda a: a.update({"config": np.array(str(a["config"]).replace('"tied": false', '"tied": 0'))}),
+             r"config\['tied'\] must be of type bool"),
+            (lambda a: a.update({"config": np.array(str(a["config"]).replace('"weight_decay": 0.0',
+                                                                             '"weight_decay": "0"'))}),
+             r"config\['weight_decay'\] must be of type number"),
+            (lambda a: a.update({"config": np.array(str(a["config"]).replace('"activation": "sigmoid"',
+                                                                             '"activation": "tanh"'))}),
+             r"does not describe a valid model.*activation"),
+    ]:
+        spoiled = dict(arrays)
+        change(spoiled)
+        with pytest.raises(ValueError, match=message):
+            load_model(write(tmp_path, spoiled))
+    config = json.loads(str(arrays["config"]))
+    config["weight_decay"] = 0                          # JSON's 0 for 0.0: a number all the same
+    assert load_model(write(tmp_path, {**arrays, "config": np.array(json.dumps(config))})).config() == \
+        load_model(tmp_path / "good.npz").config()
+
+
+def test_a_model_class_without_a_format_is_refused(tmp_path):
+    from npae.models.psd import PSD
+    with pytest.raises(TypeError, match="model must be an instance of Autoencoder or ConvAutoencoder or "
+                                        "DeepAutoencoder or StackedClassifier or Softmax, e.g"):
+        save_model(PSD(4, 3, rng=np.random.default_rng(0)), tmp_path / "psd.npz")

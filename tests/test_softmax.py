@@ -97,3 +97,19 @@ def test_lists_are_accepted_where_arrays_are_documented_and_nan_params_refused()
         np.testing.assert_array_equal(grads[k], grads_arrays[k])
     with pytest.raises(ValueError, match=r"params\['W'\]"):
         model.loss(X, y, params=dict(model.params, W=np.full((2, 3), np.nan)))
+
+
+def test_softmax_and_the_stacked_classifier_start_from_the_one_softmax_initialisation():
+    """W ~ 0.005·N(0, 1) (UFLDL softmaxTrain.m), written once in npae.core.layers and drawn by both models."""
+    from npae.core.layers import initial_softmax_weights
+    from npae.models.deep import StackedClassifier
+    for dtype in (np.float64, np.float32):
+        W = initial_softmax_weights(np.random.default_rng(5), 50, 40, dtype)
+        assert W.shape == (50, 40) and W.dtype == dtype
+        assert 0.0045 < float(W.std()) < 0.0055 and abs(float(W.mean())) < 0.0005
+        model = Softmax(50, 40, rng=np.random.default_rng(5), dtype=dtype)
+        assert np.array_equal(model.params["W"], W) and not model.params["b"].any()
+    clf = StackedClassifier([6, 50], 40, rng=np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    rng.uniform(size=(6, 50))                   # the encoder layer's draw comes first
+    assert np.array_equal(clf.params["W_softmax"], initial_softmax_weights(rng, 50, 40, np.float64))

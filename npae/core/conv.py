@@ -43,80 +43,27 @@ adjoint identity ⟨conv(X), Y⟩ = ⟨X, convᵀ(Y)⟩ (bias 0) checks the pair
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from npae.checks import check_array_dict, check_bool, check_choice, check_float_array, check_int, check_sequence
+from npae.checks import (check_array_dict, check_bool, check_choice, check_float_array, check_int, check_shape,
+                         check_tuple)
 
 PADDINGS = ("same", "valid")
 
 __all__ = ["PADDINGS", "padding_amounts", "conv_output_size", "im2col", "col2im",
-           "conv2d_forward", "conv2d_backward", "Conv2D", "check_images", "check_shape", "check_layer_params"]
+           "conv2d_forward", "conv2d_backward", "Conv2D", "IMAGES", "KERNELS"]
 
 
 # ---------------------------------------------------------------------------------------- argument checks
 # The layers' forward and backward passes run once per layer inside every loss_and_grads, on data and
 # parameters the model has already checked (values included, once per call). Like the dense models'
-# dense_forward/affine_backward, they check kinds and shapes only — no pass over the values.
+# dense_forward/affine_backward, they check kinds and shapes only — no pass over the values — with the
+# shared checks of :mod:`npae.checks`: an image batch is ``check_float_array(name, A, **IMAGES)``.
 
-def check_images(name, A, layout="(n, channels, height, width)"):
-    """Return ``A`` after checking that it is a float32/float64 ndarray of 4 non-empty axes (kinds and shape
-    only: no pass over the values, which NaN/inf may hold as in NumPy's ufuncs).
+#: The keyword arguments of :func:`npae.checks.check_float_array` for a batch of images: a float array of
+#: 4 non-empty axes (n, channels, height, width).
+IMAGES = {"ndim": 4, "nonempty": True, "layout": "(n, channels, height, width)"}
 
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the message.
-    A : ndarray of shape (n, C, H, W)
-    layout : str
-        The axes' meaning, for the message ((C, n, H, W) in :mod:`npae.perf.conv_fast`).
-
-    Raises
-    ------
-    TypeError
-        If ``A`` is not an ndarray of float32 or float64.
-    ValueError
-        If it does not have 4 axes, or one of them is empty.
-    """
-    check_float_array(name, A)
-    if A.ndim != 4 or 0 in A.shape:
-        raise ValueError(f"{name} must be a 4-D array of images {layout} with no empty axis, got shape {A.shape}")
-    return A
-
-
-def check_shape(name, shape, n_axes):
-    """Return ``shape`` as a tuple of ``n_axes`` Python ints ≥ 1 (a layer's input shape, e.g. (C, H, W)).
-
-    Raises
-    ------
-    TypeError
-        If it is not a sequence (a string, a number, None), or an entry is not an integer (bools, floats).
-    ValueError
-        If it has another length or an entry is below 1 (or ``n_axes`` is not an integer ≥ 1).
-    """
-    n_axes = check_int("n_axes", n_axes, 1)
-    shape = check_sequence(name, shape, "integers")
-    if len(shape) != n_axes:
-        raise ValueError(f"{name} must have {n_axes} entries, got {tuple(shape)!r}")
-    return tuple(check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(shape))
-
-
-def check_layer_params(params, shapes, name="params"):
-    """Return ``params`` after checking that it is a dict of float ndarrays with exactly the keys and shapes of
-    ``shapes`` (a layer's :meth:`param_shapes`; ``{}`` for a layer without parameters). Kinds and shapes
-    only: the values are the model's, checked once per call by :func:`npae.core.flat.check_params`.
-
-    Raises
-    ------
-    TypeError
-        If ``params`` is not a dict, or a value is not a real float ndarray.
-    ValueError
-        If the keys or a shape differ.
-    """
-    check_array_dict(name, params, finite=False)
-    if set(params) != set(shapes):
-        raise ValueError(f"{name} must have exactly the keys {sorted(shapes)}, got {sorted(params)}")
-    for key, shape in shapes.items():
-        if params[key].shape != tuple(shape):
-            raise ValueError(f"{name}[{key!r}] must have shape {tuple(shape)}, got {params[key].shape}")
-    return params
+#: The same for a kernel bank W.
+KERNELS = {"ndim": 4, "nonempty": True, "layout": "(C_out, C_in, kh, kw)"}
 
 
 def _check_padding(padding):
@@ -197,10 +144,10 @@ def im2col(Xp, kh, kw):
     Raises
     ------
     TypeError, ValueError
-        If ``Xp`` is not a float array of 4 non-empty axes (:func:`check_images`), or ``kh``/``kw`` are not
+        If ``Xp`` is not a float array of 4 non-empty axes (:data:`IMAGES`), or ``kh``/``kw`` are not
         integers in [1, Hp] / [1, Wp].
     """
-    n, C, Hp, Wp = check_images("Xp", Xp).shape
+    n, C, Hp, Wp = check_float_array("Xp", Xp, **IMAGES).shape
     kh, kw = check_int("kh", kh, 1, Hp), check_int("kw", kw, 1, Wp)
     windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))         # (n, C, H_out, W_out, kh, kw), a view
     H_out, W_out = windows.shape[2], windows.shape[3]
@@ -271,8 +218,8 @@ def conv2d_forward(X, W, b, padding):
         empty, ``padding`` is unknown, or a "valid" kernel is larger than ``X``. Kinds and shapes only (module
         section "argument checks").
     """
-    n, C, H, W_in = check_images("X", X).shape
-    C_out, C_in, kh, kw = check_images("W", W, "(C_out, C_in, kh, kw)").shape
+    n, C, H, W_in = check_float_array("X", X, **IMAGES).shape
+    C_out, C_in, kh, kw = check_float_array("W", W, **KERNELS).shape
     if C != C_in:
         raise ValueError(f"X has {C} channels but W expects {C_in} (W: (C_out, C_in, kh, kw) = {W.shape})")
     if check_float_array("b", b).shape != (C_out,):
@@ -316,7 +263,7 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
         those of a forward pass of ``W`` on an input of ``input_shape`` with ``padding``), or ``need_dX`` is
         not a bool. Kinds and shapes only.
     """
-    C_out, C_in, kh, kw = check_images("W", W, "(C_out, C_in, kh, kw)").shape
+    C_out, C_in, kh, kw = check_float_array("W", W, **KERNELS).shape
     n, C, H, W_in = input_shape = check_shape("input_shape", input_shape, 4)
     if C != C_in:
         raise ValueError(f"input_shape {input_shape} has {C} channels but W expects {C_in}")
@@ -324,7 +271,7 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
     if padding == "valid" and (kh > H or kw > W_in):
         raise ValueError(f"input_shape {input_shape} is smaller than the kernel of W ({kh}×{kw}) for padding='valid'")
     H_out, W_out = conv_output_size(H, kh, padding), conv_output_size(W_in, kw, padding)
-    if check_images("delta", delta).shape != (n, C_out, H_out, W_out):
+    if check_float_array("delta", delta, **IMAGES).shape != (n, C_out, H_out, W_out):
         raise ValueError(f"delta must have the shape (n, C_out, H_out, W_out) = {(n, C_out, H_out, W_out)} of the "
                          f"forward pass's output for input_shape={input_shape}, W of shape {W.shape} and "
                          f"padding={padding!r}, got {delta.shape}")
@@ -396,8 +343,9 @@ class Conv2D:
         return self.out_channels, conv_output_size(H, k, self.padding), conv_output_size(W, k, self.padding)
 
     def _check_params(self, params):
-        """``params`` after checking its keys, kinds and shapes (:func:`check_layer_params`)."""
-        return check_layer_params(params, self.param_shapes())
+        """``params`` after checking its keys, kinds and shapes (:func:`npae.checks.check_array_dict`; no pass over the
+        values: the model's, checked once per call by :func:`npae.core.flat.check_params`)."""
+        return check_array_dict("params", params, finite=False, shapes=self.param_shapes())
 
     def forward(self, A, params):
         """Z = conv(A) + b: (n, C_out, H_out, W_out), and the cache for :meth:`backward`.
@@ -406,7 +354,7 @@ class Conv2D:
         TypeError/ValueError for other kinds or shapes (:func:`conv2d_forward`).
         """
         params = self._check_params(params)
-        if check_images("A", A).shape[1] != self.in_channels:
+        if check_float_array("A", A, **IMAGES).shape[1] != self.in_channels:
             raise ValueError(f"A must have {self.in_channels} channels (axis 1 of (n, C, H, W)) for {self!r}, "
                              f"got shape {A.shape}")
         Z, cols = conv2d_forward(A, params["W"], params["b"], self.padding)
@@ -419,15 +367,8 @@ class Conv2D:
         other kinds or shapes.
         """
         params = self._check_params(params)
-        cols, input_shape = _pair("cache", cache, "(cols, input_shape) that forward returned")
+        cols, input_shape = check_tuple("cache", cache, 2, "(cols, input_shape) that forward returned")
         check_bool("need_input_grad", need_input_grad)
         dA, dW, db = conv2d_backward(delta, cols, input_shape, params["W"], self.padding, need_input_grad)
         return dA, {"W": dW, "b": db}
 
-
-def _pair(name, value, what):
-    """The two entries of a layer's cache, after checking that it is a tuple of two."""
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise TypeError(f"{name} must be the tuple {what}, got {type(value).__name__}"
-                        + (f" of length {len(value)}" if isinstance(value, tuple) else ""))
-    return value

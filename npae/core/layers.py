@@ -16,13 +16,14 @@ and the layer below turns ∂J/∂A into its own delta with its activation's slo
 δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f'(z⁽ˡ⁾). The two-layer :class:`~npae.models.autoencoder.Autoencoder`, the
 deep networks (:mod:`npae.models.deep`) and the Jacobian helpers (:mod:`npae.analysis.jacobian`) all call
 :func:`dense_forward` and :func:`affine_backward`, so the layer is written once; :func:`initial_weights`
-is the one initialisation of every weight matrix.
+is the one initialisation of every weight matrix (dense and convolutional), :func:`initial_softmax_weights` that of
+a softmax output layer.
 """
 
 import numpy as np
 
 from npae.checks import (check_bool, check_choice, check_float_array, check_float_dtype, check_instance, check_int,
-                         check_rng)
+                         check_rng, check_sequence, check_shape)
 from npae.core.activations import Activation
 
 INITS = ("ufldl", "glorot")
@@ -99,40 +100,80 @@ def affine_backward(delta, A, W, need_dA=True):
     return dW, db, dA
 
 
-def initial_weights(rng, n_in, n_out, init, dtype):
+def initial_weights(rng, n_in, n_out, init, dtype, shape=None):
     """A weight matrix W ~ U[-r, r] of shape (n_in, n_out): the one initialisation of every npae layer.
 
     - ``"ufldl"``: r = √(6 / (n_in + n_out + 1)) (UFLDL ``initializeParameters.m``);
-    - ``"glorot"``: r = √(6 / (n_in + n_out)) (Glorot & Bengio 2010; Keras' default).
+    - ``"glorot"``: r = √(6 / (n_in + n_out)) (Glorot & Bengio 2010, eq. 16; Keras' default).
 
-    Biases start at 0 (the models set them).
+    Biases start at 0 (the models set them). A softmax output layer starts otherwise:
+    :func:`initial_softmax_weights`.
 
     Parameters
     ----------
     rng : numpy.random.Generator
     n_in, n_out : int ≥ 1
+        The fans: the inputs and outputs of one unit. For a convolution's kernel bank of shape
+        (C_out, C_in, k, k), C_in·k² and C_out·k² (:meth:`npae.core.conv.Conv2D.fans`, as Keras counts them).
     init : {"ufldl", "glorot"}
     dtype : numpy dtype
+    shape : tuple of int ≥ 1, optional
+        The array's shape, when it is not (n_in, n_out) (a kernel bank).
 
     Returns
     -------
-    ndarray of shape (n_in, n_out) and ``dtype``.
+    ndarray of shape (n_in, n_out) (or ``shape``) and ``dtype``.
 
     Raises
     ------
     ValueError
-        If ``init`` is another name, ``n_in`` or ``n_out`` is below 1, or ``dtype`` is not a float dtype.
+        If ``init`` is another name, ``n_in``, ``n_out`` or an entry of ``shape`` is below 1, or ``dtype`` is
+        not a float dtype.
     TypeError
-        If ``rng`` is not a ``numpy.random.Generator``, or ``n_in``/``n_out`` not integers.
+        If ``rng`` is not a ``numpy.random.Generator``, ``n_in``/``n_out`` not integers, or ``shape`` not a
+        sequence of integers.
     """
     rng = check_rng(rng)
     n_in = check_int("n_in", n_in, 1)
     n_out = check_int("n_out", n_out, 1)
     check_choice("init", init, INITS)
     dtype = check_float_dtype(dtype)
+    shape = (n_in, n_out) if shape is None else check_shape("shape", shape, len(check_sequence("shape", shape)))
     r = np.sqrt(6.0 / (n_in + n_out + 1)) if init == "ufldl" else np.sqrt(6.0 / (n_in + n_out))
-    return rng.uniform(-r, r, size=(n_in, n_out)).astype(dtype)
+    return rng.uniform(-r, r, size=shape).astype(dtype)
 
+
+def initial_softmax_weights(rng, n_in, n_classes, dtype):
+    """The weights of a softmax output layer, W = 0.005 · N(0, 1) of shape (n_in, n_classes).
+
+    UFLDL's softmax exercise starts from small normal weights (``softmaxTrain.m``:
+    ``theta = 0.005 * randn(numClasses * inputSize, 1)``; ``stackedAEExercise.m`` the same for the softmax
+    on top of the stack): the loss is convex in them, so no symmetry needs breaking beyond this. Used by
+    :class:`~npae.models.softmax.Softmax` and :class:`~npae.models.deep.StackedClassifier`. Its bias starts at 0.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_in : int ≥ 1
+        The features the softmax sees.
+    n_classes : int ≥ 1
+    dtype : numpy dtype (float64 or float32)
+
+    Returns
+    -------
+    ndarray of shape (n_in, n_classes) and ``dtype``.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is not a ``numpy.random.Generator`` or a size not an integer.
+    ValueError
+        If a size is below 1 or ``dtype`` not float64/float32.
+    """
+    rng = check_rng(rng)
+    n_in, n_classes = check_int("n_in", n_in, 1), check_int("n_classes", n_classes, 1)
+    dtype = check_float_dtype(dtype)
+    return (0.005 * rng.standard_normal((n_in, n_classes))).astype(dtype)
 
 
 def _check_shapes(A, W, b=None, delta=None):

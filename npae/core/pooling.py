@@ -31,8 +31,8 @@ same for max-pooling with the routing fixed by the forward pass).
 
 import numpy as np
 
-from npae.checks import check_bool, check_int
-from npae.core.conv import _pair, check_images, check_layer_params, check_shape
+from npae.checks import check_array_dict, check_bool, check_float_array, check_int, check_shape, check_tuple
+from npae.core.conv import IMAGES
 
 __all__ = ["pool_output_size", "maxpool_forward", "maxpool_backward", "upsample_forward",
            "upsample_backward", "MaxPool2D", "UpSample2D"]
@@ -71,7 +71,7 @@ def maxpool_forward(X):
     TypeError, ValueError
         If ``X`` is not a float ndarray of 4 non-empty axes (kinds and shape only: NaN propagates).
     """
-    n, C, H, W = check_images("X", X).shape
+    n, C, H, W = check_float_array("X", X, **IMAGES).shape
     H_out, W_out = pool_output_size(H), pool_output_size(W)
     if (2 * H_out, 2 * W_out) != (H, W):          # odd size: one row/column of -∞ after the input
         X = np.pad(X, ((0, 0), (0, 0), (0, 2 * H_out - H), (0, 2 * W_out - W)), constant_values=-np.inf)
@@ -107,7 +107,7 @@ def maxpool_backward(delta, winner, input_shape):
     """
     n, C, H, W = input_shape = check_shape("input_shape", input_shape, 4)
     H_out, W_out = pool_output_size(H), pool_output_size(W)
-    if check_images("delta", delta).shape != (n, C, H_out, W_out):
+    if check_float_array("delta", delta, **IMAGES).shape != (n, C, H_out, W_out):
         raise ValueError(f"delta must have the pooled shape (n, C, ⌈H/2⌉, ⌈W/2⌉) = {(n, C, H_out, W_out)} of "
                          f"input_shape={input_shape}, got {delta.shape}")
     _check_winner("winner", winner, delta.shape)
@@ -133,7 +133,7 @@ def upsample_forward(X):
 
     Raises TypeError/ValueError if ``X`` is not a float ndarray of 4 non-empty axes.
     """
-    n, C, H, W = check_images("X", X).shape
+    n, C, H, W = check_float_array("X", X, **IMAGES).shape
     return np.broadcast_to(X[:, :, :, None, :, None], (n, C, H, 2, W, 2)).reshape(n, C, 2 * H, 2 * W)
 
 
@@ -148,7 +148,8 @@ def upsample_backward(delta):
 
 
 def _check_upsampled(name, delta):
-    check_images(name, delta)
+    """``delta`` after checking that it is a float array of 4 non-empty axes with an even height and width."""
+    check_float_array(name, delta, **IMAGES)
     if delta.shape[2] % 2 or delta.shape[3] % 2:
         raise ValueError(f"{name} must have an even height and width (an upsampled image's), got shape {delta.shape}")
     return delta
@@ -171,14 +172,14 @@ class MaxPool2D:
 
     def forward(self, A, params):
         """(P, cache): :func:`maxpool_forward` of A (n, C, H, W); ``params`` must be {}."""
-        check_layer_params(params, {})
-        P, winner = maxpool_forward(check_images("A", A))
+        check_array_dict("params", params, finite=False, shapes={})
+        P, winner = maxpool_forward(check_float_array("A", A, **IMAGES))
         return P, (winner, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(∂J/∂A, {}) by :func:`maxpool_backward`; ``cache`` is the (winner, input shape) forward returned."""
-        check_layer_params(params, {})
-        winner, input_shape = _pair("cache", cache, "(winner, input_shape) that forward returned")
+        check_array_dict("params", params, finite=False, shapes={})
+        winner, input_shape = check_tuple("cache", cache, 2, "(winner, input_shape) that forward returned")
         check_bool("need_input_grad", need_input_grad)
         return maxpool_backward(delta, winner, input_shape), {}
 
@@ -200,17 +201,20 @@ class UpSample2D:
 
     def forward(self, A, params):
         """(:func:`upsample_forward` of A (n, C, H, W), None): upsampling keeps no cache; ``params`` must be {}."""
-        check_layer_params(params, {})
-        return upsample_forward(check_images("A", A)), None
+        check_array_dict("params", params, finite=False, shapes={})
+        return upsample_forward(check_float_array("A", A, **IMAGES)), None
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(:func:`upsample_backward` of δ, {}); ``cache`` must be the None forward returned, ``params`` {}."""
-        check_layer_params(params, {})
-        _check_no_cache(cache)
-        check_bool("need_input_grad", need_input_grad)
+        self._check_backward(delta, cache, params, need_input_grad)
         return upsample_backward(delta), {}
 
-
-def _check_no_cache(cache):
-    if cache is not None:
-        raise TypeError(f"cache must be the None that UpSample2D.forward returned, got {type(cache).__name__}")
+    def _check_backward(self, delta, cache, params, need_input_grad):
+        """The arguments of :meth:`backward` (of this class and its subclasses'): ``params`` {}, ``cache`` None,
+        ``delta`` a float array (n, C, 2H, 2W), ``need_input_grad`` a bool. Kinds and shapes only."""
+        check_array_dict("params", params, finite=False, shapes={})
+        if cache is not None:
+            raise TypeError(f"cache must be the None that {type(self).__name__}.forward returned, "
+                            f"got {type(cache).__name__}")
+        _check_upsampled("delta", delta)
+        check_bool("need_input_grad", need_input_grad)

@@ -30,11 +30,12 @@ optimisations; reproducing the seed's curves needs ``"mean"``.
 
 import numpy as np
 
-from npae.checks import (check_bool, check_choice, check_data, check_float_array, check_float_dtype,
-                         check_input_and_target, check_int, check_rng, check_sequence)
+from npae.checks import (check_array_dict, check_bool, check_choice, check_data, check_float_array, check_float_dtype,
+                         check_input_and_target, check_int, check_rng, check_sequence, check_shape, check_tuple)
 from npae.core.activations import get_activation
-from npae.core.conv import Conv2D, _pair, check_images, check_layer_params, check_shape
+from npae.core.conv import IMAGES, Conv2D
 from npae.core.flat import check_params
+from npae.core.layers import initial_weights
 from npae.core.losses import LOSSES
 from npae.core.pooling import MaxPool2D, UpSample2D
 
@@ -76,16 +77,16 @@ class Nonlinearity:
 
     def forward(self, Z, params):
         """(A, cache) with A = f(Z) for Z of shape (n, C, H, W); ``params`` must be {}."""
-        check_layer_params(params, {})
-        check_images("Z", Z)
+        check_array_dict("params", params, finite=False, shapes={})
+        check_float_array("Z", Z, **IMAGES)
         A = self.activation.forward(Z)
         return A, (Z, A)
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(∂J/∂Z = δ ∘ f'(Z), {}); ``cache`` is the pair (Z, A) forward returned, ``params`` {}."""
-        check_layer_params(params, {})
-        Z, A = _pair("cache", cache, "(Z, A) that forward returned")
-        check_images("delta", delta)
+        check_array_dict("params", params, finite=False, shapes={})
+        Z, A = check_tuple("cache", cache, 2, "(Z, A) that forward returned")
+        check_float_array("delta", delta, **IMAGES)
         for name, array in (("cache[0] (Z)", Z), ("cache[1] (A)", A)):
             if check_float_array(name, array).shape != delta.shape:
                 raise ValueError(f"{name} must have the shape of delta {delta.shape}, got {array.shape}")
@@ -117,7 +118,7 @@ def sequence_forward(layers, layer_params, A):
         each layer checks its own input).
     """
     layers, layer_params = _check_sequence_args(layers, layer_params)
-    check_images("A", A)
+    check_float_array("A", A, **IMAGES)
     caches = []
     for l, (layer, p) in enumerate(zip(layers, layer_params)):
         try:
@@ -152,7 +153,7 @@ def sequence_backward(layers, layer_params, caches, delta):
     caches = check_sequence("caches", caches, "caches (one per layer, from sequence_forward)")
     if len(caches) != len(layers):
         raise ValueError(f"caches must hold one cache per layer ({len(layers)}), got {len(caches)}")
-    check_images("delta", delta)
+    check_float_array("delta", delta, **IMAGES)
     grads = [None] * len(layers)
     for l in range(len(layers) - 1, -1, -1):
         try:
@@ -164,34 +165,17 @@ def sequence_backward(layers, layer_params, caches, delta):
 
 
 LAYER_TYPES = (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)
-
-
-def _check_layers(layers):
-    """``layers`` as a list, after checking that it is a non-empty sequence of layer objects."""
-    layers = check_sequence("layers", layers, "layers (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)")
-    if not layers:
-        raise ValueError("layers must hold at least one layer")
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, LAYER_TYPES):
-            what = f"the class {layer.__name__} itself" if isinstance(layer, type) else repr(layer)
-            raise TypeError(f"layers[{i}] must be a Conv2D, MaxPool2D, UpSample2D or Nonlinearity instance, got {what}")
-    return layers
+_LAYERS = "layers (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)"
 
 
 def _check_sequence_args(layers, layer_params):
-    layers = _check_layers(layers)
+    layers = check_sequence("layers", layers, _LAYERS, item_type=LAYER_TYPES, nonempty=True)
     layer_params = check_sequence("layer_params", layer_params, "dicts (one per layer)")
     if len(layer_params) != len(layers):
         raise ValueError(f"layer_params must hold one dict per layer of layers ({len(layers)}), got {len(layer_params)}")
     for i, (layer, p) in enumerate(zip(layers, layer_params)):
-        check_layer_params(p, layer.param_shapes(), name=f"layer_params[{i}]")
+        check_array_dict(f"layer_params[{i}]", p, finite=False, shapes=layer.param_shapes())
     return layers, layer_params
-
-
-def _glorot(rng, shape, fans, dtype):
-    """W ~ U[-r, r], r = √(6 / (fan_in + fan_out)) (Glorot & Bengio 2010; Keras' default for Conv2D)."""
-    r = np.sqrt(6.0 / sum(fans))
-    return rng.uniform(-r, r, size=shape).astype(dtype)
 
 
 class ConvAutoencoder:
@@ -237,7 +221,7 @@ class ConvAutoencoder:
 
     def __init__(self, layers, input_shape, *, n_encoder_layers=None, decoder="sigmoid", loss="cross_entropy",
                  reduction="sum", rng=None, dtype=np.float64):
-        layers = _check_layers(layers)
+        layers = check_sequence("layers", layers, _LAYERS, item_type=LAYER_TYPES, nonempty=True)
         if not isinstance(layers[-1], Conv2D):
             raise ValueError("layers must be a non-empty list whose last layer is a Conv2D (the decoder's logits)")
         input_shape = check_shape("input_shape", input_shape, 3)
@@ -277,8 +261,9 @@ class ConvAutoencoder:
         self.params = {}
         for layer, keys in zip(self.layers, self._keys):
             for local, shape in layer.param_shapes().items():
-                self.params[keys[local]] = (_glorot(rng, shape, layer.fans(), self.dtype) if local == "W"
-                                            else np.zeros(shape, dtype=self.dtype))
+                # kernels: Glorot & Bengio's uniform with the fans of Conv2D.fans (Keras' default for Conv2D)
+                self.params[keys[local]] = (initial_weights(rng, *layer.fans(), "glorot", self.dtype, shape=shape)
+                                            if local == "W" else np.zeros(shape, dtype=self.dtype))
 
     def param_shapes(self):
         """{key: shape} of every parameter."""

@@ -29,7 +29,7 @@ from npae.checks import check_bool, check_choice, check_data, check_float_dtype,
 from npae.checks import check_float_array, check_real, check_rng, check_sequence
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
-from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
+from npae.core.layers import INITS, affine_backward, dense_forward, initial_softmax_weights, initial_weights
 from npae.core.losses import LOSSES
 from npae.core.penalties import WeightDecay
 from npae.models.softmax import check_labels, softmax, softmax_cross_entropy
@@ -45,9 +45,7 @@ def _check_stack(weights, activations, biases=_NO_BIASES):
     """Cheap checks of a stack's layers (types and shapes, no pass over the values): L >= 1 float weight
     matrices that chain (W⁽ˡ⁾ has as many rows as W⁽ˡ⁻¹⁾ has columns), L matching bias vectors, and at least
     L-1 activations. Without ``biases`` (stack_backward) they are not checked. Returns the three lists."""
-    weights = check_sequence("weights", weights, "weight matrices W⁽¹⁾ … W⁽ᴸ⁾")
-    if not weights:
-        raise ValueError("weights must hold at least one weight matrix, got an empty sequence")
+    weights = check_sequence("weights", weights, "weight matrices W⁽¹⁾ … W⁽ᴸ⁾", nonempty=True)
     for l, W in enumerate(weights, start=1):
         check_float_array(f"weights[{l - 1}]", W)
         if W.ndim != 2 or (l > 1 and W.shape[0] != weights[l - 2].shape[1]):
@@ -168,11 +166,7 @@ def stack_backward(delta_out, inputs, pre, weights, activations):
 
 
 def _check_sizes(sizes, name, minimum_length):
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        raise TypeError(f"{name} must be a list of at least {minimum_length} positive integers, "
-                        f"got {type(sizes).__name__}") from None
+    sizes = check_sequence(name, sizes, f"at least {minimum_length} positive integers")
     if len(sizes) < minimum_length:
         raise ValueError(f"{name} must be a list of at least {minimum_length} positive integers, got {sizes!r}")
     return [check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(sizes)]
@@ -196,7 +190,8 @@ class StackedClassifier:
         Draws the initial weights (usually overwritten by :func:`npae.training.stacking.stacked_classifier`).
     dtype : {numpy.float64, numpy.float32}
     init : {"ufldl", "glorot"}
-        Encoder weights by :func:`npae.core.layers.initial_weights` (as the autoencoders); softmax 0.005 · N(0, 1).
+        Encoder weights by :func:`npae.core.layers.initial_weights` (as the autoencoders); softmax 0.005 · N(0, 1)
+        (:func:`npae.core.layers.initial_softmax_weights`).
 
     Attributes
     ----------
@@ -218,18 +213,19 @@ class StackedClassifier:
         self.softmax_decay = WeightDecay(check_real("weight_decay", weight_decay, 0))
         self.encoder_decay = WeightDecay(check_real("encoder_weight_decay", encoder_weight_decay, 0))
         self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
-        check_choice("init", init, INITS)
+        self.init = check_choice("init", init, INITS)
         self.n_layers = len(self.layer_sizes) - 1
         self.params = {}
         for l in range(self.n_layers):
             n_in, n_out = self.layer_sizes[l], self.layer_sizes[l + 1]
             self.params[f"W{l + 1}"] = initial_weights(rng, n_in, n_out, init, self.dtype)
             self.params[f"b{l + 1}"] = np.zeros(n_out, dtype=self.dtype)
-        self.params["W_softmax"] = (0.005 * rng.standard_normal((self.layer_sizes[-1], self.n_classes))
-                                    ).astype(self.dtype)
+        self.params["W_softmax"] = initial_softmax_weights(rng, self.layer_sizes[-1], self.n_classes, self.dtype)
         self.params["b_softmax"] = np.zeros(self.n_classes, dtype=self.dtype)
 
-    def _shapes(self):
+    def param_shapes(self):
+        """{key: shape} of every parameter, in the order of ``params``: ``W1`` (n₀, n₁), ``b1`` (n₁,), …,
+        ``W_softmax`` (n_K, n_classes), ``b_softmax`` (n_classes,)."""
         shapes = {}
         for l in range(self.n_layers):
             shapes[f"W{l + 1}"] = (self.layer_sizes[l], self.layer_sizes[l + 1])
@@ -238,12 +234,20 @@ class StackedClassifier:
         shapes["b_softmax"] = (self.n_classes,)
         return shapes
 
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
+        (:mod:`npae.serialize`)."""
+        return {"layer_sizes": list(self.layer_sizes), "n_classes": self.n_classes,
+                "activation": self.activation.name, "weight_decay": self.softmax_decay.weight_decay,
+                "encoder_weight_decay": self.encoder_decay.weight_decay, "dtype": self.dtype.name,
+                "init": self.init}
+
     def _layers(self, params):
         names = [f"{l + 1}" for l in range(self.n_layers)] + ["_softmax"]
         return [params["W" + n] for n in names], [params["b" + n] for n in names], names
 
     def _forward(self, X, params):
-        params = check_params(self.params if params is None else params, self._shapes())
+        params = check_params(self.params if params is None else params, self.param_shapes())
         X = check_data(X, "X", self.layer_sizes[0], self.dtype)
         weights, biases, names = self._layers(params)
         inputs, pre = stack_forward(X, weights, biases, [self.activation] * self.n_layers)
@@ -404,9 +408,22 @@ class DeepAutoencoder:
                                                                  for l in range(K + 1, 2 * K + 1)]
         return [params[f"W{l}"] for l in range(1, 2 * K + 1)]
 
+    def param_shapes(self):
+        """{key: shape} of every parameter, in the order of ``params``: the weights ``W1`` … (``W{2K}`` unless
+        tied), then the biases ``b1`` … ``b{2K}`` (the class docstring gives the shapes)."""
+        return {**self._weight_shapes(), **self._bias_shapes()}
+
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
+        (:mod:`npae.serialize`). ``code`` is the code layer's nonlinearity by name, ``activation``'s when the
+        constructor was given None."""
+        return {"layer_sizes": list(self.layer_sizes), "activation": self.activation.name, "code": self.code.name,
+                "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,
+                "weight_decay": self.weight_decay.weight_decay, "dtype": self.dtype.name, "init": self.init,
+                "reduction": self.reduction}
+
     def _checked(self, params):
-        return check_params(self.params if params is None else params,
-                             {**self._weight_shapes(), **self._bias_shapes()})
+        return check_params(self.params if params is None else params, self.param_shapes())
 
     def encode(self, X, params=None):
         """The code: (m, n_K) of ``self.dtype``. Raises ValueError/TypeError for a bad X."""

@@ -28,7 +28,7 @@ import numpy as np
 
 from npae.checks import as_real_array, check_data, check_float_dtype, check_int, check_real, check_rng
 from npae.core.flat import check_params
-from npae.core.layers import affine_backward
+from npae.core.layers import affine_backward, initial_softmax_weights
 from npae.core.penalties import WeightDecay
 
 
@@ -41,6 +41,13 @@ def _check_logits(Z, name="Z"):
     if Z.shape[0] == 0 or Z.shape[1] == 0:
         raise ValueError(f"{name} must have shape (m >= 1, n_classes >= 1), got {Z.shape}")
     return Z if Z.dtype.kind == "f" else Z.astype(np.float64)
+
+
+def _shifted(Z):
+    """Z - max over each row (a new array), after :func:`_check_logits`: softmax is unchanged by adding a
+    constant to a row, and every exponent is then ≤ 0 (no overflow) with the largest exp(0) = 1."""
+    Z = _check_logits(Z)
+    return Z - Z.max(axis=1, keepdims=True)
 
 
 def log_softmax(Z):
@@ -64,8 +71,7 @@ def log_softmax(Z):
     TypeError, ValueError
         If ``Z`` is not a real 2-D array of finite values (see :func:`_check_logits`).
     """
-    Z = _check_logits(Z)
-    shifted = Z - Z.max(axis=1, keepdims=True)
+    shifted = _shifted(Z)
     shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return shifted
 
@@ -86,8 +92,7 @@ def softmax(Z):
     TypeError, ValueError
         If ``Z`` is not a real 2-D array of finite values (see :func:`_check_logits`).
     """
-    Z = _check_logits(Z)
-    P = Z - Z.max(axis=1, keepdims=True)
+    P = _shifted(Z)
     np.exp(P, out=P)
     P /= P.sum(axis=1, keepdims=True)
     return P
@@ -218,7 +223,8 @@ class Softmax:
     weight_decay : float ≥ 0
         λ of (λ/2)‖W‖²_F (UFLDL: 1e-4). The bias is not decayed (see the module docstring).
     rng : numpy.random.Generator, optional
-        Draws the initial W ~ 0.005 · N(0, 1) (UFLDL ``softmaxTrain.m``). None: a fresh unseeded generator.
+        Draws the initial W ~ 0.005 · N(0, 1) (:func:`npae.core.layers.initial_softmax_weights`, UFLDL
+        ``softmaxTrain.m``). None: a fresh unseeded generator.
     dtype : {numpy.float64, numpy.float32}
 
     Attributes
@@ -238,13 +244,21 @@ class Softmax:
         self.weight_decay = WeightDecay(weight_decay)
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng, none_means_fresh=True)
-        self.params = {"W": (0.005 * rng.standard_normal((self.n_features, self.n_classes))).astype(self.dtype),
+        self.params = {"W": initial_softmax_weights(rng, self.n_features, self.n_classes, self.dtype),
                        "b": np.zeros(self.n_classes, dtype=self.dtype)}
 
+    def param_shapes(self):
+        """{key: shape} of the parameters: ``W`` (n_features, n_classes), ``b`` (n_classes,)."""
+        return {"W": (self.n_features, self.n_classes), "b": (self.n_classes,)}
+
+    def config(self):
+        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
+        (:mod:`npae.serialize`)."""
+        return {"n_features": self.n_features, "n_classes": self.n_classes,
+                "weight_decay": self.weight_decay.weight_decay, "dtype": self.dtype.name}
+
     def _checked(self, params):
-        params = self.params if params is None else params
-        shapes = {"W": (self.n_features, self.n_classes), "b": (self.n_classes,)}
-        return check_params(params, shapes)
+        return check_params(self.params if params is None else params, self.param_shapes())
 
     def logits(self, X, params=None):
         """Z = X @ W + b, shape (m, n_classes). Raises ValueError/TypeError for a bad X (as check_data)."""

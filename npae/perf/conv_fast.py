@@ -34,9 +34,10 @@ is the very same object, so training one trains the other.
 
 import numpy as np
 
-from npae.checks import check_bool, check_float_array, check_input_and_target, check_instance
-from npae.core.conv import Conv2D, _pair, check_images, check_layer_params, check_shape, padding_amounts
-from npae.core.pooling import MaxPool2D, UpSample2D, _check_no_cache, _check_upsampled, pool_output_size
+from npae.checks import (check_array_dict, check_bool, check_float_array, check_input_and_target, check_instance,
+                         check_shape, check_tuple)
+from npae.core.conv import Conv2D, padding_amounts
+from npae.core.pooling import MaxPool2D, UpSample2D, pool_output_size
 from npae.models.conv_autoencoder import ConvAutoencoder, Nonlinearity
 from npae.perf import parallel
 
@@ -47,6 +48,9 @@ _OFFSETS = ((0, 0), (0, 1), (1, 0), (1, 1))        # pooling window entries, in 
 #: The layout of every array here, for the messages of the argument checks (kinds and shapes only, as the
 #: plain layers': :mod:`npae.core.conv`, section "argument checks").
 LAYOUT = "(channels, n, height, width)"
+
+#: The keyword arguments of :func:`npae.checks.check_float_array` for an array of that layout (4 non-empty axes).
+IMAGES_CN = {"ndim": 4, "nonempty": True, "layout": LAYOUT}
 
 
 #: Fewest rows worth a thread of their own (a minibatch of 256 is split in two on 2 cores).
@@ -92,7 +96,7 @@ class FastConv2D(Conv2D):
     def forward(self, A, params):
         """Z = conv(A) + b for A of shape (C_in, n, H, W): (C_out, n, H_out, W_out), and the cache (Xp, shape)."""
         params = self._check_params(params)
-        if check_images("A", A, LAYOUT).shape[0] != self.in_channels:
+        if check_float_array("A", A, **IMAGES_CN).shape[0] != self.in_channels:
             raise ValueError(f"A must have {self.in_channels} channels (axis 0 of {LAYOUT}) for {self!r}, "
                              f"got shape {A.shape}")
         W, b = params["W"], params["b"]
@@ -115,7 +119,7 @@ class FastConv2D(Conv2D):
         """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ of shape (C_out, n, H_out, W_out); ``cache`` is the
         pair (Xp, input shape) :meth:`forward` returned."""
         W = self._check_params(params)["W"]
-        Xp, shape = _pair("cache", cache, "(Xp, input_shape) that forward returned")
+        Xp, shape = check_tuple("cache", cache, 2, "(Xp, input_shape) that forward returned")
         C, n, H, Wd = shape = check_shape("cache[1] (input_shape)", shape, 4)
         if C != self.in_channels or (self.padding == "valid" and self.kernel_size > min(H, Wd)):
             raise ValueError(f"cache[1] (input_shape) {shape} is not the shape of an input of {self!r} {LAYOUT}")
@@ -124,7 +128,7 @@ class FastConv2D(Conv2D):
         if check_float_array("cache[0] (Xp)", Xp).shape != (C, N + last):
             raise ValueError(f"cache[0] (Xp) must be the padded input forward kept, of shape {(C, N + last)}, "
                              f"got {Xp.shape}")
-        if check_images("delta", delta, LAYOUT).shape != (C_out, n, H_out, W_out):
+        if check_float_array("delta", delta, **IMAGES_CN).shape != (C_out, n, H_out, W_out):
             raise ValueError(f"delta must have the shape of the forward pass's output {(C_out, n, H_out, W_out)} "
                              f"{LAYOUT}, got {delta.shape}")
         check_bool("need_input_grad", need_input_grad)
@@ -154,8 +158,8 @@ class FastMaxPool2D(MaxPool2D):
 
     def forward(self, A, params):
         """(P, cache): the window maxima of A (·, ·, H, W) and the cache (winner, shape) for :meth:`backward`."""
-        check_layer_params(params, {})
-        a, b, c, d, shape = _quarters(check_images("A", A, LAYOUT))
+        check_array_dict("params", params, finite=False, shapes={})
+        a, b, c, d, shape = _quarters(check_float_array("A", A, **IMAGES_CN))
         P = np.maximum(a, b)
         np.maximum(P, np.maximum(c, d), out=P)
         # the winner, first in (0,0), (0,1), (1,0), (1,1) order on ties
@@ -165,11 +169,11 @@ class FastMaxPool2D(MaxPool2D):
     def backward(self, delta, cache, params, need_input_grad=True):
         """(∂J/∂A, {}): δ routed to the winners. ``cache``: the (winner, shape) :meth:`forward` returned; its
         kinds and shapes are checked, not the winner's values (they come from forward)."""
-        check_layer_params(params, {})
-        winner, shape = _pair("cache", cache, "(winner, input_shape) that forward returned")
+        check_array_dict("params", params, finite=False, shapes={})
+        winner, shape = check_tuple("cache", cache, 2, "(winner, input_shape) that forward returned")
         n0, n1, H, W = check_shape("cache[1] (input_shape)", shape, 4)
         H_out, W_out = pool_output_size(H), pool_output_size(W)
-        if check_images("delta", delta, LAYOUT).shape != (n0, n1, H_out, W_out):
+        if check_float_array("delta", delta, **IMAGES_CN).shape != (n0, n1, H_out, W_out):
             raise ValueError(f"delta must have the pooled shape {(n0, n1, H_out, W_out)} of cache[1] (input_shape) "
                              f"{(n0, n1, H, W)}, got {delta.shape}")
         if not isinstance(winner, np.ndarray) or winner.dtype != np.int8 or winner.shape != delta.shape:
@@ -198,10 +202,7 @@ class FastUpSample2D(UpSample2D):
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(∂J/∂A, {}): the sums of δ's 2×2 blocks; ``cache`` must be the None forward returned."""
-        check_layer_params(params, {})
-        _check_no_cache(cache)
-        _check_upsampled("delta", delta)
-        check_bool("need_input_grad", need_input_grad)
+        self._check_backward(delta, cache, params, need_input_grad)
         dX = delta[:, :, 0::2, 0::2] + delta[:, :, 0::2, 1::2]
         dX += delta[:, :, 1::2, 0::2]
         dX += delta[:, :, 1::2, 1::2]
@@ -216,15 +217,15 @@ class FastReLU(Nonlinearity):
 
     def forward(self, Z, params):
         """(A, A): A = max(Z, 0) for Z (·, ·, H, W), kept as the cache."""
-        check_layer_params(params, {})
-        check_images("Z", Z, LAYOUT)
+        check_array_dict("params", params, finite=False, shapes={})
+        check_float_array("Z", Z, **IMAGES_CN)
         A = np.maximum(Z, 0.0, dtype=Z.dtype)
         return A, A
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(δ ∘ [A > 0], {}), multiplying ``delta`` in place when it is writeable; ``cache`` is forward's A."""
-        check_layer_params(params, {})
-        check_images("delta", delta, LAYOUT)
+        check_array_dict("params", params, finite=False, shapes={})
+        check_float_array("delta", delta, **IMAGES_CN)
         if check_float_array("cache", cache).shape != delta.shape:
             raise ValueError(f"cache must be the output A of forward, of delta's shape {delta.shape}, got {cache.shape}")
         check_bool("need_input_grad", need_input_grad)
