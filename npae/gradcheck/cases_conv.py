@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.checks import check_bool, check_choice, check_instance, check_int
-from npae.core.conv import Conv2D, check_shape
+from npae.checks import check_bool, check_choice, check_instance, check_int, check_shape
+from npae.core.conv import Conv2D
 from npae.core.pooling import MaxPool2D, UpSample2D
 from npae.models.conv_autoencoder import (LAYER_TYPES, ConvAutoencoder, Nonlinearity, conv_autoencoder,
                                           conv_denoising_autoencoder, sequence_forward)

@@ -186,12 +186,8 @@ def encode_stack(models, X):
 
 
 def _check_chain(models):
-    models = check_sequence("models", models, "Autoencoder")
-    if not models:
-        raise ValueError("models must hold at least one Autoencoder")
+    models = check_sequence("models", models, "Autoencoder objects", item_type=Autoencoder, nonempty=True)
     for k, m in enumerate(models):
-        if not isinstance(m, Autoencoder):
-            raise TypeError(f"models[{k}] must be an npae.models.autoencoder.Autoencoder, got {type(m).__name__}")
         if k and m.n_visible != models[k - 1].n_hidden:
             raise ValueError(f"models[{k}].n_visible = {m.n_visible} differs from models[{k - 1}].n_hidden = "
                              f"{models[k - 1].n_hidden}: the layers do not chain")
