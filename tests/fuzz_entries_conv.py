@@ -507,6 +507,11 @@ def register(F):
     for name in ("layer_cases", "model_cases", "conv_cases"):
         none_entry(f"npae.gradcheck.cases_conv.{name}", "no arguments: the table of gradient checks")
 
+    @entry("npae.gradcheck.cases_conv.adjoint_errors", {"seed": A("int", minimum=0)})
+    def _(rng):
+        from npae.gradcheck.cases_conv import adjoint_errors
+        return adjoint_errors, {"seed": 1}, []
+
 
 def _with_sentinels(build):
     """Wrap an entry's ``build`` so that string sentinels among the probed values ("__SHORT__", "__BAD_W__" ...)

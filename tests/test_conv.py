@@ -268,3 +268,13 @@ def test_conv_cases_have_unique_names_and_cover_every_layer_kind():
     assert len(names) == len(set(names))
     for word in ("conv same", "conv valid", "maxpool", "upsample", "seed conv AE", "seed conv denoising", "[perf]"):
         assert any(word in n for n in names), word
+
+
+def test_adjoint_errors_table_and_command(capsys):
+    """The table that ``python -m npae.gradcheck --adjoints`` prints: every identity holds to rounding."""
+    from npae.gradcheck.__main__ import ADJOINT_BAR, main
+    from npae.gradcheck.cases_conv import adjoint_errors
+    errors = adjoint_errors()
+    assert len(errors) == 14 and all(err < ADJOINT_BAR for _, err in errors), errors
+    assert main(["--adjoints"]) == 0
+    assert "14 passed, 0 failed" in capsys.readouterr().out

@@ -3,7 +3,8 @@
 Options: ``--method central`` to see UFLDL's two-point formula instead of the five-point one the tests
 assert with (each is judged against the bar its truncation error allows, :data:`npae.gradcheck.TOLERANCES`),
 ``--filter TEXT`` to run only the cases whose name contains TEXT (an error when none does), ``--list`` to
-print the case names. Exit status 1 if any case fails its bar, 2 for a usage error.
+print the case names, ``--adjoints`` to print the adjoint identities of the convolution, max-pooling and
+upsampling (:func:`npae.gradcheck.cases_conv.adjoint_errors`). Exit status 1 if any case fails its bar, 2 for a usage error.
 """
 
 import argparse
@@ -14,6 +15,9 @@ from npae.checks import check_sequence
 
 from . import STEPS, TOLERANCES
 from .cases import all_cases
+
+#: The adjoint identities hold to rounding: a correct backward pass is ~1e-16 off, a wrong one of order 1.
+ADJOINT_BAR = 1e-13
 
 #: Why each method has its bar, printed in the header.
 WHY = {
@@ -56,7 +60,11 @@ def main(argv=None):
                         help="finite-difference formula (default: %(default)s)")
     parser.add_argument("--filter", default="", help="run only the cases whose name contains this text")
     parser.add_argument("--list", action="store_true", help="print the case names and exit")
+    parser.add_argument("--adjoints", action="store_true",
+                        help="print the adjoint identities of the convolution, pooling and upsampling and exit")
     args = parser.parse_args(argv)
+    if args.adjoints:
+        return _print_adjoints()
 
     cases = [c for c in all_cases() if args.filter in c.name]
     if args.list:
@@ -79,6 +87,21 @@ def main(argv=None):
         print(f"{case.name:<{width}}  {result.overall:9.2e}  {result.worst:9.2e}  {blocks}"
               f"{'' if ok else '  FAIL'}")
     print(f"{len(cases) - failures} passed, {failures} failed (bar {bar:g}) in {time.perf_counter() - start:.1f} s")
+    return 1 if failures else 0
+
+
+def _print_adjoints():
+    """Print :func:`npae.gradcheck.cases_conv.adjoint_errors`; status 1 if any is not below ADJOINT_BAR."""
+    from .cases_conv import adjoint_errors
+
+    errors = adjoint_errors()
+    width = max(len(name) for name, _ in errors)
+    print(f"adjoint identities <A x, y> = <x, A^T y>, float64: pass = relative difference < {ADJOINT_BAR:g} (rounding)")
+    failures = 0
+    for name, err in errors:
+        failures += not err < ADJOINT_BAR
+        print(f"{name:<{width}}  {err:9.1e}{'' if err < ADJOINT_BAR else '  FAIL'}")
+    print(f"{len(errors) - failures} passed, {failures} failed (bar {ADJOINT_BAR:g})")
     return 1 if failures else 0
 
 

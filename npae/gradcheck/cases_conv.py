@@ -283,3 +283,66 @@ def model_cases():
 def conv_cases():
     """Every convolutional case, in the order the table prints them."""
     return layer_cases() + model_cases()
+
+
+def adjoint_errors(seed=0):
+    """The adjoint identities of the convolution, max-pooling and upsampling, on small random arrays.
+
+    A linear map A and its transpose satisfy ⟨A x, y⟩ = ⟨x, Aᵀ y⟩ for every x and y. The backward pass of
+    a linear layer is exactly Aᵀ applied to δ, so the identity checks the backward pass without finite
+    differences: for the convolution (b = 0) A is the layer and Aᵀ its input gradient, the full
+    convolution with the flipped kernel; for max-pooling A is the routing of each window's winner, fixed
+    by x (Aᵀ sends δ back to the winner); for upsampling A copies each pixel into a 2×2 block (Aᵀ sums it).
+    Both the plain layers (:mod:`npae.core.conv`, :mod:`npae.core.pooling`) and the performance layer's
+    convolution (:mod:`npae.perf.conv_fast`, layout (channels, n, height, width)) are checked.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the random arrays (float64, standard normal).
+
+    Returns
+    -------
+    list of (str, float)
+        A case's name and |⟨A x, y⟩ - ⟨x, Aᵀ y⟩| / max(|⟨A x, y⟩|, |⟨x, Aᵀ y⟩|): rounding only, about 1e-16
+        for a correct backward pass, of order 1 for a wrong one.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``seed`` is not an integer >= 0.
+    """
+    from npae.core.conv import conv2d_backward, conv2d_forward
+    from npae.core.pooling import maxpool_backward, maxpool_forward, upsample_backward, upsample_forward
+
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+
+    def error(lhs, rhs):
+        scale = max(abs(lhs), abs(rhs))
+        return abs(lhs - rhs) / scale if scale else 0.0
+
+    def inner(a, b):
+        return float(np.vdot(a, b))
+
+    errors = []
+    for padding, k, shape in (("same", 3, (3, 2, 7, 6)), ("valid", 3, (3, 2, 7, 6)),
+                              ("same", 2, (2, 3, 5, 5)), ("valid", 2, (2, 1, 4, 6))):
+        X, W, b = rng.normal(size=shape), rng.normal(size=(4, shape[1], k, k)), np.zeros(4)
+        Z, cols = conv2d_forward(X, W, b, padding)
+        Y = rng.normal(size=Z.shape)
+        dX, _, _ = conv2d_backward(Y, cols, X.shape, W, padding)
+        errors.append((f"conv {padding} {k}x{k}, X {shape}", error(inner(Z, Y), inner(X, dX))))
+        fast = conv_fast.FastConv2D(shape[1], 4, k, padding)
+        Xf, Yf = X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3)
+        Zf, cache = fast.forward(Xf, {"W": W, "b": b})
+        dXf, _ = fast.backward(Yf, cache, {"W": W, "b": b})
+        errors.append((f"fast conv {padding} {k}x{k}, X {shape}", error(inner(Zf, Yf), inner(Xf, dXf))))
+    for shape in ((2, 3, 4, 6), (2, 2, 7, 5), (1, 1, 1, 1)):
+        X = rng.normal(size=shape)
+        P, winner = maxpool_forward(X)
+        Y = rng.normal(size=P.shape)
+        errors.append((f"max-pool 2x2 same, X {shape}", error(inner(P, Y), inner(X, maxpool_backward(Y, winner, X.shape)))))
+        U = upsample_forward(X)
+        V = rng.normal(size=U.shape)
+        errors.append((f"upsample x2, X {shape}", error(inner(U, V), inner(X, upsample_backward(V)))))
+    return errors
