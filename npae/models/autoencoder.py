@@ -16,9 +16,11 @@ the tied autoencoder is the same class with ``W2 = W1.T``. There is no second co
 :meth:`Autoencoder.loss_and_grads` is the whole computation, read top to bottom: the encoder's forward
 pass (:meth:`Autoencoder.encoder_forward`), the penalties on the whole code
 (:func:`npae.core.penalties.penalty_terms`), the decoder's forward pass and the backward pass
-(:meth:`Autoencoder.backprop`), and the last step (:meth:`Autoencoder.add_tied_and_direct`). The
-performance layer (:mod:`npae.perf.autoencoder`) calls the same four pieces, with the rows split between
-the cores; it is optional reading.
+(:meth:`Autoencoder.backprop`: the decoder's half :meth:`Autoencoder.decoder_backprop`, then the
+encoder's half :meth:`Autoencoder.encoder_backprop`), and the last step
+(:meth:`Autoencoder.add_tied_and_direct`). The performance layer (:mod:`npae.perf.autoencoder`) calls the
+same pieces, with the rows split between the cores and the decoder's half run on blocks of rows; it is
+optional reading.
 """
 
 from typing import NamedTuple
@@ -309,8 +311,9 @@ class Autoencoder:
 
         - step 0, forward: Z1 = X W1 + b1, H = f(Z1) on all m rows, then the penalties on the whole H
           (ρ̂ is a mean over the batch): Ω, ∂Ω/∂H and the direct terms ∂Ω/∂θ;
-        - steps 1-5, :meth:`backprop`: Z2, x̂ and the loss; δ³; ∂J/∂W2, ∂J/∂b2; ∂J/∂H = δ³ W2ᵀ + ∂Ω/∂H;
-          δ² = ∂J/∂H ∘ f'(Z1); ∂J/∂W1, ∂J/∂b1;
+        - steps 1-5, :meth:`backprop`: the decoder's half (:meth:`decoder_backprop`: Z2, x̂ and the loss;
+          δ³; ∂J/∂W2, ∂J/∂b2; δ³ W2ᵀ), then ∂J/∂H = δ³ W2ᵀ + ∂Ω/∂H, then the encoder's half
+          (:meth:`encoder_backprop`: δ² = ∂J/∂H ∘ f'(Z1); ∂J/∂W1, ∂J/∂b1);
         - step 6, :meth:`add_tied_and_direct`: the tied sum and the penalties' direct terms.
 
         This is the readable path: every array is new and the rows are processed at once. The
