@@ -170,8 +170,11 @@ lesson.show(show_images(np.concatenate(rows), (28, 28), ncols=10,
 #   print on the sweater, the checks on the shirt) — and whether its outputs are smooth or grainy. A
 #   convolutional decoder builds every output pixel from a small neighbourhood of upsampled code, so its
 #   outputs are smooth from the first epoch; a dense decoder sums 32 full-size templates, whose pixel-level
-#   noise may take longer to cancel. (After one full epoch, measured while writing this lesson, the conv
-#   outputs were smooth silhouettes without texture and the dense 784-32-784 outputs grainy.)
+#   noise may take longer to cancel. (In a 10-epoch full run made while writing this lesson, the conv outputs
+#   were smooth silhouettes with the grey level of each garment but no print or checks; the dense and deep
+#   outputs kept the outlines but were grainy, the dense ones most; and no model kept the "Lee" print or the
+#   checked pattern. The conv model's validation curve stayed below both dense ones at every epoch and ended
+#   near the PyTorch line.)
 #
 # ## Exercises
 #
