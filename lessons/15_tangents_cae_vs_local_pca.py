@@ -85,20 +85,23 @@ def train_cae(lam):
     return model
 
 
-def smallest_angles(model, points):
-    """Smallest principal angle (degrees) between the CAE and local-PCA tangent planes at each point."""
-    out = []
-    for x in points:
-        T, _ = manifold.jacobian_tangents(model, x, N_TANGENTS)
-        P, _ = manifold.local_pca_tangents(X, x, K_NEIGHBOURS, N_TANGENTS)
-        out.append(manifold.tangent_angles(T, P).min())
-    return np.array(out)
+def local_pca_planes(points):
+    """Local PCA's tangent plane at each point: it depends on the training images only, not on λ."""
+    return [manifold.local_pca_tangents(X, x, K_NEIGHBOURS, N_TANGENTS)[0] for x in points]
 
 
+def smallest_angles(model, points, planes):
+    """Smallest principal angle (degrees) between the CAE's tangent plane and local PCA's at each point."""
+    return np.array([manifold.tangent_angles(manifold.jacobian_tangents(model, x, N_TANGENTS)[0], P).min()
+                     for x, P in zip(points, planes)])
+
+
+val_points = X_val[:N_SCORE]
+val_planes = local_pca_planes(val_points)                  # computed once, shared by every λ
 models, val_angle = {}, {}
 for lam in LAMBDAS:
     models[lam] = train_cae(lam)
-    val_angle[lam] = smallest_angles(models[lam], X_val[:N_SCORE]).mean()
+    val_angle[lam] = smallest_angles(models[lam], val_points, val_planes).mean()
     lesson.stamp(f"λ = {lam}: mean smallest angle on {N_SCORE} validation images {val_angle[lam]:.1f}°")
 best = min(val_angle, key=val_angle.get)
 cae = models[best]
@@ -112,7 +115,7 @@ print(f"chosen on the validation split: λ = {best}")
 
 # %%
 test_points = X_test[:N_SCORE]
-test_angles = smallest_angles(cae, test_points)
+test_angles = smallest_angles(cae, test_points, local_pca_planes(test_points))
 R = [manifold.tangent_angles(np.linalg.qr(rng.normal(size=(784, N_TANGENTS)))[0].T,
                              np.linalg.qr(rng.normal(size=(784, N_TANGENTS)))[0].T).min() for _ in range(N_SCORE)]
 H_test = cae.encode(X_test[:N_SCORE])

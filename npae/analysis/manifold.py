@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.linalg import subspace_angles
-from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 from scipy.special import i0e, i1e
 
 from npae.analysis.jacobian import checked_autoencoder_params, encoder_jacobian, jacobian_svd
@@ -103,8 +103,8 @@ def jacobian_tangents(model, X, n_tangents, params=None):
 def local_pca_tangents(X, x0, k_neighbours, n_tangents):
     """Local PCA tangent estimate at ``x0``: leading principal directions of its k nearest neighbours.
 
-    The k rows of X nearest to x0 (Euclidean, ``scipy.spatial.cKDTree``; x0 itself is included if it is a
-    row of X) are centred on their mean and decomposed by SVD; the leading right-singular vectors span the
+    The k rows of X nearest to x0 (Euclidean distances by ``scipy.spatial.distance.cdist``, an exact
+    search; ties go to the lower row index; x0 itself is included if it is a row of X) are centred on their mean and decomposed by SVD; the leading right-singular vectors span the
     best-fitting k-point affine plane (Goodfellow et al. 2016 Fig. 14.10, "local PCA";
     Rifai et al. 2011c compare the CAE's tangents with it).
 
@@ -139,8 +139,11 @@ def local_pca_tangents(X, x0, k_neighbours, n_tangents):
     n_tangents = check_int("n_tangents", n_tangents, 1, X.shape[1])
     if n_tangents >= k_neighbours:
         raise ValueError(f"k_neighbours must exceed n_tangents={n_tangents}, got {k_neighbours}")
-    _, index = cKDTree(X).query(x0, k=k_neighbours)
-    N = X[np.atleast_1d(index)]
+    # Exact search by brute force: in hundreds of dimensions a k-d tree visits nearly every row anyway, and
+    # building one costs ~20x the distances themselves (0.5 s against 0.02 s for 20 000 x 784).
+    distances = cdist(x0[None, :], X, "sqeuclidean")[0]                  # (n_samples,)
+    index = np.argsort(distances, kind="stable")[:k_neighbours]          # the k nearest, nearest first
+    N = X[index]
     N = N - N.mean(axis=0)
     _, s, Vt = np.linalg.svd(N, full_matrices=False)
     return Vt[:n_tangents], s[:n_tangents]
