@@ -21,6 +21,12 @@ same shapes and dtype, written into preallocated outputs: the BLAS cost with no 
 elementwise pass. The ratio ``loss_and_grads / bare products`` is therefore the overhead factor of
 everything the implementation adds (1.0 would be a free lunch).
 
+The sparse cases also time a *floor*: the bare products plus one ``scipy.special.expit`` pass over an
+(m, n_visible) array, split between the cores as the performance layer splits its rows. Any implementation
+that computes the reconstruction x̂ = σ(Z2) with ``expit`` (as npae does, :mod:`npae.core.activations`) pays
+at least that much; ``floor / bare products`` is the lowest ratio such an implementation can reach, and
+``loss_and_grads / floor`` is what npae adds beyond it.
+
 Cases (issues 2 and 3):
 
 - sparse AE (WeightDecay(1e-4) + KLSparsity(0.01, 3)) at the UFLDL size (10 000 × 64, 25 hidden)
@@ -56,6 +62,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a checkout
 
@@ -63,7 +70,7 @@ from npae import perf  # noqa: E402
 from npae.core.corruption import masking  # noqa: E402
 from npae.core.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 from npae.models.autoencoder import Autoencoder  # noqa: E402
-from npae.perf.parallel import num_threads  # noqa: E402
+from npae.perf.parallel import map_chunks, num_threads, single_threaded_blas, split_rows  # noqa: E402
 
 
 def loadavg():
@@ -120,6 +127,25 @@ def bare_products(m, n, k, dtype, rng):
     return products
 
 
+def products_and_expit(m, n, k, dtype, rng):
+    """The bare products, then σ = ``scipy.special.expit`` once over an (m, n) array, rows split between the cores.
+
+    The least any implementation that computes x̂ = σ(Z2) with ``expit`` must do: the five products plus one
+    sigmoid pass over the decoder's (m, n_visible) pre-activations, into a preallocated output, on every core
+    as the performance layer runs its chunks. Nothing else (no bias, no loss, no delta, no allocation).
+    """
+    products = bare_products(m, n, k, dtype, rng)
+    Z2 = (rng.random((m, n)) - 0.5).astype(dtype)
+    A = np.empty_like(Z2)
+    chunks = split_rows(m)
+
+    def floor():
+        products()
+        with single_threaded_blas(len(chunks) > 1):
+            map_chunks(lambda rows: expit(Z2[rows], out=A[rows]), chunks)
+    return floor
+
+
 def data(m, n, dtype, rng):
     """Uniform data in [0.1, 0.9] (the range of UFLDL's patches), already of ``dtype`` so no copy is timed."""
     return (0.1 + 0.8 * rng.random((m, n))).astype(dtype)
@@ -130,12 +156,16 @@ def bench_sparse(m, n, k, dtype, repeats, rng):
     model = Autoencoder(n, k, penalties=[WeightDecay(1e-4), KLSparsity(0.01, 3)], rng=rng, dtype=dtype)
     times = interleaved({"loss_and_grads": lambda: perf.loss_and_grads(model, X),
                          "readable": lambda: model.loss_and_grads(X),
-                         "products": bare_products(m, n, k, dtype, rng)}, repeats)
+                         "products": bare_products(m, n, k, dtype, rng),
+                         "floor": products_and_expit(m, n, k, dtype, rng)}, repeats)
     print(f"sparse AE {m}x{n}, {k} hidden, {np.dtype(dtype).name:7s}: loss_and_grads {ms(times, 'loss_and_grads')}"
           f"  bare products {ms(times, 'products')}  ratio {ratio_text(times, 'loss_and_grads', 'products')}"
           f"  ({loadavg()})", flush=True)
     print(f"    (readable Autoencoder.loss_and_grads {ms(times, 'readable')}, ratio "
           f"{ratio_text(times, 'readable', 'products')})", flush=True)
+    print(f"    (floor: bare products + expit over ({m}, {n}) {ms(times, 'floor')}, ratio "
+          f"{ratio_text(times, 'floor', 'products')}; loss_and_grads / floor "
+          f"{ratio_text(times, 'loss_and_grads', 'floor')})", flush=True)
 
 
 def peak_memory(f):
