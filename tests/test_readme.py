@@ -43,3 +43,17 @@ def test_the_lesson_table_lists_exactly_the_lessons():
     listed = re.findall(r"^\| `(\d\d_\w+\.py)` \|", README, flags=re.M)
     present = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.py"))
     assert listed == present
+
+
+def test_every_table_row_has_as_many_cells_as_its_header():
+    # A row with a cell missing shifts every later column (the lesson table's data and time columns).
+    cells = lambda line: len(re.findall(r"(?<!\\)\|", line)) - 1                 # "\|" is a pipe inside a cell
+    bad, header = [], None
+    for number, line in enumerate(README.splitlines(), 1):
+        if not line.startswith("|"):
+            header = None
+        elif header is None:
+            header = cells(line)
+        elif cells(line) != header:
+            bad.append((number, cells(line), header, line[:60]))
+    assert not bad, f"table rows whose cell count differs from their header's (line, cells, header): {bad}"
