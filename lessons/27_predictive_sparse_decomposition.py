@@ -64,13 +64,13 @@ def evaluate(model, X_held, name):
     """Compare the fast code f(x) with h*, the code that REFERENCE_STEPS FISTA steps find from f(x)."""
     F = model.predict(X_held)
     H = model.infer(X_held, n_steps=REFERENCE_STEPS)
-    n_code = H.shape[1]
+    n_hidden = H.shape[1]
     tol = 0.1 * np.sqrt(np.mean(H[H != 0] ** 2))       # |f_j| above 10 % of the RMS non-zero code value
     rec_h, _, _ = model.energy_terms(X_held, H)
     rec_f, _, _ = model.energy_terms(X_held, F)
-    out = dict(nonzero=np.count_nonzero(H, axis=1).mean() / n_code, rel=relative_error(F, H),
+    out = dict(nonzero=np.count_nonzero(H, axis=1).mean() / n_hidden, rel=relative_error(F, H),
                overlap=support_overlap(F, H, tol), rec_h=rec_h, rec_f=rec_f)
-    print(f"{name}: {len(X_held)} held-out samples, {n_code} atoms; h* non-zeros {100 * out['nonzero']:.1f} %; "
+    print(f"{name}: {len(X_held)} held-out samples, {n_hidden} atoms; h* non-zeros {100 * out['nonzero']:.1f} %; "
           f"‖f − h*‖/‖h*‖ {out['rel']:.3f}; support overlap {out['overlap']:.3f}; "
           f"mean ‖x − hD‖²: h* {rec_h:.4f}, f(x) {rec_f:.4f}")
     return F, H, out

@@ -1523,7 +1523,7 @@ def _register_all():
             ("cases_deep", "DeepCase", {"name": "fuzz", "kind": "deep_ae", "sizes": (4, 3, 2)},
              {"kind": A("choice"), "sizes": A("seq"), "n_samples": A("int", minimum=1)}),
             ("cases_psd", "PSDCase", {"name": "fuzz"}, {"block": A("choice"), "n_visible": A("int", minimum=1),
-                                                        "n_code": A("int", minimum=1), "lam": A("real", minimum=0)})):
+                                                        "n_hidden": A("int", minimum=1), "lam": A("real", minimum=0)})):
         def build(rng, mod=mod, cname=cname, kwargs=kwargs):
             module = importlib.import_module(f"npae.gradcheck.{mod}")
             return (lambda **kw: getattr(module, cname)(**kw).build()), dict(kwargs), []

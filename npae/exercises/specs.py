@@ -359,13 +359,13 @@ def _stacked_layers(depth=3):
 def _psd_problems():
     rng = np.random.default_rng(27)
     problems = []
-    for m, n_visible, n_code, lam, gamma in ((6, 5, 4, 0.2, 1.0), (8, 4, 6, 0.1, 0.5), (5, 6, 3, 0.3, 2.0)):
-        params = {"D": npae_psd.normalize_atoms(rng.normal(0, 1, (n_code, n_visible))),
-                  "W": rng.uniform(-1, 1, (n_visible, n_code)), "b": rng.normal(0, 0.5, n_code),
-                  "g": rng.uniform(0.5, 1.5, n_code)}
-        data = {"X": rng.normal(0, 1, (m, n_visible)), "H": npae_psd.soft_threshold(rng.normal(0, 1, (m, n_code)), 0.4),
+    for m, n_visible, n_hidden, lam, gamma in ((6, 5, 4, 0.2, 1.0), (8, 4, 6, 0.1, 0.5), (5, 6, 3, 0.3, 2.0)):
+        params = {"D": npae_psd.normalize_atoms(rng.normal(0, 1, (n_hidden, n_visible))),
+                  "W": rng.uniform(-1, 1, (n_visible, n_hidden)), "b": rng.normal(0, 0.5, n_hidden),
+                  "g": rng.uniform(0.5, 1.5, n_hidden)}
+        data = {"X": rng.normal(0, 1, (m, n_visible)), "H": npae_psd.soft_threshold(rng.normal(0, 1, (m, n_hidden)), 0.4),
                 "lam": lam, "gamma": gamma}
-        problems.append(Problem(f"m={m}, {n_visible} visible, {n_code} code units, λ={lam}, γ={gamma}", params, data))
+        problems.append(Problem(f"m={m}, {n_visible} visible, {n_hidden} code units, λ={lam}, γ={gamma}", params, data))
     return problems
 
 
@@ -391,8 +391,8 @@ def _psd_reference(problem):
     V, F, _ = _psd_extras(problem)
     out = {"soft_threshold": npae_psd.soft_threshold(V, 0.4),
            "ista_step": npae_psd.ista(d["X"], p["D"], d["lam"], d["gamma"], F=F, n_steps=1, H0=d["H"])}
-    n_code, n_visible = p["D"].shape
-    model = npae_psd.PSD(n_visible, n_code, lam=d["lam"], gamma=d["gamma"], rng=np.random.default_rng(0))
+    n_hidden, n_visible = p["D"].shape
+    model = npae_psd.PSD(n_visible, n_hidden, lam=d["lam"], gamma=d["gamma"], rng=np.random.default_rng(0))
     out.update(_named(model.loss_and_grads(d["X"], d["H"], params=p)))
     return out
 

@@ -27,7 +27,7 @@ class PSDCase:
     ----------
     name : str
     block : {"dictionary", "encoder", "all", "code"}
-    n_visible, n_code, n_samples : int
+    n_visible, n_hidden, n_samples : int
     lam, gamma : float
     seed : int
     """
@@ -35,7 +35,7 @@ class PSDCase:
     name: str
     block: str = "all"
     n_visible: int = 8
-    n_code: int = 6
+    n_hidden: int = 6
     n_samples: int = 10
     lam: float = 0.3
     gamma: float = 0.7
@@ -45,22 +45,22 @@ class PSDCase:
         """Check the fields (build() calls this first); ValueError/TypeError naming the bad one."""
         check_choice("block", self.block, ("dictionary", "encoder", "all", "code"))
         check_int("n_visible", self.n_visible, 1)
-        check_int("n_code", self.n_code, 1)
+        check_int("n_hidden", self.n_hidden, 1)
         check_real("lam", self.lam, 0)
         check_real("gamma", self.gamma, 0)
         check_int("n_samples", self.n_samples, 1)
 
     def build(self):
-        """Model, data X (m, n_visible), fixed code H (m, n_code) with exact zeros, parameters (float64)."""
+        """Model, data X (m, n_visible), fixed code H (m, n_hidden) with exact zeros, parameters (float64)."""
         self.check()
         rng = np.random.default_rng(self.seed)
-        model = PSD(self.n_visible, self.n_code, lam=self.lam, gamma=self.gamma, rng=rng)
+        model = PSD(self.n_visible, self.n_hidden, lam=self.lam, gamma=self.gamma, rng=rng)
         X = rng.standard_normal((self.n_samples, self.n_visible))
-        H = soft_threshold(rng.standard_normal((self.n_samples, self.n_code)), 0.5)
-        params = {"D": normalize_atoms(rng.standard_normal((self.n_code, self.n_visible))),
-                  "W": rng.normal(0.0, 0.6, (self.n_visible, self.n_code)),
-                  "b": rng.normal(0.0, 0.6, self.n_code),
-                  "g": rng.uniform(0.5, 2.0, self.n_code)}
+        H = soft_threshold(rng.standard_normal((self.n_samples, self.n_hidden)), 0.5)
+        params = {"D": normalize_atoms(rng.standard_normal((self.n_hidden, self.n_visible))),
+                  "W": rng.normal(0.0, 0.6, (self.n_visible, self.n_hidden)),
+                  "b": rng.normal(0.0, 0.6, self.n_hidden),
+                  "g": rng.uniform(0.5, 2.0, self.n_hidden)}
         return model, X, H, params
 
     def run(self, method="five_point", step=None):
@@ -86,11 +86,11 @@ class PSDCase:
 def psd_cases():
     """Every PSD gradient-check case: each block alone, then together, at two sizes."""
     cases = []
-    for n_visible, n_code, n_samples, seed in ((8, 6, 10, 700), (5, 9, 7, 710)):   # under- and overcomplete
-        size = f"{n_visible}-{n_code} x{n_samples}"
-        cases.append(PSDCase(f"psd {size} dictionary (gamma=0)", "dictionary", n_visible, n_code, n_samples,
+    for n_visible, n_hidden, n_samples, seed in ((8, 6, 10, 700), (5, 9, 7, 710)):   # under- and overcomplete
+        size = f"{n_visible}-{n_hidden} x{n_samples}"
+        cases.append(PSDCase(f"psd {size} dictionary (gamma=0)", "dictionary", n_visible, n_hidden, n_samples,
                              gamma=0.0, seed=seed))
         for block in ("encoder", "all", "code"):
             seed += 1
-            cases.append(PSDCase(f"psd {size} {block}", block, n_visible, n_code, n_samples, seed=seed))
+            cases.append(PSDCase(f"psd {size} {block}", block, n_visible, n_hidden, n_samples, seed=seed))
     return cases

@@ -3,9 +3,9 @@
 Lesson: ``lessons/27_predictive_sparse_decomposition.py`` (Kavukcuoglu, Ranzato & LeCun 2008;
 Goodfellow et al. §14.8; Beck & Teboulle 2009).
 
-Rows are samples: X (m, n_visible), codes H (m, n_code), dictionary ``D`` (n_code, n_visible) whose rows
-are the atoms (x̂ = h D), encoder f(x) = g ∘ tanh(x W + b) with ``W`` (n_visible, n_code), ``b`` and ``g``
-(n_code,). The energy, a mean over samples (no ½)::
+Rows are samples: X (m, n_visible), codes H (m, n_hidden), dictionary ``D`` (n_hidden, n_visible) whose rows
+are the atoms (x̂ = h D), encoder f(x) = g ∘ tanh(x W + b) with ``W`` (n_visible, n_hidden), ``b`` and ``g``
+(n_hidden,). The energy, a mean over samples (no ½)::
 
     E = (1/m) Σᵢ [ ‖xᵢ − hᵢ D‖² + λ ‖hᵢ‖₁ + γ ‖hᵢ − f(xᵢ)‖² ]
 
@@ -53,20 +53,20 @@ def ista_step(H, X, D, lam, gamma, F, L):
 
     Parameters
     ----------
-    H : ndarray of shape (m, n_code)
+    H : ndarray of shape (m, n_hidden)
         The current codes.
     X : ndarray of shape (m, n_visible)
-    D : ndarray of shape (n_code, n_visible)
+    D : ndarray of shape (n_hidden, n_visible)
     lam, gamma : float
         λ and γ of the energy.
-    F : ndarray of shape (m, n_code)
+    F : ndarray of shape (m, n_hidden)
         The encoder's prediction f(X).
     L : float
         The step is 1/L (L = 2(σ_max(D)² + γ)).
 
     Returns
     -------
-    ndarray of shape (m, n_code): the new codes.
+    ndarray of shape (m, n_hidden): the new codes.
     """
     # BEGIN SOLUTION
     # HINT: gradient = 2(H D − X)Dᵀ + 2γ(H − F); then soft_threshold(H − gradient/L, λ/L).
@@ -81,9 +81,9 @@ def psd_loss_and_grads(params, X, H, lam, gamma):
     Parameters
     ----------
     params : dict
-        ``D`` (n_code, n_visible), ``W`` (n_visible, n_code), ``b`` (n_code,), ``g`` (n_code,).
+        ``D`` (n_hidden, n_visible), ``W`` (n_visible, n_hidden), ``b`` (n_hidden,), ``g`` (n_hidden,).
     X : ndarray of shape (m, n_visible)
-    H : ndarray of shape (m, n_code)
+    H : ndarray of shape (m, n_hidden)
     lam, gamma : float
         λ and γ.
 
