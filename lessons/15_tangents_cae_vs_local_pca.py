@@ -185,6 +185,9 @@ lesson.expect("fraction of saturated code values (h < 0.05 or h > 0.95), test", 
 #
 # ## Exercises
 #
+# - The run prints the λ chosen on the validation split. If it is the largest (or smallest) value of the grid,
+#   the best λ may lie beyond it: extend the grid in that direction, choose again on the validation split, and
+#   only then score the test set.
 # - The validation criterion is one number per point. Add a second (the mean of all four angles) and see
 #   whether it chooses the same λ.
 # - Train the same CAE *untied*. Print $\lVert W_1\rVert_F$ and $\lVert W_2\rVert_F$: does the model fall
