@@ -63,6 +63,17 @@ def test_local_pca_recovers_a_linear_subspace():
     assert manifold.tangent_angles(other, basis).max() > 10.0
 
 
+def test_local_pca_takes_the_exact_nearest_rows_ties_to_the_lower_index():
+    # Four rows tie at distance 1 from the origin; k = 3 takes rows 0, 1, 3 (the lower indices), whose
+    # leading direction is the x-axis. Rows 0, 3, 4 (another tie-break) would give the y-axis.
+    X = np.array([[1.0, 0.0], [-1.0, 0.0], [5.0, 5.0], [0.0, 1.0], [0.0, -1.0]])
+    tangents, s = manifold.local_pca_tangents(X, np.zeros(2), k_neighbours=3, n_tangents=1)
+    np.testing.assert_allclose(np.abs(tangents), [[1.0, 0.0]], atol=1e-12)
+    # a far row is never taken while nearer ones remain: with k = 4, rows 0, 1, 3, 4 (not row 2)
+    tangents, s = manifold.local_pca_tangents(X, np.zeros(2), k_neighbours=4, n_tangents=2)
+    np.testing.assert_allclose(s, [np.sqrt(2.0), np.sqrt(2.0)], atol=1e-12)
+
+
 def test_local_pca_errors():
     X = np.zeros((10, 4))
     with pytest.raises(ValueError, match="k_neighbours"):

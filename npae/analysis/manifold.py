@@ -104,7 +104,8 @@ def local_pca_tangents(X, x0, k_neighbours, n_tangents):
     """Local PCA tangent estimate at ``x0``: leading principal directions of its k nearest neighbours.
 
     The k rows of X nearest to x0 (Euclidean distances by ``scipy.spatial.distance.cdist``, an exact
-    search; ties go to the lower row index; x0 itself is included if it is a row of X) are centred on their mean and decomposed by SVD; the leading right-singular vectors span the
+    search; ties go to the lower row index; x0 itself is included if it is a row of X) are centred on their
+    mean and decomposed by SVD; the leading right-singular vectors span the
     best-fitting k-point affine plane (Goodfellow et al. 2016 Fig. 14.10, "local PCA";
     Rifai et al. 2011c compare the CAE's tangents with it).
 
