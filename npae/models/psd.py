@@ -353,22 +353,9 @@ class PSD:
 
 
 def normalize_atoms(D):
-    """Divide each row (atom) of D by its Euclidean norm; rows of norm 0 are left as they are.
-
-    Each row is first divided by its largest absolute value, so that the norm of a row with entries
-    beyond about 1e154 (whose squares overflow) is still computed: the result has unit rows whenever
-    D is finite.
-
-    Parameters
-    ----------
-    D : ndarray of shape (n_hidden, n_visible), float
-        The dictionary, one atom per row.
-
-    Returns
-    -------
-    ndarray of the shape and dtype of D
-        A new array; every non-zero row has norm 1 (to rounding).
-    """
+    """D (n_hidden, n_visible) with each row (atom) divided by its Euclidean norm: a new array of D's dtype; rows of
+    norm 0 are left as they are. Each row is first divided by its largest absolute value, so that a row with
+    entries beyond about 1e154 (whose squares overflow) still comes back with norm 1 when D is finite."""
     D = np.asarray(D)
     largest = np.max(np.abs(D), axis=1, keepdims=True)
     scaled = D / np.where(largest > 0, largest, 1.0)             # entries in [-1, 1]: no overflow below

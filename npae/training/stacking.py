@@ -32,28 +32,14 @@ from npae.training.optimizers import Adam
 
 @dataclass
 class Layer:
-    """One layer of the stack: how to build it and how to train it.
+    """One layer of the stack: how to build its autoencoder and how to train it.
 
-    Attributes
-    ----------
-    make : callable ``make(n_visible, rng) -> Autoencoder``
-        Builds the layer's autoencoder for inputs of width ``n_visible`` (known only once the layer below
-        is chosen), e.g. ``lambda n, rng: Autoencoder(n, 200, penalties=[...], rng=rng)``.
-    method : {"lbfgs", "minibatch"}
-        :func:`npae.training.lbfgs.train_lbfgs` (full batch, UFLDL) or :func:`npae.training.minibatch.train_minibatch`.
-    options : dict
-        Keyword arguments of the trainer (``maxiter`` for L-BFGS; ``epochs``, ``batch_size``,
-        ``optimizer`` for minibatches).
-    corruption : callable ``(X, rng) -> X_tilde``, optional
-        A denoising layer: e.g. ``npae.core.corruption.Corruption("masking", 0.3)``.
-    n_samples : int >= 1, optional
-        Train on the first ``n_samples`` rows only (a subset, to save time); None: all rows.
-
-    Raises
-    ------
-    TypeError, ValueError
-        When the Layer is made: ``make`` or ``corruption`` not callable, ``method`` unknown, ``options`` not a
-        dict, ``n_samples`` not an integer >= 1.
+    ``make(n_visible, rng) -> Autoencoder`` builds the layer for inputs of width ``n_visible`` (known once the layer
+    below is chosen), e.g. ``lambda n, rng: Autoencoder(n, 200, penalties=[...], rng=rng)``; ``method`` "lbfgs"
+    (:func:`~npae.training.lbfgs.train_lbfgs`, full batch as UFLDL) or "minibatch"
+    (:func:`~npae.training.minibatch.train_minibatch`) with the trainer's keyword arguments in ``options``;
+    ``corruption(X, rng) -> X_tilde`` makes a denoising layer (e.g. ``Corruption("masking", 0.3)``); ``n_samples``
+    trains on the first rows only (None: all). Raises TypeError/ValueError when made, naming a bad field.
     """
 
     make: object
@@ -89,41 +75,16 @@ def _train_layer(model, codes, spec, rng, verbose):
 def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
     """Train a stack of autoencoders greedily, each on the codes of the one below, computed once.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_visible)
-        The unlabeled training data.
-    layers : sequence of Layer
-        Bottom to top. Layer k's ``make`` receives the code width of layer k-1 (``n_visible`` for k = 1).
-    rng : numpy.random.Generator, optional
-        Passed to each ``make`` and to the trainers (shuffles, corruptions).
-    verbose : bool
-        Print the trainers' progress and one line per layer.
-    return_codes : bool
-        Also return the codes of every layer on X (the last one is computed only then).
+    X (n_samples, n_visible) the unlabeled data; ``layers`` the :class:`Layer` specs, bottom to top (layer k's
+    ``make`` receives the code width of layer k − 1); ``rng`` is passed to each ``make`` and trainer; ``verbose``
+    prints the trainers' progress and one line per layer. Returns the trained Autoencoders, bottom to top, and
+    with ``return_codes`` also each layer's code of X (n_samples, n_hidden_k).
 
-    Returns
-    -------
-    models : list of Autoencoder
-        The trained layers, bottom to top.
-    codes : list of ndarray, only if ``return_codes``
-        ``codes[k]`` is layer k's code of X, shape (n_samples, n_hidden_k).
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is not a real numeric array, ``layers`` not a list of :class:`Layer`, a layer's ``make``
-        does not return an Autoencoder, or ``verbose``/``return_codes`` are not booleans.
-    ValueError
-        Before any training: ``X`` not 2-D, empty or holding NaN/inf; ``layers`` empty; a layer's
-        ``n_samples`` larger than the rows of X. Later: a layer's autoencoder whose ``n_visible`` differs
-        from the width of its input (and as the trainers, e.g. for data outside a sigmoid decoder's [0, 1],
-        which they check before their first step).
-    npae.errors.DivergenceError
-        If a layer's trainer diverges (as :func:`~npae.training.minibatch.train_minibatch` and
-        :func:`~npae.training.lbfgs.train_lbfgs` say); the message names the layer, and the exception's
-        ``models`` attribute lists the layers trained so far, bottom to top, then the diverged one with its
-        last finite parameters restored, so that nothing already learned is lost.
+    Raises TypeError/ValueError before any training for a bad X (not 2-D, empty, NaN/inf), ``layers`` (empty,
+    not Layers, an ``n_samples`` above X's rows) or flag; later for a ``make`` that does not return an
+    Autoencoder of the right ``n_visible``, and as the trainers (which check their data before their first step).
+    :class:`npae.errors.DivergenceError` if a layer's trainer diverges: the message names the layer, and the
+    exception's ``models`` lists the layers trained so far, then the diverged one with its last finite parameters.
     """
     codes = as_real_array("X", X, ndim=2)
     if codes.dtype.kind != "f":
@@ -172,11 +133,8 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
 def encode_stack(models, X):
     """Run X through the encoders of a stack of trained autoencoders: (n_samples, n_hidden of the last).
 
-    Raises
-    ------
-    TypeError, ValueError
-        If ``models`` is not a non-empty chain of Autoencoders (widths matching), or as
-        :meth:`~npae.models.autoencoder.Autoencoder.encode` for a bad ``X``.
+    Raises TypeError/ValueError if ``models`` is not a non-empty chain of Autoencoders (widths matching), or as
+    :meth:`~npae.models.autoencoder.Autoencoder.encode` for a bad X.
     """
     models, _ = _check_chain(models)
     for model in models:
@@ -202,27 +160,11 @@ def _check_chain(models):
 def stacked_classifier(models, n_classes, *, softmax=None, rng=None, **options):
     """A :class:`~npae.models.deep.StackedClassifier` whose encoder layers are the trained autoencoders' encoders.
 
-    Parameters
-    ----------
-    models : sequence of Autoencoder
-        Trained, bottom to top (from :func:`greedy_pretrain`); their decoders are discarded (UFLDL).
-    n_classes : int
-    softmax : npae.models.softmax.Softmax, optional
-        A softmax already trained on the top codes (UFLDL trains it before fine-tuning); its W and b
-        become ``W_softmax`` and ``b_softmax``. Otherwise they start small and random.
-    rng : numpy.random.Generator, optional
-    **options
-        Other keyword arguments of StackedClassifier (``weight_decay``, ``dtype``, …).
-
-    Returns
-    -------
-    StackedClassifier
-        With ``W1 = models[0].params["W1"]``, ``b1``, …, copied (the autoencoders are not shared).
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the models do not chain (widths), differ in encoder, or the softmax does not fit.
+    ``models`` the trained Autoencoders, bottom to top (their decoders are discarded, as UFLDL's); ``softmax`` an
+    optional :class:`~npae.models.softmax.Softmax` already trained on the top codes, whose W, b become
+    ``W_softmax``, ``b_softmax`` (else they start small and random); ``options`` other StackedClassifier keywords
+    (``weight_decay``, ``dtype``, …). The weights are copied. Raises TypeError/ValueError if the models do not
+    chain, differ in encoder, or the softmax does not fit.
     """
     models, configs = _check_chain(models)
     if softmax is not None:
@@ -244,27 +186,10 @@ def stacked_classifier(models, n_classes, *, softmax=None, rng=None, **options):
 def deep_autoencoder(models, *, tied=False, rng=None, **options):
     """An unrolled :class:`~npae.models.deep.DeepAutoencoder` initialised from a greedily trained stack.
 
-    Encoder layer k takes ``models[k-1]``'s (W1, b1); the mirrored decoder layer takes its (W2, b2) —
-    or, tied, W1ᵀ (each autoencoder's own decoder weights are then discarded; only its b2 is kept).
-
-    Parameters
-    ----------
-    models : sequence of Autoencoder
-        Trained, bottom to top.
-    tied : bool
-    rng : numpy.random.Generator, optional
-    **options
-        Other keyword arguments of DeepAutoencoder (``decoder``, ``loss``, ``dtype``, ``weight_decay``…);
-        ``decoder`` defaults to the bottom autoencoder's.
-
-    Returns
-    -------
-    DeepAutoencoder
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the models do not chain or differ in encoder.
+    Encoder layer k takes ``models[k-1]``'s (W1, b1); its mirror, decoder layer 2K + 1 − k, takes (W2, b2), or, with
+    ``tied``, W1ᵀ (then only b2 is kept). ``options``: other DeepAutoencoder keywords (``decoder`` defaults to the
+    bottom autoencoder's). The weights are copied. Raises TypeError/ValueError if the models do not chain or
+    differ in encoder.
     """
     models, configs = _check_chain(models)
     tied = check_bool("tied", tied)
