@@ -760,7 +760,7 @@ def _register_all():
                                    "weight_decay": 1e-4, "encoder_weight_decay": 0.0, "rng": rng,
                                    "dtype": np.float64, "init": "ufldl"}, []
 
-    for method in ("encode", "predict_proba", "predict", "loss_and_grads", "loss"):
+    for method in ("encode", "logits", "predict_proba", "predict", "loss_and_grads", "loss"):
         def build(rng, method=method):
             model = _clf(rng)
             kwargs = {"X": X01(rng)}

@@ -234,7 +234,7 @@ def test_each_public_call_checks_its_arguments_once_and_the_mathematics_none(nam
     args = (X, rng.integers(0, 3, 7)) if method.startswith("loss") and hasattr(model, "n_classes") else (X,)
     pairs = _check_callers(lambda: getattr(model, method)(*args))
     public = {method, "loss_and_grads", "logits"}          # loss calls loss_and_grads; reconstruct and the
-    assert pairs, "no check at all"                         # predictions of a Softmax call logits
+    assert pairs, "no check at all"                         # predictions call logits
     assert {caller for caller, _ in pairs} <= public | {c for _, c in pairs}, pairs
     checks = [check for caller, check in pairs if caller in public]
     assert checks.count("check_params") == 1, pairs

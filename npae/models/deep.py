@@ -220,19 +220,20 @@ class StackedClassifier:
         A, _ = _forward(X, {l: W[l] for l in range(1, self.n_layers + 1)}, b, f)
         return A[self.n_layers + 1]
 
-    def predict_proba(self, X, params=None):
-        """p(y = k | x) for every row: (m, n_classes), rows summing to 1."""
+    def logits(self, X, params=None):
+        """The softmax's logits Z⁽ᴷ⁺²⁾ = A⁽ᴷ⁺¹⁾ W_softmax + b_softmax: (m, n_classes) of ``self.dtype``."""
         params = check_params(self.params if params is None else params, self.param_shapes())
         X = check_data(X, "X", self.n_features, self.dtype)
         _, Z = _forward(X, *self._layers(params))
-        return _softmax(Z[self.n_layers + 2])
+        return Z[self.n_layers + 2]
+
+    def predict_proba(self, X, params=None):
+        """p(y = k | x) for every row: (m, n_classes), rows summing to 1."""
+        return _softmax(self.logits(X, params))
 
     def predict(self, X, params=None):
         """The most probable class of every row: (m,) int64."""
-        params = check_params(self.params if params is None else params, self.param_shapes())
-        X = check_data(X, "X", self.n_features, self.dtype)
-        _, Z = _forward(X, *self._layers(params))
-        return np.argmax(Z[self.n_layers + 2], axis=1)
+        return np.argmax(self.logits(X, params), axis=1)
 
     def loss_and_grads(self, X, y, params=None, need_grads=True):
         """J = −(1/m) Σᵢ log p(yᵢ | xᵢ) + (λ/2)‖W_softmax‖²_F + (λₑ/2) Σₗ‖Wₗ‖²_F and its gradient, every layer.
