@@ -261,7 +261,7 @@ class StackedClassifier:
         dW, db = _backward(delta_top, A, Z, W, f)
         grads = {}
         for l in range(1, K + 1):
-            grads[f"W{l}"] = dW[l] + lam_e * W[l]             # + λₑ Wₗ                          (nₗ₋₁, nₗ)
+            grads[f"W{l}"] = dW[l] + lam_e * W[l]             # + λₑ Wₗ      (layer_sizes[l-1], layer_sizes[l])
             grads[f"b{l}"] = db[l]
         grads["W_softmax"] = dW[K + 1] + lam * W[K + 1]       # + λ W_softmax                     (n_K, n_classes)
         grads["b_softmax"] = db[K + 1]
