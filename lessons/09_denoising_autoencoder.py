@@ -53,7 +53,7 @@ from npae.plotting import display_network, show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="09_denoising_autoencoder")
+lesson = Lesson(__doc__, name="09_denoising_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]

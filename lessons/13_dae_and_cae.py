@@ -55,7 +55,7 @@ from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
 
-lesson = Lesson(__doc__, name="13_dae_and_cae")
+lesson = Lesson(__doc__, name="13_dae_and_cae", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(17)

@@ -52,7 +52,7 @@ from npae.models.autoencoder import Autoencoder
 from npae.plotting import show_tangents
 from npae.training.minibatch import train_minibatch
 
-lesson = Lesson(__doc__, name="15_tangents_cae_vs_local_pca")
+lesson = Lesson(__doc__, name="15_tangents_cae_vs_local_pca", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(14)

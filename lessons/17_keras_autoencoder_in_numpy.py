@@ -69,7 +69,7 @@ from npae.serialize import load_model, save_model
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adadelta
 
-lesson = Lesson(__doc__, name="17_keras_autoencoder_in_numpy")
+lesson = Lesson(__doc__, name="17_keras_autoencoder_in_numpy", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 EPOCHS = 2 if QUICK else 50

@@ -53,7 +53,7 @@ from npae.plotting import display_network
 from npae.training.lbfgs import train_lbfgs
 from npae.training.stacking import accuracy
 
-lesson = Lesson(__doc__, name="23_self_taught_learning")
+lesson = Lesson(__doc__, name="23_self_taught_learning", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 N_HIDDEN = 50 if QUICK else 200
@@ -89,7 +89,7 @@ lesson.show(display_network(ae.params["W1"][:, :100], patch_shape=(28, 28), pixe
 raw = Softmax(784, 5, weight_decay=1e-4, rng=rng, dtype=np.float32)
 train_lbfgs(raw, X_lab, y_lab, maxiter=SOFTMAX_ITERATIONS, verbose=False)
 learned = Softmax(N_HIDDEN, 5, weight_decay=1e-4, rng=rng, dtype=np.float32)
-train_lbfgs(learned, ae.encode(X_lab), y_lab, maxiter=SOFTMAX_ITERATIONS, verbose=False)
+_ = train_lbfgs(learned, ae.encode(X_lab), y_lab, maxiter=SOFTMAX_ITERATIONS, verbose=False)
 
 # %% [markdown]
 # ## Results

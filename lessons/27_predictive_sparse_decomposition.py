@@ -50,7 +50,7 @@ from npae.plotting import display_network, show_images
 from npae.training.optimizers import Adam
 from npae.training.psd_training import train_psd
 
-lesson = Lesson(__doc__, name="27_predictive_sparse_decomposition")
+lesson = Lesson(__doc__, name="27_predictive_sparse_decomposition", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(18)

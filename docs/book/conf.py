@@ -2,7 +2,7 @@
 
 The pages are the lessons themselves: myst-nb reads each ``lessons/NN_*.py`` (jupytext percent format),
 executes it at build time and shows its printed results and figures. Mathematics is typeset by MathJax
-served from this site (copied from the ``jupyter-server-mathjax`` package), never from a CDN, so the
+served from this site (copied from the ``django-static-mathjax`` package), never from a CDN, so the
 site works offline. ``npae.book`` stages the sources (symbolic links to the lessons, no copies) and
 sets the execution mode; this file only configures Sphinx.
 """
@@ -39,17 +39,13 @@ nb_execution_in_temp = True             # lessons run in a temporary folder; the
 nb_merge_streams = True
 nb_kernel_rgx_aliases = {".*": "python3"}
 
-# MathJax 2 from this site's own _static folder (npae.book copies it there from jupyter-server-mathjax).
-# That package ships one combined configuration (TeX input, HTML-CSS output) and the STIX-Web fonts only
-# (not MathJax's TeX fonts): the HTML-CSS output is told to use them.
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
-mathjax2_config = {
-    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True,
-                # myst-nb marks the notebook "tex2jax_ignore"; typeset the math Sphinx marks "math"
-                "processClass": "tex2jax_process|mathjax_process|math|output_area"},
-    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
-                 "imageFont": None},
-    "showMathMenu": False,
+# MathJax 3 (TeX input, CommonHTML output, MathJax's own TeX fonts) from this site's own _static folder:
+# npae.book copies it there from the django-static-mathjax package (MathJax 3.2.2's files, fonts included),
+# so that no page loads anything from another site. The "full" file holds every TeX extension, so nothing
+# is fetched later. myst-parser adds the classes of the elements to typeset (options.processHtmlClass).
+mathjax_path = "mathjax/tex-chtml-full.js"
+mathjax3_config = {
+    "tex": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True},
 }
 html_favicon = "favicon.svg"
 html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static")))]
