@@ -33,9 +33,12 @@ hundred images, 20 iterations.
 #    $P = \mathrm{softmax}(\Phi W + b)$ row by row, where $\Phi$ stacks the $\phi(x_\ell)$ ($m \times 200$).
 # 3. **Its cost and gradient.** $J(W, b) = -\frac1m\sum_i \log P_{i, y_i} + \frac\lambda2\lVert W\rVert_F^2$. With
 #    $Y$ the one-hot labels, $\partial J/\partial Z = \frac1m(P - Y)$ for the logits $Z = \Phi W + b$, so
-#    $$\nabla_W J = \Phi^\top \tfrac1m(P - Y) + \lambda W, \qquad \nabla_b J = \mathbf 1^\top \tfrac1m(P - Y).$$
-#    $J$ is convex in $(W, b)$ because $\phi$ is fixed: L-BFGS finds its minimum. The encoder is not changed by
-#    the labels (no fine-tuning: that is lesson 21).
+#
+# $$\nabla_W J = \Phi^\top \tfrac1m(P - Y) + \lambda W, \qquad \nabla_b J = \mathbf 1^\top \tfrac1m(P - Y).$$
+#
+# $J$ is convex in $(W, b)$ because $\phi$ is fixed: L-BFGS finds its minimum. The encoder is not changed by
+# the labels (no fine-tuning: that is lesson 21).
+#
 # 4. **Baseline.** The same softmax on the raw pixels, $\Phi = X$, trained on the same labelled images.
 # 5. **Test** on the test images of classes 0-4, once. Nothing is chosen here (the sizes and iteration counts
 #    are UFLDL's, fixed in advance), so no validation set is needed.

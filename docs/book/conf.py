@@ -20,6 +20,7 @@ extensions = [
     "sphinx.ext.autodoc",      # the API reference from the docstrings
     "sphinx.ext.napoleon",     # numpydoc-style sections (Parameters, Returns, Raises)
     "sphinx.ext.mathjax",
+    "npae.book",               # links in the pages: lessons cited, glossary terms, exercises (npae.book.add_links)
 ]
 
 # Lessons are jupytext percent-format scripts: myst-nb converts them with jupytext.
@@ -35,8 +36,11 @@ nb_execution_cache_path = os.environ.get("NPAE_BOOK_CACHE", "_build/book/cache")
 nb_execution_timeout = int(os.environ.get("NPAE_BOOK_TIMEOUT", "1200"))
 nb_execution_raise_on_error = True      # a lesson that raises fails the build
 nb_execution_show_tb = True
-nb_execution_in_temp = True             # lessons run in a temporary folder; their PNGs go to NPAE_FIGURES
+nb_execution_in_temp = True             # lessons run in a scratch folder; NPAE_FIGURES=figures, relative to it
 nb_merge_streams = True
+# A lesson speaks through print() and lesson.show(); the value a cell's last line happens to return (the
+# number lesson.expect has just printed, say) is not shown a second time: plain-text reprs are not rendered.
+nb_mime_priority_overrides = [("html", "text/plain", None)]
 nb_kernel_rgx_aliases = {".*": "python3"}
 
 # MathJax 3 (TeX input, CommonHTML output, MathJax's own TeX fonts) from this site's own _static folder:
@@ -61,7 +65,8 @@ napoleon_google_docstring = False
 napoleon_use_param = False      # parameter types stay text: "(n_samples, n_visible)" is a shape, not a name to link
 napoleon_use_rtype = False
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "conf.py"]
+# lessons/NN_*.ipynb: each lesson as a notebook, written beside its page by npae.book for its download link
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "conf.py", "**/*.ipynb"]
 # "ref.python": a numpydoc type such as "(n_samples, n_visible)" is a shape, not a reference; Sphinx would
 # otherwise try to link each word of it to an attribute of that name.
 suppress_warnings = ["mystnb.unknown_mime_type", "ref.python"]
