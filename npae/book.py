@@ -128,16 +128,16 @@ def read_lesson(text):
             cell.metadata.setdefault("tags", []).append("remove-cell")
         break                                   # only the first code cell can be the docstring
     match = TITLE.search(text)
-    first_markdown = next((i for i, cell in enumerate(notebook.cells) if cell.cell_type == "markdown"), None)
     stems = sorted((ROOT / "lessons").glob(f"{match.group(1)}_*.py")) if match else []
-    if first_markdown is not None and len(stems) == 1:
-        header = jupytext.reads(f"# %% [markdown]\n{_comment(lesson_header(stems[0].stem, text))}", fmt="py:percent")
-        notebook.cells.insert(first_markdown + 1, header.cells[0])
+    intro = next((cell for cell in notebook.cells if cell.cell_type == "markdown"), None)
+    if intro is not None and len(stems) == 1:
+        # under the introduction's "**Key terms:**" paragraph (or at the end of the first markdown cell)
+        lines = intro.source.splitlines()
+        start = next((i for i, line in enumerate(lines) if line.startswith("**Key terms:**")), len(lines))
+        end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+        header = lesson_header(stems[0].stem, text).splitlines()
+        intro.source = "\n".join(lines[:end] + [""] + header + [""] + lines[end:]).rstrip() + "\n"
     return notebook
-
-
-def _comment(markdown):
-    return "\n".join(f"# {line}".rstrip() for line in markdown.splitlines()) + "\n"
 
 
 def lesson_header(stem, text):
@@ -159,8 +159,7 @@ def lesson_header(stem, text):
     """
     import ast
 
-    lines = [f"**Download this lesson:** {{download}}`notebook <{stem}.ipynb>` (`{stem}.ipynb`) · "
-             f"{{download}}`Python script <{stem}.py>` (`{stem}.py`)  "]
+    lines = [f"**Download this lesson:** {{download}}`{stem}.ipynb` (a notebook) · {{download}}`{stem}.py`  "]
     exercises = [name for name, lesson in _exercises().items() if Path(lesson).stem == stem]
     if exercises:
         lines.append("**Exercises:** " + " · ".join(f"`{name}`" for name in exercises) + "  ")
@@ -244,6 +243,12 @@ def _index_page(titles, toc):
 
 
 # ---------------------------------------------------------------- links added to the pages at build time
+def _term_key(term):
+    """A term as the glossary and the lessons both write it: case, hyphens, spaces and the typographic
+    apostrophe Sphinx substitutes (’ for ') do not matter."""
+    return term.lower().replace("-", "").replace(" ", "").replace("\u2019", "'")
+
+
 def term_anchor(term):
     """The HTML id of a glossary term: ``"KL divergence"`` -> ``"term-kl-divergence"``.
 
@@ -257,7 +262,7 @@ def term_anchor(term):
     -------
     str
     """
-    key = term.lower().replace("-", "").replace(" ", "")
+    key = _term_key(term)
     return "term-" + (re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "-", key).strip("-") or "x")
 
 
@@ -285,8 +290,11 @@ def glossary_terms(path=None):
     return terms
 
 
-LESSON_CITATION = re.compile(r"\b([Ll]essons?)(\s+)(\d\d(?:(?:\s*(?:,|and|or|to|–|-)\s*)\d\d)*)\b")
+# "lesson 13", "lessons 20–23", "lessons 01 (the autoencoder), 02 (backprop) and 04": each number is a lesson
+_ASIDE = r"(?:\s*\([^()]*\))?"
+LESSON_CITATION = re.compile(rf"\b([Ll]essons?)(\s+)(\d\d\b{_ASIDE}(?:\s*(?:,|and|or|to|–|-)\s*\d\d\b{_ASIDE})*)")
 NUMBER = re.compile(r"\d\d")
+_NUMBER_OR_ASIDE = re.compile(r"\([^()]*\)|\b\d\d\b")
 
 def _skipped(node):
     """True when ``node`` sits inside a link, code, mathematics, a heading or a cell's output."""
@@ -339,7 +347,7 @@ def add_links(app, doctree, docname):
     builder = app.builder
     lessons = {Path(d).name[:2]: d for d in app.env.found_docs if d.startswith("lessons/")}
     exercises = _exercises()
-    terms = {name.lower().replace("-", "").replace(" ", ""): anchor for name, anchor in glossary_terms().items()}
+    terms = {_term_key(name): anchor for name, anchor in glossary_terms().items()}
 
     def uri(target, anchor=""):
         return builder.get_relative_uri(docname, target) + (f"#{anchor}" if anchor else "")
@@ -347,7 +355,9 @@ def add_links(app, doctree, docname):
     def cite(match):
         numbers = match.group(3)
         made, last = [nodes.Text(match.group(1) + match.group(2))], 0
-        for number in NUMBER.finditer(numbers):
+        for number in _NUMBER_OR_ASIDE.finditer(numbers):
+            if number.group(0).startswith("("):
+                continue                                # an aside: "(the autoencoder)", "(§8.3)"
             made.append(nodes.Text(numbers[last:number.start()]))
             target = lessons.get(number.group(0))
             made.append(_link(number.group(0), uri(target)) if target and target != docname
@@ -363,7 +373,7 @@ def add_links(app, doctree, docname):
     # the Key terms line of a lesson: "term (中文), term (中文), ..."
     if docname.startswith("lessons/"):
         for paragraph in list(doctree.findall(nodes.paragraph)):
-            if not paragraph.children or not paragraph.children[0].astext().startswith("Key terms:"):
+            if not paragraph.astext().lstrip().startswith("Key terms:"):
                 continue
             for text in list(paragraph.findall(nodes.Text)):
                 if isinstance(text.parent, nodes.strong):
@@ -372,12 +382,12 @@ def add_links(app, doctree, docname):
                 def term(match):
                     name = match.group(2).strip()
                     parts = [p for p in name.split(" / ")]
-                    if not all(p.lower().replace("-", "").replace(" ", "") in terms for p in parts):
+                    if not all(_term_key(p) in terms for p in parts):
                         return None
                     made = [nodes.Text(match.group(1))]
                     for i, part in enumerate(parts):
                         made += [nodes.Text(" / ")] * bool(i)
-                        made.append(_link(part, uri("glossary", terms[part.lower().replace("-", "").replace(" ", "")]),
+                        made.append(_link(part, uri("glossary", terms[_term_key(part)]),
                                           ("npae-term",)))
                     return made + [nodes.Text(match.group(0)[len(match.group(1)) + len(match.group(2)):])]
 
@@ -397,9 +407,9 @@ def add_links(app, doctree, docname):
     if docname == "glossary":
         for row in doctree.findall(nodes.row):
             cell = row.children[0] if row.children else None
-            name = cell.astext().strip() if cell is not None else ""
-            if name in glossary_terms() and not isinstance(row.parent, nodes.thead):
-                cell["ids"].append(glossary_terms()[name])
+            key = _term_key(cell.astext().strip()) if cell is not None else ""
+            if key in terms and not isinstance(row.parent, nodes.thead):
+                cell["ids"].append(terms[key])
     if docname == "exercises":
         for table in doctree.findall(nodes.table):
             header = [entry.astext().strip().lower() for entry in next(table.findall(nodes.thead)).findall(nodes.entry)] \

@@ -208,3 +208,30 @@ def test_lesson_numbers_are_unique_and_titles_match():
 
 def test_there_are_lessons():
     assert len(LESSONS) >= 20
+
+
+def test_verify_prints_each_lesson_s_wall_time_and_the_total(tmp_path, monkeypatch, capsys):
+    """``python -m npae.course verify`` on two tiny lessons: one that states a result, one whose data is missing."""
+    from npae.course import verify
+    from npae.data.digits import available
+
+    monkeypatch.setenv("NPAE_NO_SYSTEM_DATA", "1")
+    monkeypatch.setenv("NPAE_DATA", str(tmp_path / "no-data"))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("NPAE_QUICK", "1")                   # verify runs full mode whatever the environment says
+    monkeypatch.chdir(tmp_path)
+    if available("fashion-mnist"):
+        pytest.skip("the full Fashion-MNIST is found although hidden: a data/ folder in this checkout?")
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01_states.py").write_text('from npae.course import Lesson\nlesson = Lesson("x", name="01_states")\n'
+                                          'lesson.expect("a result", 1.5, quick=(5, 6), full=(1, 2))\nlesson.done()\n')
+    (lessons / "02_needs.py").write_text('from npae.course import Lesson\n'
+                                         'lesson = Lesson("x", name="02_needs", needs=("fashion-mnist",))\n')
+    assert verify(lessons, tmp_path / "out") == 1                         # 02 could not run
+    out = capsys.readouterr().out
+    assert re.search(r"^01_states\s+a result\s+1 \.\. 2\s+1\.5\s+pass$", out, re.M), out
+    assert re.search(r"^01_states\s+0:\d\d\.\d\s+within\s+ok$", out, re.M), out
+    assert re.search(r"^02_needs\s+0:\d\d\.\d\s+within\s+not run: 02_needs: full mode needs the full Fashion-MNIST",
+                     out, re.M), out
+    assert re.search(r"^total\s+0:\d\d\.\d\s+within the course's 60 min", out, re.M), out

@@ -52,7 +52,9 @@ mathjax3_config = {
     "tex": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True},
 }
 html_favicon = "favicon.svg"
-html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static")))]
+# The build's static folder (MathJax, copied by npae.book) and docs/book/static (the site's own CSS).
+html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static"))), str(Path(__file__).parent / "static")]
+html_css_files = ["npae.css"]
 
 html_theme = "furo"
 html_title = "npae: autoencoders by hand · 自编码器"
@@ -69,7 +71,8 @@ napoleon_use_rtype = False
 exclude_patterns = ["_build", "**/.ipynb_checkpoints", "conf.py", "**/*.ipynb"]
 # "ref.python": a numpydoc type such as "(n_samples, n_visible)" is a shape, not a reference; Sphinx would
 # otherwise try to link each word of it to an attribute of that name.
-suppress_warnings = ["mystnb.unknown_mime_type", "ref.python"]
+# "mystnb.mime_priority": an echoed value has only text/plain, which nb_mime_priority_overrides drops on purpose.
+suppress_warnings = ["mystnb.unknown_mime_type", "mystnb.mime_priority", "ref.python"]
 napoleon_use_ivar = True        # "Attributes" sections as fields, not second descriptions of the same attribute
 
 
