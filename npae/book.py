@@ -449,7 +449,8 @@ def _check_full_mode_data(titles):
             wanting.setdefault(name, []).append(stem[:2])
     if wanting:
         raise FileNotFoundError("; ".join(
-            f"full mode needs {NEEDS[name][0]} for lessons {', '.join(numbers)}: {NEEDS[name][1]}"
+            f"full mode needs {NEEDS[name][0]} for lesson{'s' * (len(numbers) > 1)} {', '.join(numbers)}: "
+            f"{NEEDS[name][1]}"
             for name, numbers in wanting.items()) + " (or build in quick mode, without --full)")
 
 
