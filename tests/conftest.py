@@ -4,7 +4,8 @@
   ``-m "not slow"``); ``.ci/run`` runs them in a pass of their own (``python -m pytest -m slow``), so CI
   still runs everything. Most slow tests carry the mark where they are written; the few below are marked
   here, by name, each with the reason (so that the policy is in one place and their files stay as they are).
-- **pytest-xdist** runs the suite on every core (setup.cfg's ``-n auto``). Each worker gets a temporary
+- **pytest-xdist** runs the suite on every core (setup.cfg's ``-n auto --dist worksteal``: an idle worker
+  takes tests queued for the other; the longest tests start first). Each worker gets a temporary
   folder of its own (``tempfile.gettempdir()``, ``$TMPDIR``), so that tests writing fixed file names there
   (the bad-input table) never share a file, and one BLAS thread (the workers already fill the cores; two
   BLAS threads per worker would only compete). ``-n 0`` runs everything in one process, as before.
@@ -24,10 +25,20 @@ SLOW = {
 }
 
 
+#: Node-id prefixes of the longest tests of the default run, started first so that the two workers finish
+#: together (a minute-long test started last would leave one worker idle meanwhile). Order only: every test
+#: is independent of the others.
+LONGEST_FIRST = (
+    "tests/test_gradients.py::test_gradient_matches_finite_differences[seed conv",
+    "tests/test_lessons.py::test_lesson_as_a_notebook",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid in SLOW:
             item.add_marker(pytest.mark.slow(reason=SLOW[item.nodeid]))
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))      # stable: the rest keep their order
 
 
 def pytest_configure(config):
