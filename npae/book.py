@@ -454,6 +454,16 @@ def _check_full_mode_data(titles):
             for name, numbers in wanting.items()) + " (or build in quick mode, without --full)")
 
 
+def _sources_digest():
+    """A short digest of npae's Python sources: the executed pages depend on them as on the lessons."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "npae").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _copy_mathjax(static):
     """MathJax 3 (its es5 folder: the combined TeX/CommonHTML file, its components and its woff fonts) into
     ``<static>/mathjax``, once, from the django-static-mathjax package (a folder of MathJax's own files)."""
@@ -548,7 +558,14 @@ def build(full=False, out=None, only=None, verbose=True):
 
     # The kernels run each lesson in a scratch folder (conf.py: nb_execution_in_temp) with NPAE_FIGURES relative
     # to it, so that a page prints "figures/03_filters.png" and no folder of this machine.
-    env = {**os.environ, "NPAE_BOOK_CACHE": str(out / f"cache-{mode}"), "NPAE_BOOK_STATIC": str(static),
+    # jupyter-cache reruns a lesson when its code changes, and Sphinx rereads a page when its file changes; the
+    # outputs also depend on npae's code, so both are kept per version of npae's sources (older ones removed).
+    version = f"{mode}-{_sources_digest()}"
+    cache, doctrees = out / f"cache-{version}", out / f"doctrees-{version}"
+    for old in [*out.glob(f"cache-{mode}*"), *out.glob(f"doctrees-{mode}*")]:
+        if old not in (cache, doctrees):
+            shutil.rmtree(old, ignore_errors=True)
+    env = {**os.environ, "NPAE_BOOK_CACHE": str(cache), "NPAE_BOOK_STATIC": str(static),
            "NPAE_FIGURES": "figures", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(jupyter), os.environ.get("JUPYTER_PATH")]))}
     env.pop("MPLBACKEND", None)
@@ -557,7 +574,7 @@ def build(full=False, out=None, only=None, verbose=True):
     else:
         env["NPAE_QUICK"] = "1"
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-c",
-               str(ROOT / "docs" / "book"), str(src), str(html), "-d", str(out / f"doctrees-{mode}")]
+               str(ROOT / "docs" / "book"), str(src), str(html), "-d", str(doctrees)]
     start = time.perf_counter()
     run = subprocess.run(command, env=env, cwd=out, capture_output=not verbose, text=True)
     if run.returncode != 0:
