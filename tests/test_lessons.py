@@ -130,7 +130,12 @@ def test_full_mode_without_its_data_says_so_in_one_line(lesson, tmp_path, monkey
         pytest.skip(f"{needs} found although hidden: a data/ folder in this checkout?")
     monkeypatch.setattr(sys, "argv", [str(lesson)])
     code = compile(lesson_start(lesson), str(lesson), "exec")
-    with pytest.raises(SystemExit) if needs else contextlib.nullcontext() as stopped:
+    import matplotlib
+    import numpy as np
+
+    # in this process, so NumPy's print options and matplotlib's settings are restored afterwards
+    with np.printoptions(**np.get_printoptions()), matplotlib.rc_context(), \
+            (pytest.raises(SystemExit) if needs else contextlib.nullcontext()) as stopped:
         exec(code, {"__name__": "__main__", "__file__": str(lesson)})
     out, err = capsys.readouterr()
     if not needs:
