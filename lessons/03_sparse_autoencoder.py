@@ -125,7 +125,7 @@ result = train_lbfgs(model, X, maxiter=20 if QUICK else 400, print_every=100)
 
 # %%
 title = f"W1[:, j] of the 25 hidden units after {result.nit} L-BFGS iterations"
-filters_path = lesson.show(display_network(model.params["W1"], title=title, pixels_per_cell=20), "03_sparse_filters")
+lesson.show(display_network(model.params["W1"], title=title, pixels_per_cell=20), "03_sparse_filters")
 
 # %% [markdown]
 # ## Did the code become sparse?
@@ -163,8 +163,7 @@ lesson.expect("mean rho_hat", rho_hat.mean(), quick=(0.0, 1.0), full=(0.005, 0.0
 lesson.expect("median over units of the largest activation", np.median(H.max(axis=0)), quick=(0.0, 1.0),
               full=(0.5, 1.0))
 print(f"iterations {result.nit}  ({result.message})")
-print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho})  time {lesson.elapsed():.1f} s  "
-      f"figure {filters_path}")
+print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho})  time {lesson.elapsed():.1f} s")
 
 # %% [markdown]
 # ## What to look for in the figures

@@ -61,7 +61,7 @@ from npae.plotting import display_network
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="07_l1_vs_kl_sparsity")
+lesson = Lesson(__doc__, name="07_l1_vs_kl_sparsity", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]

@@ -55,7 +55,7 @@ from npae.training.lbfgs import train_lbfgs
 from npae.training.stacking import (Layer, accuracy, encode_stack, greedy_pretrain, stacked_classifier,
                                     train_classifier)
 
-lesson = Lesson(__doc__, name="21_fine_tuning")
+lesson = Lesson(__doc__, name="21_fine_tuning", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(0)
