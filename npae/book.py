@@ -5,13 +5,17 @@
     pip install -e ".[book]"
     python -m npae.book build            # quick mode: every lesson executed small, a few minutes
     python -m npae.book build --full     # full mode, for publishing (executions cached per lesson)
+    python -m npae.book update-po        # the Chinese edition's catalogues, after the English changed
 
 The site is written to ``_build/book/html/`` (git-ignored) and the command prints the path of its index
-page. The sources are the repository's own files, never copies: the staging folder holds symbolic links
-to ``lessons/NN_*.py`` (jupytext percent format, read and executed by myst-nb), ``docs/glossary.md`` and
-the pages under ``docs/book/``; this module only writes the landing page's table of contents (from the
-lessons' own titles and ``docs/book/toc.tsv``, which gives each lesson's Chinese title and its section
-of Goodfellow et al.) and the API page's list of modules.
+page. It has two editions from the same sources: English in ``html/``, Chinese (中文版) in ``html/zh_CN/``, built
+by Sphinx's gettext mechanism from one message catalogue per page, ``docs/book/locale/zh_CN/LC_MESSAGES/*.po``
+(``docs/book/locale/README.md`` is the translators' guide); every page links to the same page in the other
+edition, and the second edition reuses the first one's executions (one jupyter-cache). The sources are the
+repository's own files, never copies: the staging folder holds symbolic links to ``lessons/NN_*.py`` (jupytext
+percent format, read and executed by myst-nb), ``docs/glossary.md`` and the pages under ``docs/book/``; this
+module only writes the landing page's table of contents (from the lessons' own titles and ``docs/book/toc.tsv``,
+which gives each lesson's Chinese title and its section of Goodfellow et al.) and the API page's list of modules.
 
 Tools (all from PyPI, all working with no network): Sphinx, myst-nb (executes the lessons through
 jupyter-cache, so unchanged lessons are not rerun), the furo theme, and MathJax 3 served from the site
@@ -328,8 +332,10 @@ def glossary_terms(path=None):
 # "lesson 13", "lessons 20–23", "lessons 01 (the autoencoder), 02 (backprop) and 04": each number is a lesson.
 # The Chinese edition writes "第 13 课", "第 20–23 课", "第 01、02 和 04 课" (docs/book/locale/README.md).
 _ASIDE = r"(?:\s*\([^()]*\))?"
-LESSON_CITATION = re.compile(rf"\b(?P<pre>[Ll]essons?\s+)(?P<numbers>\d\d\b{_ASIDE}(?:\s*(?:,|and|or|to|–|-)\s*\d\d\b{_ASIDE})*)(?P<post>)")
-LESSON_CITATION_ZH = re.compile(r"(?P<pre>第\s*)(?P<numbers>\d\d(?:\s*(?:、|，|,|和|与|及|或|至|到|–|—|-)\s*\d\d)*)(?P<post>\s*课)")
+LESSON_CITATION = re.compile(rf"\b(?P<pre>[Ll]essons?\s+)"
+                             rf"(?P<numbers>\d\d\b{_ASIDE}(?:\s*(?:,|and|or|to|–|-)\s*\d\d\b{_ASIDE})*)(?P<post>)")
+LESSON_CITATION_ZH = re.compile(r"(?P<pre>第\s*)"
+                                r"(?P<numbers>\d\d(?:\s*(?:、|，|,|和|与|及|或|至|到|–|—|-)\s*\d\d)*)(?P<post>\s*课)")
 NUMBER = re.compile(r"\d\d")
 _NUMBER_OR_ASIDE = re.compile(r"\([^()]*\)|\b\d\d\b")
 # The Key terms line: "**Key terms:** autoencoder (自编码器), encoder (编码器), ..." in English;
@@ -788,7 +794,8 @@ def build(full=False, out=None, only=None, verbose=True, languages=LANGUAGES):
         _sphinx("html", src, site, out / f"doctrees-{version}-{language}", {**env, "NPAE_BOOK_LANGUAGE": language},
                 verbose, out)
         pages = [p for p in site.rglob("*.html") if not any(p.is_relative_to(n) for n in nested)]
-        broken = [p.relative_to(html) for p in pages if "Traceback (most recent call last)" in p.read_text(encoding="utf-8")]
+        broken = [p.relative_to(html) for p in pages
+                  if "Traceback (most recent call last)" in p.read_text(encoding="utf-8")]
         if broken:
             raise RuntimeError(f"these pages show a traceback: {', '.join(map(str, broken))}")
         print(f"built {len(pages)} pages of the {language} edition ({len(titles)} lessons, {mode} mode) "
@@ -872,10 +879,11 @@ def catalogue_status(language="zh_CN", only=None):
 def update_catalogues(languages=("zh_CN",), only=None, out=None, verbose=False):
     """Bring the translators' catalogues up to date with the English pages, and print what is left to translate.
 
-    Runs :func:`extract_messages`, then ``sphinx-intl update`` into ``docs/book/locale/<language>/LC_MESSAGES/``:
-    a new page gets its ``.po``; a paragraph whose English changed keeps its old translation marked fuzzy (or
-    becomes untranslated if it changed too much), a removed one becomes an obsolete ``#~`` entry; a ``.po``
-    whose messages did not change is not rewritten.
+    Runs :func:`extract_messages`, then sphinx-intl's update of ``docs/book/locale/<language>/LC_MESSAGES/``
+    (Babel's catalogue merge): a new page gets its ``.po``; a paragraph whose English changed a little keeps its
+    old translation, marked fuzzy, with the old English beside it (``#| msgid``); one that changed more becomes a
+    new, untranslated message and the old one an obsolete ``#~`` entry; a ``.po`` whose messages did not change
+    is not rewritten.
 
     Parameters
     ----------
@@ -894,7 +902,7 @@ def update_catalogues(languages=("zh_CN",), only=None, out=None, verbose=False):
     dict of str -> dict
         :func:`catalogue_status` of the updated pages, per language.
     """
-    import tempfile
+    from sphinx_intl import catalog as po_files
 
     languages = [lang for lang in _check_languages(languages) if lang != "en"]
     lessons = [o for o in only or [] if re.match(r"\d\d", o)]
@@ -904,24 +912,29 @@ def update_catalogues(languages=("zh_CN",), only=None, out=None, verbose=False):
     if not pages:
         raise ValueError(f"no page matches {only!r}; the pages are {', '.join(sorted(names))}")
     report = {}
-    with tempfile.TemporaryDirectory() as chosen:
+    for language in languages:
         for name in pages:
-            (Path(chosen) / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(pot / f"{name}.pot", Path(chosen) / f"{name}.pot")
-        for language in languages:
-            run = subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", chosen, "-d", str(LOCALE),
-                                  "-l", language, "--line-width", "-1", "--jobs", "1"],
-                                 capture_output=True, text=True)
-            if run.returncode != 0:
-                raise RuntimeError(f"sphinx-intl update failed: {run.stderr[-2000:]}")
-            print("\n".join(line.replace(str(LOCALE) + os.sep, "") for line in run.stdout.splitlines()
-                            if not line.startswith("Not Changed")))
-            report[language] = catalogue_status(language, pages)
-            width = max(map(len, report[language]))
-            print(f"{language}: page{' ' * (width - 4)}  translated  fuzzy  untranslated")
-            for name, row in report[language].items():
-                print(f"{language}: {name:<{width}}  {row['translated']:>4} / {row['messages']:<4} {row['fuzzy']:>5}"
-                      f"  {row['untranslated']:>12}")
+            po = LOCALE / language / "LC_MESSAGES" / f"{name}.po"
+            template = po_files.load_po(pot / f"{name}.pot")
+            if po.exists():
+                catalogue = po_files.load_po(po)
+                before = {m.id for m in catalogue if m.id}
+                po_files.update_with_fuzzy(catalogue, template)
+                after = {m.id for m in catalogue if m.id}
+                if after == before:
+                    continue
+                print(f"updated {po.relative_to(ROOT)}: {len(after - before)} new or changed message(s), "
+                      f"{len(before - after)} gone")
+            else:
+                catalogue, catalogue.locale = template, language
+                print(f"created {po.relative_to(ROOT)}")
+            po_files.dump_po(str(po), catalogue, width=-1, include_previous=True)
+        report[language] = catalogue_status(language, pages)
+        width = max(map(len, report[language]))
+        print(f"{language}: page{' ' * (width - 4)}  translated  fuzzy  untranslated")
+        for name, row in report[language].items():
+            print(f"{language}: {name:<{width}}  {row['translated']:>4} / {row['messages']:<4} {row['fuzzy']:>5}"
+                  f"  {row['untranslated']:>12}")
     return report
 
 
