@@ -42,8 +42,10 @@ def _sparse(p):
 
 
 def _numerical(p):
-    return {f"{method} {k}": v for method in ("central", "five_point")
-            for k, v in numerical_gradient(p.data["f"], dict(p.params), method=method).items()}
+    out = {f"{method} {k}": v for method in ("central", "five_point")
+           for k, v in numerical_gradient(p.data["f"], dict(p.params), method=method).items()}
+    out.update({f"central ε=0.01 {k}": v for k, v in numerical_gradient(p.data["f"], dict(p.params), "central", 0.01).items()})
+    return out
 
 
 def _softmax(p):

@@ -448,9 +448,13 @@ def _report(exercise, level, run, lines, finish, time_limit):
         elif self_bad and not reference_bad:
             notes.append(msg.not_a_function_of_arguments())
     notes += _localise(exercise, grads_bad, keys)
-    notes += [msg.block_note(k, exercise.block_notes[k]) for k in sorted(reference_bad | self_bad)
-              if k in exercise.block_notes and not (k in _LOSS_KEYS and not grads_bad and loss_bad)]
+    layer_keys = {b for layer in exercise.layers for b in (layer.weight, layer.bias) if b}
+    for prefix, note in exercise.block_notes.items():   # with layers, a note is about what lies outside them
+        if any(k == prefix or k.startswith(prefix + " ") for k in reference_bad | self_bad) \
+                and not (reference_bad & (layer_keys | {"loss"})):
+            notes.append(msg.block_note(prefix, note))
     case = _cases(problems, failing) if not run.timeout else None
+    case = case if case is not None and case[0] in exercise.case_notes else None
     if case is not None:
         notes.append(msg.only_case_fails(case[0], len(case[1]), len(problems), exercise.case_notes.get(case[0])))
     if shapes:

@@ -136,6 +136,11 @@ CATALOGUE = [
        "λ instead of λ/2 in the loss's weight-decay term",
        "The loss has (λ/2)‖W‖², whose gradient is λW; with λ‖W‖² the gradient would be 2λW.",
        ("decay = 0.5 * weight_decay *", "decay = weight_decay *")),
+    _m("sparse_autoencoder_cost", "ufldl_theta_order",
+       "the flat gradient in UFLDL's order W1, W2, b1, b2 instead of θ's order W1, b1, W2, b2",
+       "θ and its gradient must have the same layout: flatten the gradient dict as parameter_template orders "
+       "θ (W1, b1, W2, b2), e.g. flatten(grads) on a dict built in that order.",
+       ("return cost, flatten(grads)", 'return cost, flatten({k: grads[k] for k in ("W1", "W2", "b1", "b2")})')),
     # ---- linear_decoder
     _m("linear_decoder", "linear_decoder_slope_kept",
        "the sigmoid's slope x̂(1 − x̂) kept in δ³ of a linear decoder",

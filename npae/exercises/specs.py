@@ -124,12 +124,14 @@ class Exercise:
     layers : list of Layer
         From the loss downwards; used to say where a wrong gradient comes from.
     block_notes : dict of str -> str
-        For exercises that are not a stack of layers: what each output depends on, said when it is wrong.
+        For exercises that are not a stack of layers: what an output depends on, said when it is wrong (a
+        key names the outputs it starts: "central ε=0.01" covers "central ε=0.01 W1", …).
     findings : callable or None
         ``findings(session) -> list of (ok, text, mistake name or None)``: property checks that are not
         comparisons of outputs (e.g. the statistics of a corruption process).
     case_notes : dict of str -> str
-        What to look at when only the problems of one case fail.
+        The cases designed to isolate one feature (tied weights, ties in a window, saturated logits), and what
+        to look at when only the problems of that case fail; other cases are labels only.
     library : str
         Where npae computes the same thing; said only once the exercise passes.
     library_names : tuple of str
@@ -258,14 +260,11 @@ def _numgrad_problems():
 
     return [
         Problem("one block: h(x) = x₁² + 3x₁x₂ at x = (4, 10)", {"x": np.array([4.0, 10.0])},
-                {"f": h, "exact": lambda p: {"x": np.array([2 * p["x"][0] + 3 * p["x"][1], 3 * p["x"][0]])}},
-                case="one block"),
+                {"f": h, "exact": lambda p: {"x": np.array([2 * p["x"][0] + 3 * p["x"][1], 3 * p["x"][0]])}}),
         Problem("two blocks: Σ sin(A)∘b + Σ b³/3 + exp(A₁₁), A (2, 3) and b (3,)",
-                {"A": rng.normal(0, 1, (2, 3)), "b": rng.normal(0, 1, 3)}, {"f": two_blocks, "exact": two_blocks_exact},
-                case="several blocks"),
+                {"A": rng.normal(0, 1, (2, 3)), "b": rng.normal(0, 1, 3)}, {"f": two_blocks, "exact": two_blocks_exact}),
         Problem("four blocks: an autoencoder's loss, m=6, 5-3-5", _ae_params(rng, 5, 3),
-                {"f": lambda p: ae.loss_and_grads(p, X)[0], "exact": lambda p: ae.loss_and_grads(p, X)[1]},
-                case="several blocks"),
+                {"f": lambda p: ae.loss_and_grads(p, X)[0], "exact": lambda p: ae.loss_and_grads(p, X)[1]}),
     ]
 
 
@@ -273,11 +272,14 @@ METHODS = ("central", "five_point")
 
 
 def _numgrad_outputs(session, problem):
+    """Each method at its default step, and the two-point formula at a step given explicitly (ε = 0.01, where
+    its O(ε²) error is about 1e-5: a function that ignores ``step`` is seen)."""
     out = {}
-    for method in METHODS:
+    for method, step in zip(METHODS + ("central",), (None, None, 0.01)):
         grads = session.call("numerical_gradient", problem.data["f"], problem.params, method=method,
-                             returns=GRADS, keys=list(problem.params))
-        out.update({f"{method} {name}": value for name, value in grads.items()})
+                             returns=GRADS, keys=list(problem.params), **({} if step is None else {"step": step}))
+        label = method if step is None else f"{method} ε={step:g}"
+        out.update({f"{label} {name}": value for name, value in grads.items()})
     return out
 
 
@@ -367,8 +369,9 @@ def _softmax_problems():
     return problems
 
 
-OVERFLOW_NOTE = ("exp of a logit in the thousands overflows to inf (and inf/inf is nan): subtract each row's "
-                 "maximum from the logits before exp — it cancels in the ratio")
+OVERFLOW_NOTE = ("with logits in the thousands, exp overflows to inf (inf/inf is nan) and probabilities underflow "
+                 "to 0 (log 0 = −inf, 1/0 = inf): subtract each row's maximum from the logits before exp — it "
+                 "cancels in the ratio — and compute log P as Z − log Σ exp Z, never as the log of P")
 
 
 def _stacked_problems():
@@ -435,8 +438,9 @@ def _psd_loss(session, problem):
 
 
 # ------------------------------------------------------------------------------------------ convolution
-CONV_CASES = (("same, odd kernel", 2, 2, 3, 5, 6, 3, "same"), ("same, even kernel", 1, 3, 2, 6, 5, 2, "same"),
-              ("valid", 2, 2, 2, 6, 6, 3, "valid"))
+# (case, n, C_in, C_out, H, W, k, padding): the three differ in the padding and the kernel's parity only
+CONV_CASES = (("same, odd kernel", 2, 2, 3, 5, 6, 3, "same"), ("same, even kernel", 2, 2, 3, 6, 5, 2, "same"),
+              ("valid", 2, 2, 3, 6, 6, 3, "valid"))
 
 
 def _conv_problems(seed):
@@ -511,14 +515,14 @@ def _distinct(rng, shape, spacing=0.1):
 def _pool_problems():
     rng = np.random.default_rng(24)
     problems = []
-    for case, shape, ties in (("no ties", (2, 2, 4, 6), False), ("odd size", (1, 3, 5, 7), False),
-                              ("ties", (2, 2, 6, 5), True)):
+    for case, shape, ties in (("no ties", (2, 2, 4, 6), False), ("odd size", (2, 2, 5, 7), False),
+                              ("ties", (2, 2, 6, 4), True)):
         if ties:
             X = np.maximum(rng.normal(0, 1, shape), 0.0)                     # a ReLU's output: windows of zeros
             X[0, 0, :2, :2] = 0.7                                            # four equal maxima
             X[0, 1, 2:4, 2:4] = [[0.3, 0.9], [0.9, 0.9]]                     # three
             X[1, 0, 4:6, 0:2] = [[0.2, 0.5], [0.5, 0.1]]                     # two, top-right and bottom-left
-            X[1, 1, 0:2, 2:4] = [[-1.0, 0.0], [0.0, 0.0]]                    # three zeros
+            X[1, 1, 0:2, 2:4] = [[-1.0, 0.0], [0.0, 0.0]]                    # three zeros after a negative
         else:
             X = _distinct(rng, shape)
         n, C, H, W = shape
@@ -663,6 +667,8 @@ EXERCISES = {e.name: e for e in [
         "two-point and five-point central differences, first on h(x) = x₁² + 3x₁x₂",
         ("numerical_gradient",), _numgrad_problems, _numgrad_outputs,
         custom_self_check=_numgrad_self_check, self_check_title="your five-point estimate against the exact gradient",
+        block_notes={"central ε=0.01": "the two-point formula with the step given explicitly (ε = 0.01, whose O(ε²) "
+                                       "error the reference has too): use the `step` argument when it is not None"},
         library="npae.gradcheck.numerical_gradient is the same two formulas, and npae.gradcheck.check_gradients "
                 "compares a gradient with it block by block (npae/gradcheck/__init__.py).",
         library_names=("npae.gradcheck.numerical_gradient", "npae.gradcheck.check_gradients"),
@@ -686,6 +692,11 @@ EXERCISES = {e.name: e for e in [
         "npae.exercises train sparse_autoencoder_cost` trains your cost with L-BFGS and draws your filters",
         ("sparse_autoencoder_loss", "sparse_autoencoder_cost"), lambda: _ae_problems(3, _sparse_hyper()),
         _sparse_outputs, _loss("sparse_autoencoder_loss"), layers=[DECODER, ENCODER],
+        block_notes={"grad(θ)": "sparse_autoencoder_cost's flat gradient, while the dict's gradients are right: "
+                                "unflatten θ with parameter_template, call sparse_autoencoder_loss, flatten the "
+                                "gradient dict in θ's order W1, b1, W2, b2",
+                     "cost(θ)": "sparse_autoencoder_cost's value, while sparse_autoencoder_loss's is right: pass "
+                                "λ, ρ, β and the data through in the order of the signature"},
         library="npae.Autoencoder with penalties=[WeightDecay(λ), KLSparsity(ρ, β)] computes the same cost; "
                 "npae.core.penalties.KLSparsity returns your KL delta term as its ∂Ω/∂H, and npae.train_lbfgs "
                 "minimises it as `train` does.",
