@@ -428,30 +428,32 @@ def _report(exercise, level, run, lines, finish, time_limit):
 
     keys = {k for ref in reference for k in ref}
     loss_keys = [k for k in _LOSS_KEYS if k in keys]
-    grads_bad = {k for k in reference_bad if k not in _LOSS_KEYS}
+    gradient_keys = set(exercise.gradient_keys or keys) - set(_LOSS_KEYS)     # the loss's gradient (not a Jacobian)
+    grads_bad = reference_bad & gradient_keys
     loss_bad = any(k in reference_bad for k in loss_keys)
     ran_everywhere = len(run.outputs) == len(problems) and not any(isinstance(r, Failure) for r in run.outputs)
     if loss_keys and ran_everywhere and not any(isinstance(c, Failure) for c in run.self_checks):
         loss_name = "energy" if exercise.name == "psd_ista" else "loss"
         # what the finite-difference check can say, on the problems where it ran
         checked = [i for i, p in enumerate(problems) if p.gradcheck]
-        grads_bad_checked = any(bad_on[i] - set(_LOSS_KEYS) for i in checked)
+        grads_bad_checked = any(bad_on[i] & gradient_keys for i in checked)
         loss_bad_checked = any(bad_on[i] & set(loss_keys) for i in checked)
+        self_bad_gradients = self_bad & gradient_keys
         if loss_bad and not grads_bad:
             notes.append(msg.loss_wrong_gradients_right(loss_name))
-        elif grads_bad_checked and not loss_bad_checked and self_bad:
-            notes.append(msg.loss_right_gradients_wrong())
-        elif grads_bad_checked and loss_bad_checked and not self_bad:
+        elif grads_bad_checked and not loss_bad_checked and self_bad_gradients:
+            notes.append(msg.loss_right_gradients_wrong(where_checked=loss_bad))
+        elif grads_bad_checked and loss_bad_checked and not self_bad_gradients:
             notes.append(msg.consistent_but_wrong())
-        elif grads_bad_checked and loss_bad_checked and self_bad:
+        elif grads_bad_checked and loss_bad_checked and self_bad_gradients:
             notes.append(msg.both_wrong())
         elif self_bad and not reference_bad:
             notes.append(msg.not_a_function_of_arguments())
     notes += _localise(exercise, grads_bad, keys)
     layer_keys = {b for layer in exercise.layers for b in (layer.weight, layer.bias) if b}
     for prefix, note in exercise.block_notes.items():   # with layers, a note is about what lies outside them
-        if any(k == prefix or k.startswith(prefix + " ") for k in reference_bad | self_bad) \
-                and not (reference_bad & (layer_keys | {"loss"})):
+        if any(k == prefix or k.startswith(prefix + " ") for k in reference_bad) \
+                and not (layer_keys and reference_bad & (layer_keys | {"loss"})):
             notes.append(msg.block_note(prefix, note))
     case = _cases(problems, failing) if not run.timeout else None
     case = case if case is not None and case[0] in exercise.case_notes else None

@@ -265,8 +265,13 @@ def loss_wrong_gradients_right(loss_name="loss"):
              "differentiates your {loss}.)").format(loss=loss_name)
 
 
-def loss_right_gradients_wrong():
-    """The loss matches the reference; the gradient is not its gradient."""
+def loss_right_gradients_wrong(where_checked=False):
+    """The loss matches the reference; the gradient is not its gradient (``where_checked``: on the problems the
+    finite-difference check runs on, the loss being wrong on others)."""
+    if where_checked:
+        return _("Where the finite-difference check runs, your loss value agrees with the reference and your "
+                 "gradient is not its gradient: the error is in the backward pass (your loss is wrong on other "
+                 "problems too, see below).")
     return _("Your loss value agrees with the reference; your gradient is not its gradient: the error is in the "
              "backward pass.")
 
@@ -287,8 +292,8 @@ def both_wrong():
 def localise_biases(head):
     """Only bias gradients are wrong."""
     return head + _("the deltas are right (the weight gradients, built from them, are), so the error is in the "
-                    "bias gradients themselves: Σ over the samples (axis 0) of the delta, not a mean, and not "
-                    "decayed.")
+                    "bias gradients themselves: each is Σ over the samples (axis 0) of its layer's whole delta — not "
+                    "a mean, not decayed, not a part of the delta.")
 
 
 def localise_weights(head):
@@ -341,7 +346,8 @@ def not_a_function_of_arguments():
 
 def shapes(items):
     """The wrong shapes."""
-    return _("Wrong shapes: {items}. A gradient has the shape of its parameter.").format(items="; ".join(items))
+    return _("Wrong shapes: {items}. Each output has the shape the statement gives; a gradient has the shape of "
+             "its parameter.").format(items="; ".join(items))
 
 
 def shape_item(name, got, expected):

@@ -123,6 +123,9 @@ class Exercise:
         How the report names the self check.
     layers : list of Layer
         From the loss downwards; used to say where a wrong gradient comes from.
+    gradient_keys : tuple of str or None
+        The outputs that are the gradient of the loss (None: every output but the loss); the diagnosis's
+        statements about "the loss and its gradient" look at these only (not at a Jacobian, an ISTA step).
     block_notes : dict of str -> str
         For exercises that are not a stack of layers: what an output depends on, said when it is wrong (a
         key names the outputs it starts: "central ε=0.01" covers "central ε=0.01 W1", …).
@@ -152,6 +155,7 @@ class Exercise:
     custom_self_check: Callable = None
     self_check_title: str = "your gradient against five-point finite differences of your own loss"
     layers: list = field(default_factory=list)
+    gradient_keys: tuple = None
     block_notes: dict = field(default_factory=dict)
     findings: Callable = None
     case_notes: dict = field(default_factory=dict)
@@ -574,13 +578,11 @@ def _upsample_loss(session, problem):
 
 
 def _upsample_value(session, problem):
-    """params -> ⟨δ, the student's upsample(X)⟩ (nan when its shape is not δ's)."""
+    """params -> ⟨δ, U⟩, U the statement's upsampling (the worked solution's: a wrong ``upsample`` of the student's
+    is reported by the comparison of U, and must not make a right backward pass look wrong)."""
+    solution = importlib.import_module("npae.exercises.solutions.upsample_backward")
     delta = problem.data["delta"]
-
-    def value(params):
-        U = session.call("upsample", params["X"], returns=ARRAY)
-        return float(np.sum(delta * U)) if U.shape == delta.shape else float("nan")
-    return value
+    return lambda params: float(np.sum(delta * solution.upsample(params["X"])))
 
 
 # ----------------------------------------------------------------------------------------- softmax delta
@@ -801,6 +803,7 @@ EXERCISES = {e.name: e for e in [
         "ISTA's soft-threshold step and the PSD encoder's gradient",
         "ISTA's soft-threshold step and the PSD encoder's gradient",
         ("soft_threshold", "ista_step", "psd_loss_and_grads"), _psd_problems, _psd_outputs, _psd_loss,
+        gradient_keys=("D", "W", "b", "g"),
         layers=[Layer("the dictionary", "D", None, "∂E/∂D, from the reconstruction term"),
                 Layer("the encoder", "W", "b", "the error at the tanh's input: the gain g or tanh's slope")],
         library="npae.models.psd.soft_threshold, one step of npae.models.psd.ista and "
@@ -862,7 +865,8 @@ EXERCISES = {e.name: e for e in [
         "2× nearest-neighbour upsampling and its backward pass (the adjoint of copying is summing)",
         ("upsample", "upsample_backward"), _upsample_problems, _upsample_outputs, _upsample_loss,
         value_function=_upsample_value,
-        self_check_title="your backward pass against five-point finite differences of ⟨δ, your upsample(X)⟩",
+        self_check_title="your backward pass against five-point finite differences of ⟨δ, U⟩, U the upsampling "
+                         "of the statement",
         block_notes={"U": "U: each pixel copied into a 2×2 block (not the whole image tiled)",
                      "X": "∂J/∂X: every input pixel is used in four places of U"},
         library="npae.core.pooling.upsample_forward and npae.core.pooling.upsample_backward compute the same.",
@@ -873,7 +877,7 @@ EXERCISES = {e.name: e for e in [
         "the softmax's Jacobian and the softmax-plus-cross-entropy delta, from scratch",
         "the softmax's Jacobian ∂p/∂z and the softmax-plus-cross-entropy delta, derived from scratch",
         ("softmax_jacobian", "softmax_cross_entropy"), _softmax_delta_problems, _softmax_delta_outputs,
-        custom_self_check=_softmax_delta_self_check,
+        custom_self_check=_softmax_delta_self_check, gradient_keys=("dJ_dZ",),
         self_check_title="your ∂J/∂Z against five-point finite differences of your loss, your Jacobian against "
                          "those of the given softmax",
         block_notes={"jacobian": "∂pⱼ/∂zₖ: p's entries all share one denominator, so every zₖ moves every pⱼ",
