@@ -103,7 +103,8 @@ def _softmax_delta(p):
 
 
 def _jacobian(p):
-    model = _autoencoder(type("P", (), {"params": {**p.params, "W2": None}})(), penalties=[])
+    n_visible, n_hidden = p.params["W1"].shape
+    model = npae.Autoencoder(n_visible, n_hidden, rng=np.random.default_rng(0))
     params = {**model.params, "W1": p.params["W1"], "b1": p.params["b1"]}
     J = encoder_jacobian(model, p.data["X"], params=params)
     m = p.data["X"].shape[0]
