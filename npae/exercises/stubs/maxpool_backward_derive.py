@@ -13,9 +13,9 @@ the input, so that it never wins::
 Write ``maxpool_backward(delta, X)``: from δ = ∂J/∂P, return ∂J/∂X, of X's shape.
 
 **The tie rule.** Where a window holds its maximum more than once (common after a ReLU, where whole windows
-are 0), the maximum is not differentiable and any choice among the maxima is a valid subgradient. npae
-(``npae.core.pooling``) fixes one, and it is the one graded here: **the first maximum in the order (0, 0),
-(0, 1), (1, 0), (1, 1)** — top-left, top-right, bottom-left, bottom-right — takes the whole δ.
+are 0), the maximum is not differentiable and any choice among the maxima is a valid subgradient. The course
+fixes one (lesson 24), and it is the one graded here: **the first maximum in the order (0, 0), (0, 1), (1, 0),
+(1, 1)** — top-left, top-right, bottom-left, bottom-right — takes the whole δ.
 
 Derive ∂P[i, c, y, x]/∂X for one window first: which entries does the maximum depend on, near a point
 where the maximum is unique? Then ∂J/∂X, with the tie rule for the points where it is not unique.
