@@ -662,7 +662,7 @@ def _jacobian_self_check(session, problem):
 # ---------------------------------------------------------------------------------------------- the list
 _LAYERED = "your gradients against five-point finite differences of ⟨δ, Z⟩, Z the forward pass of the statement"
 
-EXERCISES = {e.name: e for e in [
+_EXERCISES = [
     Exercise(
         "numerical_gradient", "lessons/02_backprop_and_gradient_checking.py",
         "two-point and five-point central differences, per block",
@@ -904,4 +904,7 @@ EXERCISES = {e.name: e for e in [
         library_names=("npae.analysis.jacobian.encoder_jacobian", "npae.core.penalties.Contractive"),
         giveaways=("W1.T[None", "diag(s) W1ᵀ", "s[:, :, None]", "(s ** 2) @ w", "H * (1 - H)", "h(1 − h)",
                    "hⱼ(1 − hⱼ)")),
-]}
+]
+
+#: Every exercise by name, in the course's order (by lesson; within a lesson, in the order above).
+EXERCISES = {e.name: e for e in sorted(_EXERCISES, key=lambda e: e.lesson)}
