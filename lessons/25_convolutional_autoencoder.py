@@ -182,6 +182,10 @@ lesson.show(show_images(np.concatenate(rows), (28, 28), ncols=10,
 #   scale ε by 784² and compare again (why 784²?).
 # - Remove the "valid" convolution (make it "same"): what breaks, and where does the model say so?
 # - Replace max-pooling by stride-2 convolutions (derive their backward pass first, lesson 24's exercise).
+# - Graded: upsampling and its backward pass (the adjoint of copying is summing).
+#   `python -m npae.exercises start upsample_backward` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start upsample_backward --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check upsample_backward` (with `--derive` for the derive level).
 #
 # ## Further reading
 #
