@@ -59,7 +59,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adadelta
 
-lesson = Lesson(__doc__, name="25_convolutional_autoencoder")
+lesson = Lesson(__doc__, name="25_convolutional_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 _extra = argparse.ArgumentParser(add_help=False)
 _extra.add_argument("--epochs", type=int, default=None, help="epochs (default 10; 2 in quick mode; the seed: 50)")
