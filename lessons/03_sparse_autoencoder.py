@@ -176,10 +176,12 @@ print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho
 #
 # ## Exercises
 #
-# - Graded: write UFLDL's sparse-autoencoder cost yourself and train it on these patches:
-#   `python -m npae.exercises start sparse_autoencoder_cost`, then
-#   `python -m npae.exercises check sparse_autoencoder_cost` and
-#   `python -m npae.exercises train sparse_autoencoder_cost`.
+# - Graded: UFLDL's sparse-autoencoder cost, its weight decay and its KL delta term.
+#   `python -m npae.exercises start sparse_autoencoder_cost` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start sparse_autoencoder_cost --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check sparse_autoencoder_cost` (with `--derive` for the derive level).
+#   Once it passes, `python -m npae.exercises train sparse_autoencoder_cost` trains your cost on these patches
+#   and draws your filters.
 # - Set `beta=0` (no sparsity) and compare the filters with the ones above. Which units still look like edges?
 # - Try ρ = 0.05 and ρ = 0.001: how do the filters and the histogram change?
 #

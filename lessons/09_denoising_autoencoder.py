@@ -217,8 +217,10 @@ for name, epoch in best_epochs.items():
 #
 # ## Exercises
 #
-# - Graded: the denoising loss — corrupt, reconstruct, compare with the clean batch:
-#   `python -m npae.exercises start denoising`, then `python -m npae.exercises check denoising`.
+# - Graded: masking noise, and the denoising loss — corrupt, reconstruct, compare with the clean batch.
+#   `python -m npae.exercises start denoising` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start denoising --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check denoising` (with `--derive` for the derive level).
 # - Choose the Gaussian DAE's training noise level on the validation split: train with σ = 0.1, 0.3 and
 #   0.5 and score each on validation images corrupted at σ = 0.3. Is the best training σ the test σ?
 # - Why is the plain AE's validation loss computed on clean images but the DAE's on corrupted ones? What

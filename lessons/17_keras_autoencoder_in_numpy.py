@@ -218,8 +218,10 @@ lesson.expect("mean-image level (validation)", mean_image, quick=(0.3, 0.7), ful
 #
 # ## Exercises
 #
-# - Graded: the delta of the cross-entropy at the logits, $\frac1m(\hat x - x)$, written and checked by you:
-#   `python -m npae.exercises start cross_entropy_delta`, then `python -m npae.exercises check cross_entropy_delta`.
+# - Graded: the cross-entropy computed from the logits, and its delta at the logits.
+#   `python -m npae.exercises start cross_entropy_delta` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start cross_entropy_delta --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check cross_entropy_delta` (with `--derive` for the derive level).
 # - Train the per-pixel mean with ε = 784² · 10⁻⁷. Why does it now follow the summed-loss curve (step 4)?
 # - Change one word, `encoder="sigmoid"`, and keep everything else. Watch the mean code and its slope
 #   $h(1-h)$ during the first epoch: what does Adadelta's unit-free first step do to a code that can only grow

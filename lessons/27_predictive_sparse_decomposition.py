@@ -189,8 +189,10 @@ for name, stats, curves in (("patches", patch_stats, patch_curves), ("Fashion-MN
 #
 # ## Exercises
 #
-# - Graded: write one ISTA step (gradient of the smooth part, soft threshold):
-#   `python -m npae.exercises start psd_ista`, then `python -m npae.exercises check psd_ista`.
+# - Graded: the soft threshold, one ISTA step, and the gradient of PSD's energy.
+#   `python -m npae.exercises start psd_ista` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start psd_ista --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check psd_ista` (with `--derive` for the derive level).
 # - Set γ = 0: the encoder is no longer trained to match the code, only inference remains. What happens to
 #   $\lVert f(x) - h^*\rVert$?
 # - Double λ on the patches. How do the atoms and the fraction of non-zeros change?

@@ -477,7 +477,7 @@ def add_links(app, doctree, docname):
     for literal in list(doctree.findall(nodes.literal)):
         if isinstance(literal.parent, nodes.reference) or _skipped(literal):
             continue
-        words = literal.astext().split()
+        words = [w for w in literal.astext().split() if not w.startswith("--")]     # "start NAME --derive"
         name = words[-1] if words and (len(words) == 1 or words[:3] == ["python", "-m", "npae.exercises"]) else None
         if name in exercises and docname != "exercises":
             reference = _link("", uri("exercises", f"exercise-{name}"), ("npae-exercise",))

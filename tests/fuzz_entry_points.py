@@ -1901,6 +1901,11 @@ from fuzz_entries_conv import register as _register_conv  # noqa: E402
 
 _register_conv(sys.modules[__name__])
 
+# The exercises' derive-level stubs, the grader's machinery and the new arguments: tests/fuzz_entries_exercises.py.
+from fuzz_entries_exercises import register as _register_exercises_more  # noqa: E402
+
+_register_exercises_more(sys.modules[__name__])
+
 
 # ------------------------------------------------------------------ checks: exercised through their callers
 CHECK_NOTE = "an argument check itself (it raises for bad input by design); probed through the entries that call it"
