@@ -570,9 +570,21 @@ def _other_edition(app, pagename, templatename, context, doctree):
 
 
 def _configure(app, config):
-    """Sphinx ``config-inited`` handler: the site's title in the edition's language."""
+    """Sphinx ``config-inited`` handler: the site's title in the edition's language; for the Chinese edition, the
+    glossary's Chinese terms as a dictionary of words for jieba, which cuts the text into words for the search
+    index (so that 自编码器 is one word of it, not only 编码器)."""
     if config.language in WORDS:
         config.html_title = WORDS[config.language]["title"]
+    if config.language == "zh_CN":
+        words = set()
+        for line in (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8").splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("| ") and len(cells) >= 2:
+                words.update(w for w in cells[1].split() if re.search(r"[\u4e00-\u9fff]", w))
+        path = Path(app.doctreedir) / "search-words.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{w}\n" for w in sorted(words)), encoding="utf-8")
+        config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
 
 
 def setup(app):

@@ -72,6 +72,9 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/npae-language.html", "sid
 # The build's static folder (MathJax, copied by npae.book) and docs/book/static (the site's own CSS).
 html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static"))), str(Path(__file__).parent / "static")]
 html_css_files = ["npae.css"]
+# The Chinese edition's search: jieba (in the book extra) splits the Chinese text into words for the index;
+# npae-zh-search.js works around Sphinx 9.0's missing ChineseStemmer (see that file).
+html_js_files = ["npae-zh-search.js"] if language == "zh_CN" else []
 
 html_theme = "furo"
 html_title = "npae: autoencoders by hand · 自编码器"
