@@ -1,5 +1,6 @@
 """The course as a book: every lesson has a bilingual title, every key term is in the glossary, and the
-site, built in quick mode and served on 127.0.0.1, reads correctly in a real browser (headless Chromium)."""
+site, both editions (English and 中文) built in quick mode and served on 127.0.0.1, reads correctly in a real
+browser (headless Chromium)."""
 
 import functools
 import http.server
@@ -7,6 +8,7 @@ import os
 import re
 import shutil
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -190,7 +192,7 @@ def chromium():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site to read: ``$NPAE_BOOK_HTML`` when set (.ci/run builds the whole site first and points it there),
-    else a site of two lessons (01, 03) and every other page, built here."""
+    else a site of two lessons (01, 03) and every other page, both editions, built here."""
     pytest.importorskip("playwright.sync_api", reason="the browser test needs playwright: pip install -e .[book]")
     if chromium() is None:
         pytest.skip("no Chromium on this machine (Debian: apt-get install chromium); .ci/run installs it")
@@ -231,7 +233,15 @@ READ_PAGE = """async () => {
       ? Array.from(MathJax.startup.document.math).map(m => m.math) : [];
   const links = Array.from(document.querySelectorAll('a[href]')).map(a => ({href: a.href,
       cls: a.className, text: a.innerText}));
-  return {prose: prose.textContent, outputs, maths, links,
+  const paragraphs = Array.from(article.querySelectorAll('p, li, h1, h2, h3, td, th'))
+      .filter(e => !e.closest('.cell_output, .output, pre, dl.py, .sig, [id^="term-"]'))
+      .map(e => { const c = e.cloneNode(true);
+                  c.querySelectorAll('mjx-container, code, .headerlink').forEach(x => x.remove());
+                  return c.textContent.trim(); });
+  const editions = Array.from(document.querySelectorAll('.npae-language a[hreflang]'))
+      .map(a => ({href: a.href, lang: a.hreflang}));
+  return {prose: prose.textContent, outputs, maths, links, paragraphs, editions,
+          lang: document.documentElement.lang,
           errors: article.querySelectorAll('mjx-merror').length,
           echoes: article.querySelectorAll('.cell_output .output.text_plain').length,
           typeset: article.querySelectorAll('mjx-container').length,
@@ -242,7 +252,30 @@ READ_PAGE = """async () => {
 RAW_TEX = re.compile(r"\$|\\[A-Za-z]+|\\[()\[\]{}]")
 MACHINE_PATH = re.compile(r"(?<![\w.])/(?:tmp|home|root|work|Users|private/var)/|" + re.escape(str(ROOT)))
 SKIPPED = re.compile(r"(?i)\bskipp(?:ed|ing)\b|\bnot installed\b|\binstall scikit")
-LESSON_CITED = re.compile(r"\b[Ll]essons? (\d\d)\b")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# A paragraph holding Chinese characters or full-width punctuation was translated (a reference keeps its English
+# title: "B. Olshausen & D. Field（1996），“Emergence of …”").
+TRANSLATED = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+# Markdown's bold markers shown as text: "**预备知识：**" is not bold (full-width punctuation before the closing **)
+BOLD_AS_TEXT = re.compile(r"\*\*(?=\S)[^*\n]{1,80}?(?<=\S)\*\*")
+# A paragraph a Chinese page should not show: three English words in a row and no Chinese character at all.
+ENGLISH = re.compile(r"(?:\b[A-Za-z]{2,}\b[\s,;:]+){2,}\b[A-Za-z]{2,}\b")
+CJK_FONTS = re.compile(r"WenQuanYi|Noto Sans CJK|Noto Serif CJK|Source Han|PingFang|Hiragino|Microsoft YaHei|"
+                       r"Droid Sans Fallback|AR PL")
+
+
+def edition_of(name):
+    """("zh_CN", "lessons/01_x.html") for "zh_CN/lessons/01_x.html"; ("en", name) for an English page."""
+    first, _, rest = name.partition("/")
+    return (first, rest) if first == "zh_CN" else ("en", name)
+
+
+@functools.lru_cache(maxsize=None)
+def complete_in_chinese():
+    """The pages complete.txt requires complete in Chinese, as file names of the site ("*": every page)."""
+    text = (ROOT / "docs" / "book" / "locale" / "zh_CN" / "complete.txt").read_text(encoding="utf-8")
+    pages = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return None if pages == ["*"] else {f"{page}.html" for page in pages}
 
 
 def prose_in_math(tex):
@@ -266,7 +299,10 @@ def read_page(page, base, name):
 
 def page_problems(info, name, html, base, lessons_built):
     """Everything a reader should not see on one page, as a list of sentences."""
+    from npae.book import lesson_citations
+
     problems = []
+    language, page = edition_of(name)
     for match in list(RAW_TEX.finditer(info["prose"]))[:3]:
         problems.append(f"raw TeX {match.group(0)!r} in the text: …{info['prose'][max(0, match.start() - 60):match.end() + 40]!r}")
     if info["errors"]:
@@ -286,8 +322,26 @@ def page_problems(info, name, html, base, lessons_built):
         found = SKIPPED.search(info["outputs"])
         problems.append(f"skipped content: …{info['outputs'][max(0, found.start() - 80):found.end() + 40]!r}")
     problems += [f"image did not load: {i['src']}" for i in info["images"] if not i["ok"]]
-    if name.startswith("lessons/"):
-        stem = name[len("lessons/"):-len(".html")]
+    if page != "api.html" and BOLD_AS_TEXT.search(info["prose"]):      # (the API's **kwargs are not emphasis)
+        found = BOLD_AS_TEXT.search(info["prose"]).start()
+        problems.append(f"emphasis shown as text: …{info['prose'][max(0, found - 40):found + 80]!r}")
+    # the language switch: the same page in the other edition
+    other = f"{base}/{page}" if language == "zh_CN" else f"{base}/zh_CN/{page}"
+    if not any(e["href"] == other for e in info["editions"]):
+        problems.append(f"no link to the same page in the other edition ({other[len(base):]}): "
+                        f"{[e['href'] for e in info['editions']]}")
+    if info["lang"] != ("zh-CN" if language == "zh_CN" else "en"):
+        problems.append(f"<html lang={info['lang']!r}>")
+    required = complete_in_chinese()
+    # (the glossary's terms, the API reference's docstrings and Sphinx's index pages stay English by design)
+    if language == "zh_CN" and (required is None or page in required) \
+            and page not in ("api.html", "genindex.html", "search.html", "py-modindex.html"):
+        english = [p for p in info["paragraphs"] if ENGLISH.search(p) and not TRANSLATED.search(p)]
+        if english:
+            problems.append(f"{len(english)} paragraph(s) in English on a page complete.txt requires in Chinese, "
+                            f"first {english[0][:120]!r}")
+    if page.startswith("lessons/"):
+        stem = page[len("lessons/"):-len(".html")]
         hrefs = [link["href"] for link in info["links"]]
         if not info["images"]:
             problems.append("no figure")
@@ -303,10 +357,30 @@ def page_problems(info, name, html, base, lessons_built):
         if any(Path(lesson).stem == stem for lesson in _exercises().values()) \
                 and not any("exercises.html#exercise-" in h for h in hrefs):
             problems.append("no link to its exercises")
-        for number in sorted(set(LESSON_CITED.findall(info["prose"])) & set(lessons_built) - {stem[:2]}):
+        for number in sorted(set(lesson_citations(info["prose"])) & set(lessons_built) - {stem[:2]}):
             if not any(h.split("#")[0].endswith(f"lessons/{lessons_built[number]}.html") for h in hrefs):
                 problems.append(f"cites lesson {number} without a link to it")
     return problems
+
+
+def cjk_font_problems(page, cdp):
+    """The page's first heading, when it holds Chinese: every Chinese character drawn with a Chinese font installed
+    on this machine (Debian: fonts-wqy-microhei), none with a fallback box."""
+    heading = page.evaluate("""() => { const h = document.querySelector('article h1');
+        return h ? Array.from(h.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('') : ''; }""")
+    wanted = len(CJK.findall(heading))
+    if not wanted:
+        return []
+    for domain in ("DOM", "CSS"):
+        cdp.send(f"{domain}.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article h1"})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    drawn = sum(f["glyphCount"] for f in fonts if CJK_FONTS.search(f["familyName"]))
+    if drawn < wanted:
+        return [f"the heading {heading.strip()!r} has {wanted} Chinese characters, {drawn} drawn with a Chinese font: "
+                f"{[(f['familyName'], f['glyphCount']) for f in fonts]}"]
+    return []
 
 
 @pytest.mark.slow
@@ -314,12 +388,16 @@ def test_every_page_reads_correctly_in_a_browser(site):
     """Every page of the site in headless Chromium, as a reader sees it: no raw TeX, no MathJax error box, no
     prose typeset as mathematics, no echoed value, no path of the building machine, nothing skipped, every
     image and font loaded, no request leaving the site, every internal link (and its #anchor) resolving;
-    each lesson with its figures, its downloads and its links (glossary, exercises, API, lessons it cites)."""
+    each lesson with its figures, its downloads and its links (glossary, exercises, API, lessons it cites).
+    Both editions: each page links to the same page in the other; a Chinese page draws its Chinese with a
+    Chinese font, and one that complete.txt requires in Chinese shows no English paragraph; each edition's
+    search finds the lessons."""
     from playwright.sync_api import sync_playwright
 
     base, html, out = site
     names = sorted(str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts)
-    lessons_built = {Path(n).stem[:2]: Path(n).stem for n in names if n.startswith("lessons/")}
+    lessons_built = {Path(n).stem[:2]: Path(n).stem for n in names if edition_of(n)[1].startswith("lessons/")}
+    assert any(edition_of(n)[0] == "zh_CN" for n in names), f"{html} holds no Chinese edition (html/zh_CN)"
     shots = out / "screenshots"
     shots.mkdir(exist_ok=True)
     found, seen_links = {}, set()
@@ -328,6 +406,7 @@ def test_every_page_reads_correctly_in_a_browser(site):
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        cdp = page.context.new_cdp_session(page)       # the fonts Chromium draws a node's text with
         current, outside = {"name": None}, []
         errors, failed = [], []
         # a request for anything outside the site is refused and recorded
@@ -346,7 +425,9 @@ def test_every_page_reads_correctly_in_a_browser(site):
             info = read_page(page, base, name)
             page.screenshot(path=str(shots / (name.replace("/", "_") + ".png")), full_page=False)
             problems = page_problems(info, name, html, base, lessons_built)
-            if name.startswith("lessons/"):
+            if edition_of(name)[0] == "zh_CN":
+                problems += cjk_font_problems(page, cdp)
+            if edition_of(name)[1].startswith("lessons/"):
                 for link in info["links"]:
                     if link["href"].endswith((".ipynb", ".py")):
                         response = page.request.get(link["href"])
@@ -355,6 +436,14 @@ def test_every_page_reads_correctly_in_a_browser(site):
             if problems:
                 found[name] = problems
             seen_links.update(link["href"] for link in info["links"] if link["href"].startswith(base))
+        # the search finds the lessons in each edition (in Chinese, through the words jieba cut the text into)
+        for folder, word in (("", "autoencoder"), ("zh_CN/", "自编码器")):
+            current["name"] = f"{folder}search.html?q={word}"
+            page.goto(f"{base}/{folder}search.html?q={urllib.parse.quote(word)}", wait_until="load")
+            try:
+                page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+            except Exception as error:         # playwright's TimeoutError
+                found[current["name"]] = [f"the search finds nothing: {str(error).splitlines()[0]}"]
         browser.close()
     # every internal link resolves to a file of the site, and its #anchor to an id of that page
     for link in sorted(seen_links):

@@ -4,7 +4,12 @@ The pages are the lessons themselves: myst-nb reads each ``lessons/NN_*.py`` (ju
 executes it at build time and shows its printed results and figures. Mathematics is typeset by MathJax
 served from this site (copied from the ``django-static-mathjax`` package), never from a CDN, so the
 site works offline. ``npae.book`` stages the sources (symbolic links to the lessons, no copies) and
-sets the execution mode; this file only configures Sphinx.
+sets the execution mode and the edition; this file only configures Sphinx.
+
+Two editions are built from the same sources: English, and Chinese through Sphinx's gettext mechanism
+(``NPAE_BOOK_LANGUAGE=zh_CN``): every paragraph, heading and list item of a page is a message of that page's
+catalogue, ``locale/zh_CN/LC_MESSAGES/<page>.po``, and the Chinese page shows each message's translation
+(``python -m npae.book update-po`` writes the catalogues; ``locale/README.md`` is the translators' guide).
 """
 
 import os
@@ -13,7 +18,15 @@ from pathlib import Path
 project = "npae — NumPy AutoEncoders"
 author = "the npae developers"
 copyright = "the npae developers, MIT licence"
-language = "en"
+language = os.environ.get("NPAE_BOOK_LANGUAGE", "en")     # npae.book sets it per edition: "en" or "zh_CN"
+
+# The translations: one catalogue per page (gettext_compact off), no source locations in them (a paragraph
+# moved in its lesson changes no catalogue). npae.book points locale_dirs at links to the .po files under the
+# build folder, so that the .mo files Sphinx compiles from them are written there, not into the sources.
+locale_dirs = [os.environ.get("NPAE_BOOK_LOCALE", str(Path(__file__).parent / "locale"))]
+gettext_compact = False
+gettext_location = False
+gettext_uuid = False
 
 extensions = [
     "myst_nb",                 # notebooks (and jupytext .py files) as pages, executed at build time
@@ -52,9 +65,16 @@ mathjax3_config = {
     "tex": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True},
 }
 html_favicon = "favicon.svg"
+# The language switch (English · 中文: the same page in the other edition) under the site's name in the sidebar.
+templates_path = ["templates"]
+html_sidebars = {"**": ["sidebar/brand.html", "sidebar/npae-language.html", "sidebar/search.html",
+                        "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/scroll-end.html"]}
 # The build's static folder (MathJax, copied by npae.book) and docs/book/static (the site's own CSS).
 html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static"))), str(Path(__file__).parent / "static")]
 html_css_files = ["npae.css"]
+# The Chinese edition's search: jieba (in the book extra) splits the Chinese text into words for the index;
+# npae-zh-search.js works around Sphinx 9.0's missing ChineseStemmer (see that file).
+html_js_files = ["npae-zh-search.js"] if language == "zh_CN" else []
 
 html_theme = "furo"
 html_title = "npae: autoencoders by hand · 自编码器"
@@ -73,6 +93,8 @@ exclude_patterns = ["_build", "**/.ipynb_checkpoints", "conf.py", "**/*.ipynb"]
 # otherwise try to link each word of it to an attribute of that name.
 # "mystnb.mime_priority": an echoed value has only text/plain, which nb_mime_priority_overrides drops on purpose.
 suppress_warnings = ["mystnb.unknown_mime_type", "mystnb.mime_priority", "ref.python"]
+if nb_execution_mode == "off":      # the catalogues are extracted from unexecuted lessons, which name no lexer
+    suppress_warnings.append("myst-nb.lexer")
 napoleon_use_ivar = True        # "Attributes" sections as fields, not second descriptions of the same attribute
 
 
