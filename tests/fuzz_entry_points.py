@@ -1207,7 +1207,9 @@ def _register_all():
         return sample_sphere, {"n_points": 5, "dim": 3, "radius": 1.0, "rng": rng}, []
 
     @entry("npae.analysis.manifold.contraction_ratios", {
-        "f": A("callable"), "X0": A("array", skip={"rows", "width"}), "radius": A("real", minimum=0, open_minimum=True),
+        "f": A("callable", extra=(("an f returning None", lambda X: None, True), ("an f returning a scalar", lambda X: 1.0, True),
+                              ("an f returning one value per row", lambda X: X.sum(axis=1), True),
+                              ("an f returning strings", lambda X: np.array([["a"]] * len(X)), True))), "X0": A("array", skip={"rows", "width"}), "radius": A("real", minimum=0, open_minimum=True),
         "n_directions": A("int", minimum=1), "rng": A("rng")})
     def _(rng):
         from npae.analysis.manifold import contraction_ratios
@@ -1215,7 +1217,9 @@ def _register_all():
                                     "rng": rng}, []
 
     @entry("npae.analysis.manifold.contraction_curve", {
-        "f": A("callable"), "X0": A("array", skip={"rows", "width"}),
+        "f": A("callable", extra=(("an f returning None", lambda X: None, True), ("an f returning a scalar", lambda X: 1.0, True),
+                              ("an f returning one value per row", lambda X: X.sum(axis=1), True),
+                              ("an f returning strings", lambda X: np.array([["a"]] * len(X)), True))), "X0": A("array", skip={"rows", "width"}),
         "radii": A("array", skip={"rows", "width", "ndim"}, extra=(("negative radius", np.array([-0.1]), True),)),
         "n_directions": A("int", minimum=1), "rng": A("rng")})
     def _(rng):
