@@ -355,3 +355,19 @@ def test_a_malformed_NPAE_NUM_THREADS_is_refused_by_every_trainer_before_any_ste
         with pytest.raises(ValueError, match="NPAE_NUM_THREADS"):
             perf.loss_and_grads(Autoencoder(4, 3, rng=rng), X)
         monkeypatch.delenv("NPAE_NUM_THREADS")
+
+
+def test_the_code_noise_wrapper_uses_the_fast_path_only_for_a_model_it_knows():
+    """CodeNoiseTrainer checks once, draws the noise, then calls the fast path or the model's own method."""
+    from npae.analysis.hashing import CodeNoiseTrainer
+
+    X = np.random.default_rng(3).uniform(0.0, 1.0, (1100, 6))
+    plain, own = Autoencoder(6, 3, rng=np.random.default_rng(0)), OwnLoss(6, 3, rng=np.random.default_rng(0))
+    noise = np.random.default_rng(9).normal(0.0, 2.0, (1100, 3))
+    for model, factor in ((plain, 1), (own, 2)):
+        loss, grads = CodeNoiseTrainer(model, 2.0, np.random.default_rng(9)).loss_and_grads(X)
+        expected = Autoencoder.loss_and_grads(model, X, code_noise=noise)
+        assert loss == pytest.approx(factor * expected[0], rel=1e-12)
+        for name in grads:
+            np.testing.assert_allclose(grads[name], factor * expected[1][name], rtol=1e-10,
+                                       atol=1e-12 * np.abs(expected[1][name]).max())

@@ -178,8 +178,11 @@ def fused_loss_and_grads(model, params, X, T, code_noise=None, need_grads=True, 
     inv_m = 1.0 / m
     inv_m_loss = inv_m / n_visible if model.reduction == "mean" else inv_m
     rows_per_block = default_block_size(n_visible) if block_size is None else block_size
-    # [W2; b2] for the bias trick, and (1/m) W2 for ∂J/∂H = δ³ (W2/m)ᵀ: the 1/m on the small matrix
-    W2_b2 = np.concatenate([W2, params["b2"][None, :]]).astype(dtype, copy=False)
+    # [W2; b2] for the bias trick (negated when the decoder wants -Z2, see _decoder_loss), and (1/m) W2 for
+    # ∂J/∂H = δ³ (W2/m)ᵀ: the 1/m on the small matrix
+    W2_b2 = np.concatenate([W2, params["b2"][None, :]]).astype(dtype)
+    if _negated_z2(model):
+        np.negative(W2_b2, out=W2_b2)
     W2_scaled = (inv_m_loss * W2).astype(dtype, copy=False)
     H1 = np.empty((m, n_hidden + 1), dtype)                          # [H, 1]: the code and a column of ones
     H1[:, n_hidden] = 1.0
@@ -215,7 +218,7 @@ def fused_loss_and_grads(model, params, X, T, code_noise=None, need_grads=True, 
         with np.errstate(over="ignore"):
             for block in blocks(rows):
                 b = block.stop - block.start
-                Z2 = np.matmul(H1[block], W2_b2, out=P[:b])           # Z2 = H W2 + b2, by the bias trick
+                Z2 = np.matmul(H1[block], W2_b2, out=P[:b])           # ±Z2 = H (±W2) ± b2, by the bias trick
                 part, delta3 = _decoder_loss(model, Z2, T[block], Q[:b])   # δ³ without its 1/m
                 loss += part
                 if not need_grads:
@@ -268,10 +271,16 @@ def _times_slope(encoder, G, H, S):
         G *= S
 
 
+def _negated_z2(model):
+    """True when :func:`_decoder_loss` takes -Z2 (squared error with a sigmoid decoder: σ needs exp(-z))."""
+    return model.loss_name == "squared_error" and model.decoder.name == "sigmoid"
+
+
 def _decoder_loss(model, Z2, T, Q):
     """A block's part of the loss (times m, or m·n_visible) and its δ³ (times the same), in Z2's and Q's memory.
 
-    Z2 (block, n_visible) is overwritten; Q is scratch of its shape. Returns (float, delta3 array).
+    Z2 (block, n_visible) holds Z2, or -Z2 when :func:`_negated_z2`, and is overwritten; Q is scratch of its
+    shape. Returns (float, delta3 array).
     """
     if model.loss_name == "cross_entropy":                            # sigmoid decoder
         # Σ softplus(z) - t z with softplus(z) = max(z, 0) + log(1 + u), u = exp(-|z|) ≤ 1 (never overflows;
@@ -289,14 +298,16 @@ def _decoder_loss(model, Z2, T, Q):
         total += float(Q.sum())                                       # Σ log(1 + u)
         Z2 -= T                                                       # δ³ = σ(z) - t (times m)
         return total, Z2
-    if model.decoder.name == "sigmoid":                               # squared error, sigmoid decoder
-        X_hat = _sigmoid(Z2, Z2)
-        np.subtract(X_hat, T, out=Q)                                  # x̂ - t
-        total = 0.5 * float(np.vdot(Q, Q))                            # ½ Σ (x̂ - t)²
-        Q *= X_hat
-        np.subtract(1.0, X_hat, out=X_hat)
-        Q *= X_hat                                                    # δ³ = (x̂ - t) x̂ (1 - x̂) (times m)
-        return total, Q
+    if model.decoder.name == "sigmoid":                               # squared error, sigmoid decoder; Z2 = -z
+        e = np.exp(Z2, out=Z2)                                        # e = exp(-z)
+        X_hat = np.add(e, 1.0, out=Q)
+        np.divide(1.0, X_hat, out=X_hat)                              # x̂ = σ(z) = 1/(1 + e), as sigmoid()
+        e *= X_hat                                                    # e x̂ = 1 - x̂
+        slope = np.multiply(e, X_hat, out=e)                          # σ'(z) = x̂ (1 - x̂)
+        residual = np.subtract(X_hat, T, out=X_hat)                   # x̂ - t
+        total = 0.5 * float(np.vdot(residual, residual))             # ½ Σ (x̂ - t)²
+        residual *= slope                                             # δ³ = (x̂ - t) σ'(z) (times m)
+        return total, residual
     Z2 -= T                                                           # squared error, linear decoder: x̂ - t
     return 0.5 * float(np.vdot(Z2, Z2)), Z2
 
