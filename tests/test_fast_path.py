@@ -159,7 +159,7 @@ def test_fast_path_equals_the_readable_path_for_every_configuration(encoder, out
     for target, noise, reduction in ((None, None, "sum"), (T, None, "sum"), (None, N, "sum"), (T, N, "mean")):
         model.reduction = reduction
         readable = model.loss_and_grads(X, target, code_noise=noise)
-        for block_size in (None, 1, 64, 10_000):
+        for block_size in (None, 1, 64, 100, 10_000):             # 64 does not divide m = 1300, 100 does
             _assert_same(perf.loss_and_grads(model, X, target, code_noise=noise, block_size=block_size), readable)
         assert perf.loss(model, X, target, code_noise=noise) == pytest.approx(readable[0], rel=1e-12)
 
@@ -191,6 +191,29 @@ def test_fast_path_in_float32_agrees_and_stays_float32():
     for name in grads_r:
         assert grads_f[name].dtype == np.float32
         np.testing.assert_allclose(grads_f[name], grads_r[name], rtol=1e-4, atol=1e-6 * np.abs(grads_r[name]).max())
+
+
+FLOAT32_CONFIGS = [c for c in CONFIGS if c[3] in ("none", "all four", "weight decay", "l1")]
+
+
+@pytest.mark.parametrize("encoder, output, tied, penalties", FLOAT32_CONFIGS,
+                         ids=[f"{e} {l}/{d} {'tied' if t else 'untied'} {p}" for e, (l, d), t, p in FLOAT32_CONFIGS])
+def test_fast_path_in_float32_agrees_to_float32_precision_for_every_configuration(encoder, output, tied, penalties):
+    """float32: the two paths round differently, so they agree to float32's precision (a few 1e-7 relative on
+    sums of 1300 rows), not bit for bit; both stay float32."""
+    model, X, T, N = _problem(encoder, output, tied, penalties)
+    model.dtype = np.dtype(np.float32)
+    model.params = {k: v.astype(np.float32) for k, v in model.params.items()}
+    X, T, N = (a.astype(np.float32) for a in (X, T, N))
+    for target, noise, reduction in ((None, None, "sum"), (T, N, "mean")):
+        model.reduction = reduction
+        loss_r, grads_r = model.loss_and_grads(X, target, code_noise=noise)
+        loss_f, grads_f = perf.loss_and_grads(model, X, target, code_noise=noise, block_size=64)
+        assert loss_f == pytest.approx(loss_r, rel=1e-5)
+        for name in grads_r:
+            assert grads_f[name].dtype == grads_r[name].dtype == np.float32
+            np.testing.assert_allclose(grads_f[name], grads_r[name], rtol=1e-4,
+                                       atol=1e-5 * np.abs(grads_r[name]).max(), err_msg=name)
 
 
 def test_fast_path_is_exact_where_the_code_saturates():
@@ -371,3 +394,63 @@ def test_the_code_noise_wrapper_uses_the_fast_path_only_for_a_model_it_knows():
         for name in grads:
             np.testing.assert_allclose(grads[name], factor * expected[1][name], rtol=1e-10,
                                        atol=1e-12 * np.abs(expected[1][name]).max())
+
+
+class ShiftedDecoder(Autoencoder):
+    """Issue 23's example, today's form: a subclass overriding a documented step (here the decoder layer; then
+    ``backprop``). Its loss differs from the plain model's (then 0.770 against 0.385): every trainer must follow it."""
+
+    def decoder_forward(self, params, H):
+        Z2, X_hat = super().decoder_forward(params, H)
+        return Z2, 0.5 * X_hat
+
+
+class Through:
+    """Not an Autoencoder: a trainer can only call ``loss_and_grads``/``loss`` of the model it wraps."""
+
+    def __init__(self, model):
+        self.model, self.params, self.dtype = model, model.params, model.dtype
+
+    def loss_and_grads(self, X, target=None, params=None):
+        return self.model.loss_and_grads(X, target, self.params if params is None else params)
+
+    def loss(self, X, target=None, params=None):
+        return self.model.loss(X, target, self.params if params is None else params)
+
+
+def test_a_subclass_overriding_a_step_is_trained_through_its_own_code_by_every_trainer():
+    rng = np.random.default_rng(11)
+    X = rng.uniform(0.0, 1.0, (400, 6))
+
+    def fresh(cls):
+        return cls(6, 3, penalties=[WeightDecay(1e-3), KLSparsity(0.1, 3.0)], rng=np.random.default_rng(5))
+
+    shifted, plain = fresh(ShiftedDecoder), fresh(Autoencoder)
+    own, fast = shifted.loss(X), perf.loss(plain, X)
+    assert not knows(shifted) and own != pytest.approx(fast, rel=1e-3)      # the override changes the loss
+    assert perf.loss(shifted, X) == own
+
+    # minibatch (one batch, no shuffle): the first epoch's loss is the subclass's loss at the start
+    for model, expected in ((fresh(ShiftedDecoder), own), (fresh(Autoencoder), fast)):
+        history = train_minibatch(model, X, epochs=1, batch_size=400, shuffle=False, verbose=False,
+                                  rng=np.random.default_rng(0))
+        assert history.loss[0] == pytest.approx(expected, rel=1e-12)
+
+    # L-BFGS: the same iterates as L-BFGS through the subclass's own loss_and_grads (a wrapper the fast path
+    # cannot know), and other iterates than the plain model's
+    by_trainer, by_own = fresh(ShiftedDecoder), fresh(ShiftedDecoder)
+    wrapped = Through(by_own)
+    train_lbfgs(by_trainer, X, maxiter=5, verbose=False)
+    train_lbfgs(wrapped, X, maxiter=5, verbose=False)
+    by_plain = fresh(Autoencoder)
+    train_lbfgs(by_plain, X, maxiter=5, verbose=False)
+    for name in by_trainer.params:
+        np.testing.assert_array_equal(by_trainer.params[name], wrapped.params[name])
+    assert not np.allclose(by_trainer.params["W1"], by_plain.params["W1"], rtol=1e-6)
+
+    # the code-noise wrapper (lessons 08 and 31): the subclass's loss with the noise, not the fast path's
+    from npae.analysis.hashing import CodeNoiseTrainer
+    noise = np.random.default_rng(9).normal(0.0, 1.0, (400, 3))
+    got = CodeNoiseTrainer(shifted, 1.0, np.random.default_rng(9)).loss_and_grads(X)[0]
+    assert got == pytest.approx(shifted.loss(X, code_noise=noise), rel=1e-12)
+    assert got != pytest.approx(perf.loss(plain, X, code_noise=noise), rel=1e-3)
