@@ -302,8 +302,8 @@ def _decoder_loss(model, Z2, T, Q):
         e = np.exp(Z2, out=Z2)                                        # e = exp(-z)
         X_hat = np.add(e, 1.0, out=Q)
         np.divide(1.0, X_hat, out=X_hat)                              # x̂ = σ(z) = 1/(1 + e), as sigmoid()
-        e *= X_hat                                                    # e x̂ = 1 - x̂
-        slope = np.multiply(e, X_hat, out=e)                          # σ'(z) = x̂ (1 - x̂)
+        slope = np.subtract(1.0, X_hat, out=e)                        # 1 - x̂ (not e x̂: inf·0 where e overflows)
+        slope *= X_hat                                                # σ'(z) = x̂ (1 - x̂), as the readable path
         residual = np.subtract(X_hat, T, out=X_hat)                   # x̂ - t
         total = 0.5 * float(np.vdot(residual, residual))             # ½ Σ (x̂ - t)²
         residual *= slope                                             # δ³ = (x̂ - t) σ'(z) (times m)
