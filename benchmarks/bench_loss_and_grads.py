@@ -1,10 +1,8 @@
-"""Benchmark of the autoencoder's loss and gradients: its wall time next to the matrix products it cannot avoid.
+"""Benchmark of the autoencoder's loss and gradients against the matrix products it cannot avoid, and PyTorch.
 
 Two paths compute the same numbers: the readable ``Autoencoder.loss_and_grads`` (npae/models/autoencoder.py,
-all rows at once, one core for the elementwise work) and the performance layer's
-``npae.perf.loss_and_grads(model, X)`` (npae/perf/autoencoder.py: the same pieces on blocks of rows, on
-every core), which the trainers use. The ratios below are those of the performance layer; the sparse
-cases also print the readable path's.
+every array fresh, one core for the elementwise work) and the fast path ``npae.perf.loss_and_grads(model, X)``
+(npae/perf/autoencoder.py: fused, blocked and threaded), which the trainers use.
 
 One forward and backward pass of the two-layer autoencoder needs five matrix products of the same
 size (m samples, n visible, k hidden; each 2·m·n·k flops)::
@@ -15,48 +13,49 @@ size (m samples, n visible, k hidden; each 2·m·n·k flops)::
     δ3 · W2ᵀ    (m, n) (n, k)   ∂J/∂H
     Xᵀ · δ2     (n, m) (m, k)   ∂J/∂W1
 
-Everything else (biases, sigmoids, the loss, the deltas, the penalties) is elementwise work on
-arrays of m·n or m·k values. The "bare products" time is these five products alone, on arrays of the
-same shapes and dtype, written into preallocated outputs: the BLAS cost with no allocation and no
-elementwise pass. The ratio ``loss_and_grads / bare products`` is therefore the overhead factor of
-everything the implementation adds (1.0 would be a free lunch).
+The "bare products" time is these five products alone, on arrays of the same shapes and dtype, written into
+preallocated outputs: the BLAS cost with no allocation and no elementwise pass. ``path / bare products`` is
+the overhead factor of everything the implementation adds (1.0 would be a free lunch).
 
-The sparse cases also time a *floor*: the bare products plus one ``scipy.special.expit`` pass over an
-(m, n_visible) array, split between the cores as the performance layer splits its rows. Any implementation
-that computes the reconstruction x̂ = σ(Z2) with ``expit`` (as npae does, :mod:`npae.core.activations`) pays
-at least that much; ``floor / bare products`` is the lowest ratio such an implementation can reach, and
-``loss_and_grads / floor`` is what npae adds beyond it.
+Two *floors* are timed too: the bare products plus one sigmoid pass over an (m, n_visible) array, into a
+preallocated output, its rows split between the cores, once with ``scipy.special.expit`` (what the readable
+path uses) and once with the fast path's σ (NumPy's ``exp``, :func:`npae.perf.autoencoder.sigmoid`). An
+implementation computing x̂ = σ(Z2) that way cannot go below its floor.
 
-Cases (issues 2 and 3):
+Lines, with the targets of issue 23 (``met`` / ``MISSED`` is printed beside each):
 
-- sparse AE (WeightDecay(1e-4) + KLSparsity(0.01, 3)) at the UFLDL size (10 000 × 64, 25 hidden)
-  and at an MNIST-like size (10 000 × 784, 196 hidden), in float64 and float32;
-- at 10 000 × 784 with 196 hidden, float64: the contractive AE (Contractive(0.1), tied) against the
-  plain tied AE, and the denoising AE (``loss_and_grads(X_tilde, target=X)``, X_tilde masked once)
-  against the plain AE; and the peak memory (tracemalloc) of one call, as a multiple of X's size.
+- the sparse AE (WeightDecay(1e-4) + KLSparsity(0.01, 3)) at UFLDL's size (10 000 × 64, 25 hidden; fast path
+  within 2× the products) and at an MNIST-like size (10 000 × 784, 196 hidden; fast path within 1.25×, the
+  readable path within 2×), in float64 and float32; at the MNIST-like size, PyTorch autograd on the same loss
+  (``torch.autograd``, the same arrays, its default threads), at least 2.0× slower than the fast path;
+- at 10 000 × 784 → 196, float64: the contractive AE (Contractive(0.1), tied) within 1.1× the plain tied AE;
+  the denoising AE (``loss_and_grads(X_tilde, target=X)``) against the plain AE; peak memory of a first call;
+- the main job: ``python lessons/03_sparse_autoencoder.py`` (400 L-BFGS iterations on UFLDL's 10 000 patches),
+  its printed time, at most 6 s, run as a subprocess after the rest.
 
 The repeats of the things compared are interleaved (A B A B ...), so that noise from other processes
 hits both; each figure is a median over the repeats, after one warm-up call of each. Every timed call
 starts after a pause of ``PAUSE`` seconds: after a multi-threaded product, OpenBLAS's worker threads
-spin (busy-wait for more work) for about 0.1 s before they sleep. Without the pause, the call timed
-right after the bare products would find the cores taken by those spinning threads, and
-``loss_and_grads``, which runs its chunks of rows on every core (:mod:`npae.perf.parallel`), would pay for
-the benchmark's own products. With it, every call starts from the same idle machine. The printed
-ratio is the ratio of the medians; [lo–hi] is the range of the per-repeat ratios (A_i / B_i).
-The load average (1 min) at the end of each measurement is printed with it: on a shared machine,
-read the ratios, not the absolute times.
+spin (busy-wait for more work) for about 0.1 s before they sleep, and PyTorch's OpenMP threads for up to
+0.2 s. Without the pause, the call timed right after them would find the cores taken. The printed ratio is
+the ratio of the medians; [lo–hi] is the range of the per-repeat ratios (A_i / B_i). The load average
+(1 min) at the end of each measurement is printed with it: on a shared machine, read the ratios, not the
+absolute times.
 
 Usage::
 
-    python benchmarks/bench_loss_and_grads.py [--repeats N] [--quick]
+    python benchmarks/bench_loss_and_grads.py [--repeats N] [--quick] [--no-torch] [--no-main-job]
 
-``--quick`` runs 3 repeats on 2 000 samples: a smoke test, not a measurement.
+``--quick`` runs 3 repeats on 2 000 samples and skips the main job: a smoke test, not a measurement.
 """
 
 import argparse
 import os
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -64,20 +63,22 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a checkout
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))    # run from a checkout
 
 from npae import perf  # noqa: E402
 from npae.core.corruption import masking  # noqa: E402
 from npae.core.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 from npae.models.autoencoder import Autoencoder  # noqa: E402
+from npae.perf.autoencoder import sigmoid as fast_sigmoid  # noqa: E402
 from npae.perf.parallel import map_chunks, num_threads, single_threaded_blas, split_rows  # noqa: E402
+
+PAUSE = 0.25    # seconds before each timed call: longer than OpenBLAS's spin after a product (see above)
+LAMBDA, RHO, BETA = 1e-4, 0.01, 3.0
 
 
 def loadavg():
     return f"load {os.getloadavg()[0]:.2f}"
-
-
-PAUSE = 0.25    # seconds before each timed call: longer than OpenBLAS's spin after a product (see above)
 
 
 def interleaved(functions, repeats):
@@ -99,11 +100,19 @@ def interleaved(functions, repeats):
     return times
 
 
+def ratio(times, a, b):
+    return statistics.median(times[a]) / statistics.median(times[b])
+
+
 def ratio_text(times, a, b):
     """'median(a)/median(b) [min–max of the per-repeat ratios]'."""
     per_repeat = [x / y for x, y in zip(times[a], times[b])]
-    r = statistics.median(times[a]) / statistics.median(times[b])
-    return f"{r:5.2f} [{min(per_repeat):.2f}-{max(per_repeat):.2f}]"
+    return f"{ratio(times, a, b):5.2f} [{min(per_repeat):.2f}-{max(per_repeat):.2f}]"
+
+
+def target_text(value, bound, at_most=True):
+    met = value <= bound if at_most else value >= bound
+    return f"target {'<=' if at_most else '>='} {bound}: {'met' if met else 'MISSED'}"
 
 
 def ms(times, name):
@@ -127,12 +136,12 @@ def bare_products(m, n, k, dtype, rng):
     return products
 
 
-def products_and_expit(m, n, k, dtype, rng):
-    """The bare products, then σ = ``scipy.special.expit`` once over an (m, n) array, rows split between the cores.
+def products_and_sigmoid(m, n, k, dtype, rng, sigmoid):
+    """The bare products, then ``sigmoid(Z2, out=A)`` once over an (m, n) array, rows split between the cores.
 
-    The least any implementation that computes x̂ = σ(Z2) with ``expit`` must do: the five products plus one
-    sigmoid pass over the decoder's (m, n_visible) pre-activations, into a preallocated output, on every core
-    as the performance layer runs its chunks. Nothing else (no bias, no loss, no delta, no allocation).
+    The least an implementation that computes x̂ = σ(Z2) with that sigmoid must do: the five products plus one
+    pass over the decoder's (m, n_visible) pre-activations, into a preallocated output, on every core as the
+    fast path runs its chunks. Nothing else (no bias, no loss, no delta, no allocation).
     """
     products = bare_products(m, n, k, dtype, rng)
     Z2 = (rng.random((m, n)) - 0.5).astype(dtype)
@@ -142,8 +151,32 @@ def products_and_expit(m, n, k, dtype, rng):
     def floor():
         products()
         with single_threaded_blas(len(chunks) > 1):
-            map_chunks(lambda rows: expit(Z2[rows], out=A[rows]), chunks)
+            map_chunks(lambda rows: sigmoid(Z2[rows], out=A[rows]), chunks)
     return floor
+
+
+def torch_loss_and_grads(model, X):
+    """The same loss in PyTorch (autograd), on the same arrays: a function computing loss and gradients, or None."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    Xt = torch.from_numpy(X)
+    params = {k: torch.tensor(v, requires_grad=True) for k, v in model.params.items()}
+    inv_m = 1.0 / X.shape[0]
+
+    def step():
+        for p in params.values():
+            p.grad = None
+        H = torch.sigmoid(Xt @ params["W1"] + params["b1"])
+        X_hat = torch.sigmoid(H @ params["W2"] + params["b2"])
+        rho_hat = H.mean(dim=0)
+        loss = (0.5 * inv_m * ((X_hat - Xt) ** 2).sum()
+                + 0.5 * LAMBDA * ((params["W1"] ** 2).sum() + (params["W2"] ** 2).sum())
+                + BETA * (RHO * torch.log(RHO / rho_hat) + (1 - RHO) * torch.log((1 - RHO) / (1 - rho_hat))).sum())
+        loss.backward()
+        return loss.item()
+    return step
 
 
 def data(m, n, dtype, rng):
@@ -151,21 +184,40 @@ def data(m, n, dtype, rng):
     return (0.1 + 0.8 * rng.random((m, n))).astype(dtype)
 
 
-def bench_sparse(m, n, k, dtype, repeats, rng):
+def bench_sparse(m, n, k, dtype, repeats, rng, use_torch):
     X = data(m, n, dtype, rng)
-    model = Autoencoder(n, k, penalties=[WeightDecay(1e-4), KLSparsity(0.01, 3)], rng=rng, dtype=dtype)
-    times = interleaved({"loss_and_grads": lambda: perf.loss_and_grads(model, X),
-                         "readable": lambda: model.loss_and_grads(X),
-                         "products": bare_products(m, n, k, dtype, rng),
-                         "floor": products_and_expit(m, n, k, dtype, rng)}, repeats)
-    print(f"sparse AE {m}x{n}, {k} hidden, {np.dtype(dtype).name:7s}: loss_and_grads {ms(times, 'loss_and_grads')}"
-          f"  bare products {ms(times, 'products')}  ratio {ratio_text(times, 'loss_and_grads', 'products')}"
+    model = Autoencoder(n, k, penalties=[WeightDecay(LAMBDA), KLSparsity(RHO, BETA)], rng=rng, dtype=dtype)
+    functions = {"fast": lambda: perf.loss_and_grads(model, X),
+                 "readable": lambda: model.loss_and_grads(X),
+                 "products": bare_products(m, n, k, dtype, rng),
+                 "expit floor": products_and_sigmoid(m, n, k, dtype, rng, expit),
+                 "exp floor": products_and_sigmoid(m, n, k, dtype, rng, fast_sigmoid)}
+    torch_step = torch_loss_and_grads(model, X) if use_torch and n > 100 else None
+    if torch_step is not None:
+        functions["pytorch"] = torch_step
+    times = interleaved(functions, repeats)
+    mnist = n > 100
+    head = f"sparse AE {m}x{n}, {k} hidden, {np.dtype(dtype).name:7s}:"
+    print(f"{head} fast path {ms(times, 'fast')}  bare products {ms(times, 'products')}  ratio "
+          f"{ratio_text(times, 'fast', 'products')}  {target_text(ratio(times, 'fast', 'products'), 1.25 if mnist else 2.0)}"
           f"  ({loadavg()})", flush=True)
-    print(f"    (readable Autoencoder.loss_and_grads {ms(times, 'readable')}, ratio "
-          f"{ratio_text(times, 'readable', 'products')})", flush=True)
-    print(f"    (floor: bare products + expit over ({m}, {n}) {ms(times, 'floor')}, ratio "
-          f"{ratio_text(times, 'floor', 'products')}; loss_and_grads / floor "
-          f"{ratio_text(times, 'loss_and_grads', 'floor')})", flush=True)
+    readable_target = f"  {target_text(ratio(times, 'readable', 'products'), 2.0)}" if mnist else ""
+    print(f"    readable Autoencoder.loss_and_grads {ms(times, 'readable')}, ratio "
+          f"{ratio_text(times, 'readable', 'products')}{readable_target}", flush=True)
+    for floor in ("expit floor", "exp floor"):
+        print(f"    {floor}: bare products + {floor.split()[0]} over ({m}, {n}) {ms(times, floor)}, ratio "
+              f"{ratio_text(times, floor, 'products')}; fast path / {floor.split()[0]} floor "
+              f"{ratio_text(times, 'fast', floor)}", flush=True)
+    if mnist and use_torch:
+        if torch_step is None:
+            print("    PyTorch autograd: not installed", flush=True)
+        else:
+            import torch
+            difference = abs(torch_step() - model.loss(X)) / model.loss(X)
+            print(f"    PyTorch {torch.__version__} autograd, {torch.get_num_threads()} threads {ms(times, 'pytorch')}, "
+                  f"/ fast path {ratio_text(times, 'pytorch', 'fast')}  "
+                  f"{target_text(ratio(times, 'pytorch', 'fast'), 2.0, at_most=False)}  "
+                  f"(same loss: relative difference {difference:.1e})", flush=True)
 
 
 def peak_memory(f):
@@ -198,10 +250,10 @@ def bench_variants(m, n, k, repeats, rng):
     print(f"{head} plain tied AE  {ms(times, 'plain tied')}  / bare products "
           f"{ratio_text(times, 'plain tied', 'products')}")
     print(f"{head} contractive AE {ms(times, 'contractive')}  / plain tied AE "
-          f"{ratio_text(times, 'contractive', 'plain tied')}")
+          f"{ratio_text(times, 'contractive', 'plain tied')}  "
+          f"{target_text(ratio(times, 'contractive', 'plain tied'), 1.1)}")
     print(f"{head} denoising AE   {ms(times, 'denoising')}  / plain AE      "
           f"{ratio_text(times, 'denoising', 'plain')}")
-    # A fresh model's first call through the performance layer.
     for name, penalties in (("plain tied AE", []), ("contractive AE", [Contractive(0.1)])):
         model = Autoencoder(n, k, tied=True, penalties=penalties, rng=rng)
         peak = peak_memory(lambda: perf.loss_and_grads(model, X))
@@ -209,10 +261,29 @@ def bench_variants(m, n, k, repeats, rng):
               f"({X.nbytes / 2**20:.1f} MiB)", flush=True)
 
 
+def bench_main_job():
+    """README's main job, ``python lessons/03_sparse_autoencoder.py``, as a subprocess: its printed times."""
+    with tempfile.TemporaryDirectory() as out:
+        run = subprocess.run([sys.executable, str(ROOT / "lessons" / "03_sparse_autoencoder.py"), "--out", out],
+                             capture_output=True, text=True, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"})
+    if run.returncode != 0:
+        print(f"main job: lesson 03 failed (exit {run.returncode}): {run.stderr.strip().splitlines()[-1:]}")
+        return
+    lesson = re.search(r"final loss .* time ([0-9.]+) s", run.stdout)
+    lbfgs = re.search(r"L-BFGS done: (\d+) iterations, (\d+) evaluations, .*, ([0-9.]+) s", run.stdout)
+    seconds = float(lesson.group(1))
+    print(f"main job: python lessons/03_sparse_autoencoder.py printed time {seconds:.1f} s  "
+          f"{target_text(seconds, 6.0)}  (L-BFGS {lbfgs.group(1)} iterations, {lbfgs.group(2)} evaluations, "
+          f"{lbfgs.group(3)} s; {loadavg()})", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=15, help="timed repeats of each function (default 15)")
     parser.add_argument("--quick", action="store_true", help="3 repeats on 2 000 samples (smoke test)")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    parser.add_argument("--no-main-job", action="store_true", help="skip lesson 03 (the main job)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats must be >= 1, got {args.repeats}")
@@ -222,8 +293,10 @@ def main(argv=None):
           f"medians ({loadavg()})")
     for n, k in ((64, 25), (784, 196)):
         for dtype in (np.float64, np.float32):
-            bench_sparse(m, n, k, dtype, repeats, rng)
+            bench_sparse(m, n, k, dtype, repeats, rng, not args.no_torch)
     bench_variants(m, 784, 196, repeats, rng)
+    if not (args.quick or args.no_main_job):
+        bench_main_job()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Benchmark of the sigmoid and its derivative: ``scipy.special.expit`` against the former tanh form.
+"""Benchmark of the sigmoid and its derivative: ``scipy.special.expit``, the fast path's σ, the former tanh form.
 
-npae computes σ(z) with ``scipy.special.expit`` (exact to a few ulps over the whole float range, also in
-the tails where σ(z) < 1e-13) and σ'(z) from it. Until issue 15 it computed σ(z) = ½(1 + tanh(z/2)), which
+npae's readable core computes σ(z) with ``scipy.special.expit`` (exact to a few ulps over the whole float
+range, also in the tails where σ(z) < 1e-13) and σ'(z) from it; the fast path computes 1 / (1 + exp(-z)) with
+NumPy's vectorised ``exp`` (:func:`npae.perf.autoencoder.sigmoid`, held within 4 ulps of expit by
+``tests/test_fast_path.py``). Until issue 15 it computed σ(z) = ½(1 + tanh(z/2)), which
 is one transcendental pass too but returns 0 for z < -38 (float64) or z < -18 (float32) and loses the
 relative accuracy well before that. This script times, on the sizes where the sigmoid runs in the course:
 
@@ -11,7 +13,8 @@ relative accuracy well before that. This script times, on the sizes where the si
 four ways of writing the values into a preallocated output:
 
     tanh       ½(1 + tanh(z/2)), in place (the old form)
-    expit      scipy.special.expit(z, out=a) (the new npae.core.activations.sigmoid)
+    expit      scipy.special.expit(z, out=a) (npae.core.activations.sigmoid, the readable core)
+    exp        1 / (1 + exp(-z)) in place (npae.perf.autoencoder.sigmoid, the fast path)
     a(1-a)     σ' from the output alone (npae.core.activations.sigmoid_derivative)
     σ(z)σ(-z)  σ' from z and the output, exact in both tails: expit(-z) * a (the alternative not taken)
 
@@ -44,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))    # run from a 
 from npae.core.activations import Activation, sigmoid, sigmoid_derivative  # noqa: E402
 from npae.core.penalties import KLSparsity, WeightDecay  # noqa: E402
 from npae.models.autoencoder import Autoencoder  # noqa: E402
+from npae.perf.autoencoder import sigmoid as fast_sigmoid  # noqa: E402
 
 
 def tanh_sigmoid(z, out):
@@ -111,6 +115,7 @@ def main():
         candidates = {
             "tanh": lambda: tanh_sigmoid(Z, out),
             "expit": lambda: sigmoid(Z, out=out),
+            "exp": lambda: fast_sigmoid(Z, out=out),
             "a(1-a)": lambda: sigmoid_derivative(Z, A, out=out),
             "σ(z)σ(-z)": lambda: exact_derivative(Z, A, out),
         }

@@ -3,7 +3,7 @@
 The package reads bottom-up, in the order its imports flow (nothing imports "upwards";
 ``tests/test_import_graph.py`` checks it)::
 
-    checks, errors   argument checks and exceptions                                  (npae.checks, npae.errors)
+    checks, errors   argument checks (at the public boundary only) and exceptions   (npae.checks, npae.errors)
     core          the mathematics, pure functions of arrays                          (npae.core)
         activations   sigmoid, relu, linear; f, f', f''                              (npae.core.activations)
         losses        squared error (Gaussian), cross-entropy (Bernoulli): value and δ³   (npae.core.losses)
@@ -12,7 +12,7 @@ The package reads bottom-up, in the order its imports flow (nothing imports "upw
         corruption    masking, salt-and-pepper, Gaussian noise for denoising         (npae.core.corruption)
         flat          params dict <-> one vector θ                                   (npae.core.flat)
     models        Autoencoder (every single-layer variant), deep, softmax, PSD       (npae.models)
-    perf          the same pieces on every core: optional reading                   (npae.perf)
+    perf          the fast path: the same numbers, fused, blocked, threaded: optional (npae.perf)
     training      L-BFGS, minibatch optimizers, stacking, PSD training              (npae.training)
     analysis      Jacobians, manifolds, PCA, hashing, metrics                       (npae.analysis)
     data, plotting   images, digits, figures: never imported by the modules above

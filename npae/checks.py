@@ -28,26 +28,10 @@ import numpy as np
 
 
 def check_rng(rng, none_means_fresh=False):
-    """Return ``rng`` after checking that it is a ``numpy.random.Generator``.
+    """Return ``rng`` if it is a ``numpy.random.Generator`` (npae never seeds NumPy's global state).
 
-    npae never seeds NumPy's global state: every random draw takes an explicit generator, e.g.
-    ``np.random.default_rng(0)``.
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator or None
-    none_means_fresh : bool
-        If True, None gives a fresh, unseeded generator (the run is then not reproducible); if False,
-        None is refused like any other non-generator.
-
-    Returns
-    -------
-    numpy.random.Generator
-
-    Raises
-    ------
-    TypeError
-        If ``rng`` is not a Generator (nor an allowed None).
+    ``none_means_fresh``: None gives a fresh, unseeded generator instead of a TypeError. Raises ``TypeError``
+    for anything else, with ``np.random.default_rng(seed)`` as the advice for an integer.
     """
     if check_bool("none_means_fresh", none_means_fresh) and rng is None:
         return np.random.default_rng()
@@ -61,24 +45,9 @@ def check_rng(rng, none_means_fresh=False):
 
 
 def check_float_dtype(dtype):
-    """Return ``numpy.dtype(dtype)`` after checking that it is float64 or float32.
+    """Return ``numpy.dtype(dtype)`` if it is float64 or float32 (gradient checks need float64).
 
-    Gradient checks need float64; float32 is the opt-in for speed that every model offers.
-
-    Parameters
-    ----------
-    dtype : numpy dtype or anything ``numpy.dtype`` accepts
-
-    Returns
-    -------
-    numpy.dtype
-
-    Raises
-    ------
-    ValueError
-        If the dtype is another one.
-    TypeError
-        If ``numpy.dtype`` cannot interpret ``dtype``.
+    Raises ``ValueError`` for another dtype, ``TypeError`` for what ``numpy.dtype`` cannot read.
     """
     try:
         dtype = np.dtype(dtype)
@@ -90,26 +59,10 @@ def check_float_dtype(dtype):
 
 
 def check_int(name, value, minimum=None, maximum=None):
-    """Return ``value`` as a Python int after checking that it is an integer in [minimum, maximum].
+    """Return ``value`` as a Python int if it is an integer in [minimum, maximum] (bounds optional, inclusive).
 
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the message.
-    value : object
-    minimum, maximum : int, optional
-        Inclusive bounds.
-
-    Returns
-    -------
-    int
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not an integer (``bool`` and ``float`` are refused: ``2.0`` samples is a mistake).
-    ValueError
-        If it lies outside the bounds.
+    Raises ``TypeError`` for a non-integer (``bool`` and ``float`` too: ``2.0`` samples is a mistake),
+    ``ValueError`` outside the bounds; ``name`` is the argument's name in the message.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer{_range_text(minimum, maximum)}, got {value!r}")
@@ -120,25 +73,10 @@ def check_int(name, value, minimum=None, maximum=None):
 
 
 def check_real(name, value, minimum=None, maximum=None, *, open_minimum=False, open_maximum=False):
-    """Return ``value`` as a Python float after checking that it is a finite real number in range.
+    """Return ``value`` as a Python float if it is a finite real number within the bounds.
 
-    Parameters
-    ----------
-    name : str
-    value : object
-    minimum, maximum : float, optional
-        Bounds, inclusive unless ``open_minimum`` / ``open_maximum``.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not a real number (``bool``, strings, arrays and complex numbers are refused).
-    ValueError
-        If it is NaN or infinite, or outside the bounds.
+    The bounds are inclusive unless ``open_minimum`` / ``open_maximum``. Raises ``TypeError`` for a non-real
+    (``bool``, strings, arrays, complex), ``ValueError`` for NaN, inf or a value outside the bounds.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number{_range_text(minimum, maximum, open_minimum, open_maximum)}, "
@@ -195,33 +133,10 @@ def _range_text(minimum, maximum, open_minimum=False, open_maximum=False):
 def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True, nonempty=False):
     """Return ``A`` as a real NumPy array after checking its kind, dimensions and values.
 
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the message.
-    A : array_like
-    ndim : int or tuple of int, optional
-        Allowed number(s) of dimensions.
-    shape : tuple, optional
-        Expected shape; ``None`` in an entry accepts any length on that axis.
-    dtype : numpy dtype, optional
-        Convert to it (copying only when needed); otherwise integers and booleans are kept as they are.
-    finite : bool
-        Refuse NaN and ±inf (checked with one pass of ``min``/``max``, which propagate both).
-    nonempty : bool
-        Refuse an array with no values (a zero-length axis: no rows, usually a slice gone wrong).
-
-    Returns
-    -------
-    ndarray
-
-    Raises
-    ------
-    TypeError
-        If ``A`` is not numeric (strings, objects, ragged nested lists) or is complex.
-    ValueError
-        If it has the wrong number of dimensions or shape, (``nonempty``) holds no value, or (``finite``)
-        holds NaN or inf.
+    ``ndim``: allowed number(s) of axes; ``shape``: the expected shape (``None`` entries accept any length);
+    ``dtype``: convert to it (otherwise integers and booleans are kept); ``finite``: refuse NaN and ±inf (one
+    pass of min/max); ``nonempty``: refuse an array with no values. Raises ``TypeError`` for a non-numeric or
+    complex ``A``, ``ValueError`` for the wrong axes or shape, no values, or NaN/inf. ``name`` names it.
     """
     try:
         A = np.asarray(A)
@@ -253,32 +168,11 @@ def as_real_array(name, A, *, ndim=None, shape=None, dtype=None, finite=True, no
 
 
 def check_data(X, name, n_columns, dtype, unit_interval=False):
-    """Validate a data matrix and return it as a C-contiguous array of ``dtype``.
+    """Return a data matrix X (n_samples ≥ 1, n_columns) as a C-contiguous array of ``dtype`` (float64/32).
 
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, n_columns)
-    name : str
-        The argument's name, for the error messages.
-    n_columns : int
-        The expected width (n_visible).
-    dtype : numpy dtype
-        float64 or float32; ``X`` is converted (copied) only if it has another dtype.
-    unit_interval : bool
-        Also require every value to lie in [0, 1] (targets of a sigmoid decoder).
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_columns) and dtype ``dtype``.
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is not a real numeric array.
-    ValueError
-        If ``X`` is not 2-D, has no rows, has the wrong width, contains NaN or inf, or (with
-        ``unit_interval``) has values outside [0, 1]; 8-bit images (integers up to 255) get the advice to
-        divide by 255. The message names ``name``.
+    ``unit_interval``: also require values in [0, 1] (a sigmoid decoder's targets). Raises ``TypeError`` for a
+    non-numeric X, ``ValueError`` (naming ``name``) for another shape, no rows, NaN or inf, or values outside
+    [0, 1] (8-bit images get the advice to divide by 255). X is copied only to change its dtype.
     """
     n_columns = check_int("n_columns", n_columns, 1)
     dtype = check_float_dtype(dtype)
@@ -306,25 +200,10 @@ def check_data(X, name, n_columns, dtype, unit_interval=False):
 
 
 def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
-    """Validate an autoencoder's input X and its target (X itself when ``target`` is None).
+    """Return an autoencoder's ``(X, T)`` as (m, n_visible) arrays of ``dtype``; ``T is X`` without a target.
 
-    Parameters
-    ----------
-    X : array_like of shape (m, n_visible)
-    target : array_like of shape (m, n_visible) or None
-    n_visible : int
-    dtype : numpy dtype
-    sigmoid_decoder : bool
-        The target must then lie in [0, 1] (a sigmoid cannot leave that range).
-
-    Returns
-    -------
-    X, T : ndarrays of shape (m, n_visible) and dtype ``dtype`` (``T is X`` when ``target`` is None).
-
-    Raises
-    ------
-    ValueError, TypeError
-        As :func:`check_data`, naming ``X`` or ``target``; and if the two shapes differ.
+    With ``sigmoid_decoder`` the target (X itself without one) must lie in [0, 1]. Raises as
+    :func:`check_data`, naming ``X`` or ``target``, and ``ValueError`` if their shapes differ.
     """
     sigmoid_decoder = check_bool("sigmoid_decoder", sigmoid_decoder)
     # X is its own target unless a target is given: then it must lie in [0, 1] for a sigmoid decoder.
@@ -339,21 +218,10 @@ def check_input_and_target(X, target, n_visible, dtype, sigmoid_decoder):
 
 
 def check_instance(name, value, expected, example=None):
-    """Return ``value`` after checking that it is an instance of ``expected`` (a class or tuple of classes).
+    """Return ``value`` if it is an instance of ``expected`` (a class or a tuple of classes).
 
-    Parameters
-    ----------
-    name : str
-        The argument's name.
-    value : object
-    expected : type or tuple of types
-    example : str, optional
-        How to make a valid one, shown in the message (e.g. ``"Autoencoder(64, 25)"``).
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not an instance; a class passed instead of an instance is told so.
+    Raises ``TypeError`` otherwise, naming ``name``, showing ``example`` (how to make one) if given, and saying
+    so when a class was passed instead of an instance.
     """
     if isinstance(value, expected):
         return value
@@ -388,26 +256,11 @@ def check_model_interface(name, model, attributes):
 
 
 def check_target_given(model, target, method="loss_and_grads"):
-    """Check that a ``target`` is given when ``model``'s method cannot do without one.
+    """Raise if ``target`` is None while ``model.<method>(X, target, ...)`` needs a second argument.
 
-    A caller that passes ``(X, target)`` on to ``model.<method>(X, target, ...)`` (the performance layer, for
-    any npae model) uses this so that a classifier given no labels, or a PSD given no codes, is told so under
-    the caller's names rather than the model's (``y``, ``H``).
-
-    Parameters
-    ----------
-    model : object
-        Its ``method`` takes the data X first and the target second (``loss_and_grads(X, y, params=None)``).
-    target : object
-        What the caller would pass second; only ``None`` is looked at.
-    method : str
-        The method's name.
-
-    Raises
-    ------
-    TypeError
-        If ``target`` is None and the method's second parameter has no default (the message names
-        ``target``, ``model`` and the parameter).
+    For a caller that passes ``(X, target)`` on to any npae model (:mod:`npae.perf`): a classifier given no
+    labels, or a PSD given no codes, is told so under the caller's names. Raises ``TypeError`` naming
+    ``target``, ``model`` and the method's parameter; a method whose signature cannot be read passes.
     """
     if target is not None:
         return
@@ -450,27 +303,11 @@ def check_path(name, path):
 
 
 def check_sequence(name, value, what="values", *, item_type=None, nonempty=False):
-    """Return ``list(value)`` after checking that it is a list or tuple (or another non-string sequence).
+    """Return ``list(value)`` if it is a list, tuple or other non-string sequence (or an ndarray).
 
-    Parameters
-    ----------
-    name : str
-        The argument's name.
-    value : object
-    what : str
-        What the entries are, for the messages (``"layers (Conv2D, ...)"``).
-    item_type : type or tuple of types, optional
-        Every entry must be an instance of it (:func:`check_instance`, naming ``name[i]``).
-    nonempty : bool
-        Refuse an empty sequence.
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is a string, a mapping, None, a number or anything else that is not a sequence, or
-        (``item_type``) an entry is not an instance of it (a class given for an instance is told so).
-    ValueError
-        If (``nonempty``) it is empty.
+    ``what`` describes the entries in the messages; ``item_type``: every entry must be an instance of it
+    (:func:`check_instance`, naming ``name[i]``); ``nonempty``: refuse an empty one. Raises ``TypeError``
+    for a string, mapping, None or number, or a wrong entry; ``ValueError`` for an empty one (``nonempty``).
     """
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, (collections.abc.Sequence, np.ndarray)):
         raise TypeError(f"{name} must be a list or tuple of {what}, got {type(value).__name__}")
@@ -484,21 +321,9 @@ def check_sequence(name, value, what="values", *, item_type=None, nonempty=False
 
 
 def check_tuple(name, value, length, what):
-    """Return ``value`` after checking that it is a tuple of ``length`` entries (e.g. a layer's cache, which its
-    forward pass returned as a tuple: a list or another length means the caller passed something else).
+    """Return ``value`` if it is a tuple of ``length`` entries (e.g. the cache a layer's forward returned).
 
-    Parameters
-    ----------
-    name : str
-    value : object
-    length : int ≥ 0
-    what : str
-        What the tuple holds, for the message (``"(cols, input_shape) that forward returned"``).
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not a tuple, or has another length.
+    ``what`` says what the tuple holds, for the message. Raises ``TypeError`` otherwise.
     """
     length = check_int("length", length, 0)
     if not isinstance(value, tuple) or len(value) != length:
@@ -525,34 +350,12 @@ def check_shape(name, shape, n_axes):
 
 
 def check_array_dict(name, arrays, like=None, finite=True, like_name="params", *, shapes=None):
-    """Return ``arrays`` after checking that it is a dict of real float arrays (shaped like ``like``'s, or as
-    ``shapes`` says).
+    """Return ``arrays`` if it is a dict of real float ndarrays (``params``, ``grads``, a layer's parameters).
 
-    The form of a model's ``params`` and of its gradients ``grads``, and of one layer's parameters (a
-    convolution layer's ``param_shapes()``).
-
-    Parameters
-    ----------
-    name : str
-        The argument's name (``"params"``, ``"grads"``).
-    arrays : dict of str -> ndarray
-    like : dict of str -> ndarray, optional
-        ``arrays`` must have exactly its keys, and each array its shape.
-    like_name : str
-        The name of ``like`` in the messages.
-    finite : bool
-        Refuse NaN and ±inf (one pass of min/max over each array); with False, kinds and shapes only.
-    shapes : dict of str -> tuple of int, optional
-        Instead of ``like``: ``arrays`` must have exactly its keys and each array the shape it gives
-        (``{}``: no array at all, a layer without parameters).
-
-    Raises
-    ------
-    TypeError
-        If ``arrays`` is not a dict, or a value is not a real numeric ndarray of floats.
-    ValueError
-        If the keys or a shape differ from ``like``'s (``shapes``), or (``finite``) a value holds NaN or inf;
-        or if both ``like`` and ``shapes`` are given.
+    ``like`` (a dict of arrays, named ``like_name`` in the messages) or ``shapes`` (name -> shape; ``{}``: no
+    array) fixes the keys and every shape; ``finite`` refuses NaN and ±inf (one pass of min/max each). Raises
+    ``TypeError`` for a non-dict or a value that is not a float ndarray, ``ValueError`` for other keys, a
+    wrong shape, NaN/inf, or both ``like`` and ``shapes`` given.
     """
     if like is not None and shapes is not None:
         raise ValueError("give like or shapes to check_array_dict, not both")
@@ -580,31 +383,11 @@ def check_array_dict(name, arrays, like=None, finite=True, like_name="params", *
 
 
 def check_float_array(name, A, ndim=None, nonempty=False, layout=None):
-    """Return ``A`` after checking that it is an ndarray of float32 or float64 (no copy, no pass over the values),
-    optionally of ``ndim`` axes, none of them empty.
+    """Return ``A`` if it is an ndarray of float32 or float64 — no copy, no pass over the values.
 
-    For the kernels (activations, the affine and convolution layers) that run inside every forward and backward
-    pass on data the model has already checked: the check is of the type and shape only; NaN and inf propagate
-    as in NumPy's ufuncs.
-
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the message.
-    A : ndarray
-    ndim : int, optional
-        The number of axes required.
-    nonempty : bool
-        Refuse an array with an empty axis (no rows, no channels, no pixels...).
-    layout : str, optional
-        The axes' meaning, for the message only, e.g. ``"(n, channels, height, width)"``.
-
-    Raises
-    ------
-    TypeError
-        If ``A`` is not an ndarray, or its dtype is not float32/float64 (integers, complex, strings...).
-    ValueError
-        If it has another number of axes than ``ndim``, or (``nonempty``) an empty axis.
+    For kernels behind a checked boundary (the convolution layers): ``ndim`` axes if given, none empty with
+    ``nonempty``; ``layout`` names the axes in the message. Raises ``TypeError`` for another type or dtype,
+    ``ValueError`` for another number of axes or an empty axis. NaN and inf propagate as in NumPy's ufuncs.
     """
     if not isinstance(A, np.ndarray) or A.dtype not in (np.float32, np.float64):
         got = f"an array of dtype {A.dtype}" if isinstance(A, np.ndarray) else type(A).__name__

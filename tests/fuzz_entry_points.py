@@ -462,6 +462,12 @@ def _onehot(m=6, k=3):
 # propagate as NumPy's ufuncs do: non-finite values are not among their bad inputs.
 KERNEL = frozenset({"nonfinite"})
 
+# Issue 23: validation once, at the boundary. The building blocks behind it (the activations, the losses, the affine
+# layer and the initialisation, penalty_terms, the model's unchecked layers, the fast path's fused function) trust
+# their arguments, which the public entry point calling them has checked: they are listed, not probed.
+BEHIND = ("a building block behind the boundary: it trusts its arguments, which the public entry points that call it "
+          "(constructors, loss_and_grads, encode, the trainers) check once")
+
 MODEL = A("model")
 PARAMS = A("params", optional=True)
 XARR = A("array", extra=outside_unit((6, 4)))
@@ -582,30 +588,11 @@ def _register_all():
                                         "sigmoid_decoder": True}, []
 
     # ---------------------------------------------------------------- npae.core.activations
-    Z = A("array", names=("z",), skip=KERNEL | {"ndim", "empty", "width", "rows"})
-    for fname in ("sigmoid", "relu", "identity", "softplus"):
-        def build(rng, fname=fname):
-            import npae.core.activations as act
-            return getattr(act, fname), {"z": rng.standard_normal((6, 4))}, []
-        ENTRIES[f"npae.core.activations.{fname}"] = Entry(build, {"z": Z})
-    for fname in ("sigmoid_derivative", "relu_derivative", "identity_derivative"):
-        def build(rng, fname=fname):
-            import npae.core.activations as act
-            z = rng.standard_normal((6, 4))
-            return getattr(act, fname), {"z": z, "a": act.sigmoid(z)}, []
-        args = {"z": Z} if fname == "relu_derivative" else {"a": A("array", names=("a",),
-                                                                     skip=KERNEL | {"ndim", "empty", "width", "rows"})}
-        ENTRIES[f"npae.core.activations.{fname}"] = Entry(
-            build, {} if fname == "identity_derivative" else args,
-            note="f'(z) = 1 whatever z is: a constant, nothing to check" if fname == "identity_derivative" else "")
+    for fname in ("sigmoid", "relu", "identity", "softplus", "sigmoid_derivative", "relu_derivative",
+                  "identity_derivative", "sigmoid_second_derivative"):
+        none_entry(f"npae.core.activations.{fname}", BEHIND)
 
-    @entry("npae.core.activations.sigmoid_second_derivative",
-           {"a": A("array", skip=KERNEL | {"ndim", "empty", "width", "rows"})})
-    def _(rng):
-        from npae.core.activations import sigmoid_second_derivative
-        return sigmoid_second_derivative, {"a": rng.uniform(0, 1, (6, 4))}, []
-
-    @entry("npae.core.activations.get_activation", {"name": A("choice"), "allowed": A("seq", optional=True)})
+    @entry("npae.core.activations.get_activation", {"name": A("choice")})
     def _(rng):
         from npae.core.activations import get_activation
         return get_activation, {"name": "sigmoid", "argument": "name"}, []
@@ -656,23 +643,8 @@ def _register_all():
         p = _ae(rng).params
         return check_params, {"params": p, "shapes": {k: v.shape for k, v in p.items()}}, []
 
-    @entry("npae.core.layers.affine_backward", {"delta": A("array", skip=KERNEL | {"width"}),
-                                                "A": A("array", skip=KERNEL | {"width"}),
-                                                "W": A("array", skip=KERNEL | {"rows"})})
-    def _(rng):
-        from npae.core.layers import affine_backward
-        return affine_backward, {"delta": rng.standard_normal((6, 3)), "A": rng.standard_normal((6, 4)),
-                                 "W": rng.standard_normal((4, 3))}, []
-
-    for fname in ("squared_error", "cross_entropy"):
-        def build(rng, fname=fname):
-            import npae.core.losses as losses
-            from npae.core.activations import get_activation
-            return getattr(losses, fname), {"Z2": rng.standard_normal((6, 4)), "target": X01(rng),
-                                            "decoder": get_activation("sigmoid"), "inv_m": 1 / 6}, []
-        ENTRIES[f"npae.core.losses.{fname}"] = Entry(build, {
-            "Z2": A("array", skip=KERNEL | {"width"}), "target": A("array", skip=KERNEL),
-            "decoder": A("object"), "inv_m": A("real", minimum=0, open_minimum=True)})
+    for name in ("npae.core.layers.affine_backward", "npae.core.losses.squared_error", "npae.core.losses.cross_entropy"):
+        none_entry(name, BEHIND)
 
     for cname, kwargs, args in (
             ("WeightDecay", {"weight_decay": 1e-3}, {"weight_decay": A("real", minimum=0)}),
@@ -1244,7 +1216,9 @@ def _register_all():
         return sample_sphere, {"n_points": 5, "dim": 3, "radius": 1.0, "rng": rng}, []
 
     @entry("npae.analysis.manifold.contraction_ratios", {
-        "f": A("callable"), "X0": A("array", skip={"rows", "width"}), "radius": A("real", minimum=0, open_minimum=True),
+        "f": A("callable", extra=(("an f returning None", lambda X: None, True), ("an f returning a scalar", lambda X: 1.0, True),
+                              ("an f returning one value per row", lambda X: X.sum(axis=1), True),
+                              ("an f returning strings", lambda X: np.array([["a"]] * len(X)), True))), "X0": A("array", skip={"rows", "width"}), "radius": A("real", minimum=0, open_minimum=True),
         "n_directions": A("int", minimum=1), "rng": A("rng")})
     def _(rng):
         from npae.analysis.manifold import contraction_ratios
@@ -1252,7 +1226,9 @@ def _register_all():
                                     "rng": rng}, []
 
     @entry("npae.analysis.manifold.contraction_curve", {
-        "f": A("callable"), "X0": A("array", skip={"rows", "width"}),
+        "f": A("callable", extra=(("an f returning None", lambda X: None, True), ("an f returning a scalar", lambda X: 1.0, True),
+                              ("an f returning one value per row", lambda X: X.sum(axis=1), True),
+                              ("an f returning strings", lambda X: np.array([["a"]] * len(X)), True))), "X0": A("array", skip={"rows", "width"}),
         "radii": A("array", skip={"rows", "width", "ndim"}, extra=(("negative radius", np.array([-0.1]), True),)),
         "n_directions": A("int", minimum=1), "rng": A("rng")})
     def _(rng):
@@ -1592,59 +1568,20 @@ def _register_all():
     none_entry("npae.errors.DivergenceError", "an exception class")
 
     # ---------------------------------------------------------------- the pieces of the one backprop core
-    @entry("npae.core.layers.dense_forward", {"A": A("array", skip=KERNEL | {"rows"}),
-                                              "W": A("array", skip=KERNEL | {"width"}),
-                                              "b": A("array", skip=KERNEL | {"rows", "empty"}),
-                                              "activation": A("object")})
-    def _(rng):
-        from npae.core.layers import dense_forward
-        from npae.core.activations import get_activation
-        return dense_forward, {"A": X01(rng), "W": rng.standard_normal((4, 3)), "b": np.zeros(3),
-                               "activation": get_activation("sigmoid")}, []
+    for name in ("npae.core.layers.dense_forward", "npae.core.layers.initial_weights",
+                 "npae.core.layers.initial_softmax_weights", "npae.core.penalties.penalty_terms",
+                 "npae.models.autoencoder.Autoencoder.encoder_forward",
+                 "npae.models.autoencoder.Autoencoder.decoder_forward",
+                 "npae.models.autoencoder.Autoencoder.decoder_weights"):
+        none_entry(name, BEHIND)
 
-    @entry("npae.core.layers.initial_weights", {
-        "rng": A("rng"), "n_in": A("int", minimum=1), "n_out": A("int", minimum=1), "init": A("choice"),
-        "dtype": A("dtype"), "shape": A("custom", optional=True, extra=(
-            ("a zero size", (2, 0, 3, 3), True), ("floats", (2.0, 1.0, 3.0, 3.0), True), ("a string", "2133", True),
-            ("an int", 3, True)))})
+    @entry("npae.models.autoencoder.Autoencoder.check_arguments", {
+        "X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
+        "target": A("array", optional=True, extra=outside_unit((6, 4))), "params": PARAMS,
+        "code_noise": A("array", optional=True, skip={"width"}, example=np.zeros((6, 3)))})
     def _(rng):
-        from npae.core.layers import initial_weights
-        return initial_weights, {"rng": rng, "n_in": 4, "n_out": 3, "init": "ufldl", "dtype": np.float64}, []
-
-    @entry("npae.core.layers.initial_softmax_weights", {"rng": A("rng"), "n_in": A("int", minimum=1),
-                                                        "n_classes": A("int", minimum=1), "dtype": A("dtype")})
-    def _(rng):
-        from npae.core.layers import initial_softmax_weights
-        return initial_softmax_weights, {"rng": rng, "n_in": 4, "n_classes": 3, "dtype": np.float32}, []
-
-    @entry("npae.core.penalties.penalty_terms", {"penalties": A("seq", skip={"empty"}), "params": A("params"),
-                                                 "H": A("array", skip=KERNEL | {"rows"}),
-                                                 "inv_m": A("real", minimum=0, open_minimum=True)})
-    def _(rng):
-        from npae.core.penalties import KLSparsity, WeightDecay, penalty_terms
         model = _ae(rng)
-        return penalty_terms, {"penalties": [WeightDecay(1e-3), KLSparsity(0.05, 3.0)], "params": model.params,
-                               "H": X01(rng, 6, 3), "inv_m": 1 / 6}, [model.params]
-    none_entry("npae.core.penalties.PenaltyTerms", "the record penalty_terms returns: not an input")
-    none_entry("npae.models.autoencoder.Code", "the record encoder_forward returns: not an input")
-
-    for method, kwargs_of, args in (
-            ("checked_inputs", lambda m, rng: {"X": X01(rng)},
-             {"X": A("array", skip={"rows"}, extra=outside_unit((6, 4))),
-              "target": A("array", optional=True, extra=outside_unit((6, 4))), "params": PARAMS,
-              "code_noise": A("array", optional=True, skip={"width"}, example=np.zeros((6, 3)))}),
-            ("checked_params", lambda m, rng: {}, {"params": PARAMS}),
-            ("encoder_forward", lambda m, rng: {"params": m.params, "X": X01(rng)},
-             {"X": A("array", skip=KERNEL | {"rows"})}),
-            ("decoder_weights", lambda m, rng: {"params": m.params}, {"params": A("params")})):
-        def build(rng, method=method, kwargs_of=kwargs_of):
-            model = _ae(rng)
-            return getattr(model, method), kwargs_of(model, rng), [model.params]
-        ENTRIES[f"npae.models.autoencoder.Autoencoder.{method}"] = Entry(build, args)
-    for method in ("backprop", "decoder_backprop", "encoder_backprop", "add_tied_and_direct"):
-        none_entry(f"npae.models.autoencoder.Autoencoder.{method}",
-                   "a step of loss_and_grads inside the backprop core (called by it and by npae.perf on inputs "
-                   "checked_inputs has checked): its arguments are loss_and_grads's")
+        return model.check_arguments, {"X": X01(rng)}, [model.params]
     none_entry("npae.models.autoencoder.Autoencoder.param_shapes", "no arguments")
 
     @entry("npae.analysis.jacobian.checked_autoencoder_params", {"model": MODEL, "params": PARAMS})
@@ -1670,10 +1607,12 @@ def _register_all():
                 args.update(need_grads=A("bool"), block_size=A("int", optional=True, minimum=1))
             ENTRIES[f"{prefix}.{fname}"] = Entry(build, args)
 
-    @entry("npae.perf.autoencoder.default_block_size", {"n_visible": A("int", minimum=1)})
-    def _(rng):
-        from npae.perf.autoencoder import default_block_size
-        return default_block_size, {"n_visible": 784}, []
+    for name in ("npae.perf.autoencoder.default_block_size", "npae.perf.autoencoder.sigmoid",
+                 "npae.perf.autoencoder.fused_loss_and_grads"):
+        none_entry(name, BEHIND)
+    for prefix in ("npae.perf", "npae.perf.autoencoder"):
+        none_entry(f"{prefix}.knows", "a predicate: any object is a valid argument (False for what the fast path "
+                                      "does not know)")
 
     # ---------------------------------------------------------------- chapter 14: stochastic, sampling, recirculation
     @entry("npae.analysis.sampling.dae_chain", {

@@ -148,6 +148,17 @@ def test_contraction_ratio_of_a_linear_map_matches_its_frobenius_norm():
     assert np.all(curve**2 <= expected)                                 # Jensen: (E‖Au‖)² ≤ E‖Au‖²
 
 
+@pytest.mark.parametrize("f", [lambda X: None, lambda X: 1.0, lambda X: X.sum(axis=1), lambda X: [["a"]] * len(X)],
+                         ids=["None", "a scalar", "one value per row", "strings"])
+def test_contraction_ratios_refuse_an_f_that_does_not_return_an_array_of_rows_naming_f(f):
+    """Issue 23: f returning None or a scalar raised IndexError; now a TypeError naming f."""
+    X0 = np.full((3, 2), 0.5)
+    with pytest.raises(TypeError, match=r"^f must return a numeric \(m, d\) array"):
+        manifold.contraction_ratios(f, X0, 0.1, 2, np.random.default_rng(0))
+    with pytest.raises(TypeError, match=r"^f must return"):
+        manifold.contraction_curve(f, X0, [0.1], 2, np.random.default_rng(0))
+
+
 def test_contraction_of_a_sigmoid_encoder_tends_to_its_jacobian():
     rng = np.random.default_rng(8)
     model = random_model(rng, n_visible=5, n_hidden=3)

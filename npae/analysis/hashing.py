@@ -15,6 +15,7 @@ top principal components).
 import numpy as np
 
 from npae import perf
+from npae.perf.autoencoder import fused_loss_and_grads
 from npae.analysis.pca import PCA
 from npae.checks import as_real_array, check_data, check_int, check_real, check_rng
 from npae.models.autoencoder import Autoencoder
@@ -188,7 +189,7 @@ class CodeNoiseTrainer:
         self.model.params = value
 
     def loss_and_grads(self, X, target=None, params=None):
-        """The model's loss and gradients with fresh code noise, through :mod:`npae.perf`.
+        """The model's loss and gradients with fresh code noise (through the fast path, :mod:`npae.perf`).
 
         Parameters
         ----------
@@ -201,9 +202,11 @@ class CodeNoiseTrainer:
         ValueError, TypeError
             As the model's ``loss_and_grads`` (X is checked before any noise is drawn).
         """
-        X = check_data(X, "X", self.model.n_visible, self.dtype)
-        noise = self.rng.normal(0.0, self.std, (X.shape[0], self.model.n_hidden))
-        return perf.loss_and_grads(self.model, X, target, params=params, code_noise=noise)
+        params, X, T, _ = self.model.check_arguments(X, target, params)           # checked once, here
+        noise = self.rng.normal(0.0, self.std, (X.shape[0], self.model.n_hidden)).astype(self.dtype)
+        if perf.knows(self.model):
+            return fused_loss_and_grads(self.model, params, X, T, noise)
+        return self.model.loss_and_grads(X, T, params, noise)
 
     def loss(self, X, target=None, params=None):
         """The noiseless loss (for validation)."""

@@ -20,6 +20,7 @@ import numpy as np
 
 from npae.checks import as_real_array, check_sequence
 from npae.core.activations import get_activation
+from npae.core.flat import check_params
 from npae.core.layers import dense_forward
 from npae.models.autoencoder import Autoencoder
 from npae.models.deep import DeepAutoencoder, StackedClassifier
@@ -57,7 +58,8 @@ def checked_autoencoder_params(model, params=None):
         else:
             got = type(model).__name__
         raise TypeError(f"model must be an npae.models.autoencoder.Autoencoder, got {got}")
-    return {name: np.asarray(value, dtype=np.float64) for name, value in model.checked_params(params).items()}
+    params = check_params(model.params if params is None else params, model.param_shapes())
+    return {name: np.asarray(value, dtype=np.float64) for name, value in params.items()}
 
 
 def _as_batch(X, n_visible):

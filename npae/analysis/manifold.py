@@ -36,7 +36,7 @@ Everything here is NumPy on row data ``(n_samples, n_features)``; nothing plots 
 Every function that takes a ``model`` needs a single-layer :class:`~npae.models.autoencoder.Autoencoder`
 (TypeError naming ``model`` otherwise) and checks ``params`` like the model does (ValueError naming
 ``params`` for a missing key, a wrong shape, NaN or inf); it computes in float64 with the model's own
-forward pass (:meth:`~npae.models.autoencoder.Autoencoder.encoder_forward`).
+forward passes (:meth:`~npae.models.autoencoder.Autoencoder.encoder_forward`, ``decoder_forward``).
 """
 
 from typing import NamedTuple
@@ -49,7 +49,6 @@ from scipy.special import i0e, i1e
 from npae.analysis.jacobian import checked_autoencoder_params, encoder_jacobian, jacobian_svd
 from npae.checks import as_real_array, check_bool, check_callable, check_int, check_real, check_rng
 from npae.core.activations import sigmoid_second_derivative
-from npae.core.layers import dense_forward
 
 __all__ = ["jacobian_tangents", "local_pca_tangents", "tangent_angles", "singular_value_spectrum",
            "sample_sphere", "contraction_ratios", "contraction_curve", "denoising_field",
@@ -265,8 +264,9 @@ def contraction_ratios(f, X0, radius, n_directions, rng):
     Raises
     ------
     ValueError, TypeError
-        If X0 is malformed, ``radius`` ≤ 0, ``n_directions`` < 1, ``rng`` is not a Generator, or f
-        returns an array whose number of rows differs from its input's.
+        If X0 is malformed, ``radius`` ≤ 0, ``n_directions`` < 1, or ``rng`` is not a Generator; TypeError
+        if f returns anything but a numeric 2-D array (None, a scalar), ValueError if its rows differ in
+        number from its input's.
     """
     check_callable("f", f, "f(X) -> F, rows to rows")
     X0 = _rows(X0, "X0")
@@ -274,12 +274,25 @@ def contraction_ratios(f, X0, radius, n_directions, rng):
     n_directions = check_int("n_directions", n_directions, 1)
     m, n = X0.shape
     U = sample_sphere(m * n_directions, n, radius, rng)
-    F0 = np.asarray(f(X0), dtype=np.float64)
-    F1 = np.asarray(f(np.repeat(X0, n_directions, axis=0) + U), dtype=np.float64)
+    F0 = _image(f, X0)
+    F1 = _image(f, np.repeat(X0, n_directions, axis=0) + U)
     if F0.shape[0] != m or F1.shape[0] != m * n_directions:
         raise ValueError(f"f must map (m, {n}) to (m, d) row by row, got {F0.shape} for ({m}, {n})")
     dist = np.linalg.norm(np.repeat(F0, n_directions, axis=0) - F1, axis=1)
     return (dist / radius).reshape(m, n_directions)
+
+
+def _image(f, X):
+    """f(X) as a float64 (m, d) array (TypeError naming ``f`` if it returns anything else, e.g. None or a scalar)."""
+    value = f(X)
+    try:
+        F = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        F = None
+    if F is None or F.ndim != 2:
+        got = type(value).__name__ + ("" if F is None else f" of shape {F.shape}")
+        raise TypeError(f"f must return a numeric (m, d) array for an (m, n) input, row by row, got {got}")
+    return F
 
 
 def contraction_curve(f, X0, radii, n_directions, rng):
@@ -445,10 +458,10 @@ class _Forward(NamedTuple):
 
 
 def _forward(model, X, params):
-    """The model's forward pass (its own encoder_forward and the decoder layer) in float64, with both slopes."""
+    """The model's forward pass (its own encoder_forward and decoder_forward) in float64, with both slopes."""
     Z1, H = model.encoder_forward(params, X)
+    Z2, X_hat = model.decoder_forward(params, H)
     W2 = model.decoder_weights(params)
-    Z2, X_hat = dense_forward(H, W2, params["b2"], model.decoder)
     d1 = model.encoder.derivative(Z1, H) * np.ones_like(Z1)          # ones for a linear encoder
     d2 = model.decoder.derivative(Z2, X_hat) * np.ones_like(Z2)
     return _Forward(params["W1"], W2, H, X_hat, d1, d2)

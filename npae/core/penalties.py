@@ -30,11 +30,9 @@ Penalties are *configurations*, not models: sparse, contractive and L1-sparse au
 :class:`~npae.models.autoencoder.Autoencoder` with a different list of penalties.
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
-from npae.checks import check_array_dict, check_float_array, check_real, check_sequence
+from npae.checks import check_real
 from npae.core.activations import sigmoid_derivative, sigmoid_second_derivative
 
 
@@ -227,62 +225,17 @@ class Contractive(Penalty):
         return value, dOmega_dH, direct
 
 
-class PenaltyTerms(NamedTuple):
-    """The penalties' contributions, added up (see :func:`penalty_terms`)."""
-
-    value: float
-    dOmega_dH: object        # None, an (n_hidden,) array or an (m, n_hidden) array: Σ ∂Ω/∂H
-    direct: dict             # name -> Σ of the direct gradients ∂Ω/∂θ (H held fixed)
-
-
 def penalty_terms(penalties, params, H, inv_m):
-    """Σ over ``penalties`` of each one's value, ∂Ω/∂H and direct gradients, on the whole code H.
+    """Σ over ``penalties`` of each one's value, ∂Ω/∂H and direct gradients, on the whole code H (m, n_hidden).
 
-    Parameters
-    ----------
-    penalties : sequence of Penalty
-    params : dict of str -> ndarray
-    H : ndarray of shape (m, n_hidden)
-        The code of all m samples (ρ̂ needs every row).
-    inv_m : float
-        1/m.
+    A building block behind the model's boundary: it trusts its arguments.
 
     Returns
     -------
-    PenaltyTerms
-        ``value`` (float), ``dOmega_dH`` (None when no penalty depends on H; otherwise an array
-        broadcasting to (m, n_hidden)) and ``direct`` (dict keyed like ``params``, possibly empty).
-
-    Raises
-    ------
-    TypeError
-        If ``penalties`` is not a list or tuple of Penalty objects, ``params`` not a dict of float arrays,
-        ``H`` not a float32/float64 ndarray, or ``inv_m`` not a real number.
-    ValueError
-        If ``params`` does not have an autoencoder's keys (``W1``, ``b1``, ``b2`` and, untied, ``W2``) with
-        shapes that fit ``H``, or holds NaN or inf; if ``H`` is not 2-D with at least one row; if ``inv_m``
-        is not a finite number > 0.
+    value : float
+    dOmega_dH : None (no penalty depends on H), or an array broadcasting to (m, n_hidden)
+    direct : dict name -> Σ of the direct gradients ∂Ω/∂θ with H held fixed (possibly empty)
     """
-    penalties = check_sequence("penalties", penalties, "Penalty objects (e.g. [KLSparsity(0.05, 3.0)])")
-    for penalty in penalties:
-        if not isinstance(penalty, Penalty):
-            raise TypeError(f"penalties must hold Penalty objects such as WeightDecay(1e-4), "
-                            f"got {type(penalty).__name__}")
-    if check_float_array("H", H).ndim != 2 or H.shape[0] == 0:
-        raise ValueError(f"H must have shape (m >= 1, n_hidden), got {H.shape}")
-    check_array_dict("params", params)                                      # a dict of finite float arrays
-    n_hidden = H.shape[1]
-    n_visible = params["W1"].shape[0] if "W1" in params and params["W1"].ndim == 2 else "n_visible"
-    shapes = {"W1": (n_visible, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_visible), "b2": (n_visible,)}
-    if "W2" not in params:
-        del shapes["W2"]                                                    # tied weights
-    if set(params) != set(shapes):
-        raise ValueError(f"params must have an autoencoder's keys {sorted(shapes)}, got {sorted(params)}")
-    for key, shape in shapes.items():
-        if params[key].shape != shape:
-            raise ValueError(f"params[{key!r}] must have shape {shape} for a code H of shape {H.shape}, "
-                             f"got {params[key].shape}")
-    inv_m = check_real("inv_m", inv_m, 0, open_minimum=True)
     value, dOmega_dH, direct = 0.0, None, {}
     for penalty in penalties:
         v, d, g = penalty(params, H, inv_m)
@@ -291,4 +244,4 @@ def penalty_terms(penalties, params, H, inv_m):
             dOmega_dH = d if dOmega_dH is None else dOmega_dH + d
         for name, array in g.items():
             direct[name] = array if name not in direct else direct[name] + array
-    return PenaltyTerms(value, dOmega_dH, direct)
+    return value, dOmega_dH, direct

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from npae import perf
 from npae.core.corruption import masking
 from npae.models.autoencoder import Autoencoder
 from npae.core.penalties import Contractive, KLSparsity, L1Sparsity, WeightDecay
@@ -50,6 +51,8 @@ class Case:
         Check the denoising loss: the encoder sees a fixed masked copy x̃ (ν = 0.3), the loss compares
         with the clean x.
     seed : int
+    fast : bool
+        Check the fast path (:func:`npae.perf.loss_and_grads`, blocks of 300 rows) rather than the model's method.
     """
 
     name: str
@@ -62,6 +65,7 @@ class Case:
     seed: int = 0
     custom_penalties: tuple = ()
     code_noise: bool = False
+    fast: bool = False
 
     def check(self):
         """Check the fields (build() calls this first); ValueError/TypeError naming the bad one."""
@@ -106,6 +110,9 @@ class Case:
         :func:`~npae.gradcheck.numerical_gradient`; ValueError/TypeError naming them if bad)."""
         method, step = check_method_and_step(method, step)
         model, X_in, target, params, noise = self.build()
+        if self.fast:
+            return check_gradients(lambda p: perf.loss_and_grads(model, X_in, target, params=p, code_noise=noise,
+                                                                 block_size=300), params, method, step)
         return check_gradients(lambda p: model.loss_and_grads(X_in, target, params=p, code_noise=noise),
                                params, method, step)
 
@@ -180,13 +187,19 @@ def linear_encoder_cases():
 
 
 def chunked_cases():
-    """Enough samples (1100) that the rows are split into one chunk per core (:mod:`npae.perf.parallel`): the
-    chunks' parts of the loss and gradients, and the penalties' ∂Ω/∂H rows, must add up exactly as the
-    single loop would. Every penalty at once, with the Bernoulli and the Gaussian decoder."""
-    return [Case(f"chunked rows {loss} {'tied' if tied else 'untied'} all x1100",
-                 model=dict(loss=loss, tied=tied), penalties="all", n_visible=6, n_hidden=4, n_samples=1100,
-                 seed=800 + seed)
-            for seed, (loss, tied) in enumerate((("squared_error", False), ("cross_entropy", True)))]
+    """The fast path (:mod:`npae.perf.autoencoder`) itself, on enough samples (1100) that its rows are split into
+    one chunk per core and blocks of 300 rows inside them: every penalty at once, each output, tied and untied,
+    with a denoising target and with code noise."""
+    configurations = ((dict(loss="squared_error", tied=False), False, False),
+                      (dict(loss="cross_entropy", tied=True), False, False),
+                      (dict(loss="squared_error", decoder="linear", tied=True), True, False),
+                      (dict(loss="cross_entropy", tied=False, reduction="mean"), False, True))
+    return [Case(f"fast path {model['loss']}/{model.get('decoder', 'sigmoid')} {'tied' if model['tied'] else 'untied'}"
+                 f"{' mean' if 'reduction' in model else ''} all{' corrupted' if corrupted else ''}"
+                 f"{' code noise' if noise else ''} x1100",
+                 model=model, penalties="all", n_visible=6, n_hidden=4, n_samples=1100, corrupted=corrupted,
+                 code_noise=noise, fast=True, seed=800 + seed)
+            for seed, (model, corrupted, noise) in enumerate(configurations)]
 
 
 def all_cases():

@@ -1,34 +1,23 @@
-"""The two-layer autoencoder: one forward pass and one hand-derived backward pass for every variant.
+"""The two-layer autoencoder, and its loss and gradients by hand-derived backprop, in one function.
 
-Notation (``docs/notation.md``; UFLDL's W⁽¹⁾ is our ``W1.T`` because our samples are rows)::
+Notation (``docs/notation.md``; samples are rows, so our ``W1`` is UFLDL's W⁽¹⁾ᵀ)::
 
-    X      (m, n_visible)        inputs, one sample per row (x̃ for a denoising autoencoder)
-    Z1 = X @ W1 + b1             (m, n_hidden)      encoder pre-activation      [UFLDL z⁽²⁾]
-    H  = f(Z1)                   (m, n_hidden)      the code h                   [UFLDL a⁽²⁾]
-    Z2 = H @ W2 + b2             (m, n_visible)     decoder pre-activation      [UFLDL z⁽³⁾]
-    X_hat = g(Z2)                (m, n_visible)     the reconstruction r = x̂    [UFLDL a⁽³⁾]
-    J = L(X_hat, target) + Σ Ω(θ, H)                loss plus penalties, all means over the m samples
+    X      (m, n_visible)     inputs, one sample a row (x̃ for a denoising autoencoder)
+    Z1 = X @ W1 + b1          (m, n_hidden)     UFLDL z⁽²⁾         H = f(Z1)      the code, UFLDL a⁽²⁾
+    Z2 = H @ W2 + b2          (m, n_visible)    UFLDL z⁽³⁾         X_hat = g(Z2)  the reconstruction, a⁽³⁾
+    J = L(X_hat, target) + Σ Ω(θ, H)            every term a mean over the m samples
 
-The sparse, contractive, L1-sparse and denoising autoencoders are configurations of this one class
-(a list of :mod:`npae.core.penalties`, and for denoising a corrupted input with the clean ``target``), and
-the tied autoencoder is the same class with ``W2 = W1.T``. There is no second copy of the backprop.
-
-:meth:`Autoencoder.loss_and_grads` is the whole computation, read top to bottom: the encoder's forward
-pass (:meth:`Autoencoder.encoder_forward`), the penalties on the whole code
-(:func:`npae.core.penalties.penalty_terms`), the decoder's forward pass and the backward pass
-(:meth:`Autoencoder.backprop`: the decoder's half :meth:`Autoencoder.decoder_backprop`, then the
-encoder's half :meth:`Autoencoder.encoder_backprop`), and the last step
-(:meth:`Autoencoder.add_tied_and_direct`). The performance layer (:mod:`npae.perf.autoencoder`) calls the
-same pieces, with the rows split between the cores and the decoder's half run on blocks of rows; it is
-optional reading.
+The sparse, contractive, L1-sparse and denoising autoencoders are configurations of this one class (a list
+of :mod:`npae.core.penalties`; for denoising a corrupted input and the clean ``target``); the tied one has
+``W2 = W1.T``. :meth:`Autoencoder.loss_and_grads` is the whole computation, top to bottom; lesson 02 derives
+each of its lines and lesson 03 the KL term. The fast path beside it (:mod:`npae.perf.autoencoder`, used by
+the trainers) computes the same numbers and is optional reading.
 """
-
-from typing import NamedTuple
 
 import numpy as np
 
-from npae.checks import (check_bool, check_choice, check_data, check_float_array, check_float_dtype,
-                         check_input_and_target, check_int, check_rng)
+from npae.checks import (check_bool, check_choice, check_data, check_float_dtype, check_input_and_target,
+                         check_int, check_rng)
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
 from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
@@ -40,61 +29,43 @@ DECODERS = ("sigmoid", "linear")
 REDUCTIONS = ("sum", "mean")
 
 
-class Code(NamedTuple):
-    """The encoder's forward pass for some rows: ``Z1`` and ``H = f(Z1)``, each (rows, n_hidden)."""
-
-    Z1: np.ndarray
-    H: np.ndarray
-
-
 class Autoencoder:
     """A two-layer autoencoder with hand-derived backprop (UFLDL sparse-autoencoder notes; Goodfellow et al. ch. 14).
 
     Parameters
     ----------
-    n_visible : int ≥ 1
-        Input (and output) width.
-    n_hidden : int ≥ 1
-        Code width. Undercomplete when ``n_hidden < n_visible`` (Goodfellow et al. §14.1).
+    n_visible, n_hidden : int ≥ 1
+        Input (and output) width; code width.
     encoder : {"sigmoid", "relu", "linear"}
-        The code nonlinearity f in H = f(X W1 + b1). "linear" (f(z) = z) gives the linear autoencoder
-        whose optimum spans the principal subspace (Baldi & Hornik 1989; Goodfellow et al. §14.1).
+        f in H = f(X W1 + b1); "linear" is the linear autoencoder (Baldi & Hornik 1989).
     decoder : {"sigmoid", "linear"}
-        The output nonlinearity g in X_hat = g(H W2 + b2); "linear" is UFLDL's linear decoder, for
-        inputs that are not in [0, 1].
+        g in X_hat = g(H W2 + b2); "linear" is UFLDL's linear decoder.
     loss : {"squared_error", "cross_entropy"}
-        Gaussian (squared error) or Bernoulli (cross-entropy, sigmoid decoder only) decoder;
-        see :mod:`npae.core.losses`.
+        Gaussian or Bernoulli decoder (:mod:`npae.core.losses`); cross-entropy needs the sigmoid decoder.
     tied : bool
-        If True the decoder uses ``W1.T`` and ``params`` has no ``W2``.
-    penalties : Penalty or sequence of npae.core.penalties.Penalty
-        Regularisers, e.g. ``[WeightDecay(1e-4), KLSparsity(rho=0.01, beta=3)]``. A single penalty is
-        taken as a list of one.
+        The decoder uses ``W1.T``; ``params`` then has no ``W2``.
+    penalties : Penalty or sequence of Penalty
+        Regularisers (:mod:`npae.core.penalties`), e.g. ``[WeightDecay(1e-4), KLSparsity(0.01, 3)]``.
     rng : numpy.random.Generator, optional
-        Draws the initial weights. If None, a fresh unseeded generator is used (not reproducible).
+        Draws the initial weights (None: a fresh unseeded generator).
     dtype : {numpy.float64, numpy.float32}
-        Parameter dtype. Gradient checks need float64; float32 is an opt-in for speed.
     init : {"ufldl", "glorot"}
         The weights' initialisation (:func:`npae.core.layers.initial_weights`); biases start at 0.
     reduction : {"sum", "mean"}
-        How the reconstruction loss treats the features of one sample. "sum" (default): summed over the
-        n_visible features, as UFLDL's J and ``docs/notation.md``; "mean": their mean, i.e. the loss and
-        every gradient of the loss divided by n_visible (Keras' ``binary_crossentropy`` and ``mse``
-        objectives). Either way the loss is a mean over the samples. The penalties are never divided by
-        n_visible: with "mean", the same penalty weights weigh n_visible times more against the loss.
+        The loss of one sample summed over its features (UFLDL's J) or their mean (Keras' objectives: the loss
+        and its gradients divided by n_visible, the penalties not). Either way a mean over the samples.
 
     Attributes
     ----------
     params : dict of str -> ndarray
-        ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible) unless tied,
-        ``b2`` (n_visible,). Read at every call: assigning new arrays of the same shapes is honoured.
+        ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible) unless tied, ``b2``
+        (n_visible,). Read at every call: assigning new arrays of the same shapes is honoured.
 
     Raises
     ------
     ValueError, TypeError
-        For a non-positive size, an unknown encoder/decoder/loss/init/reduction name, cross-entropy with
-        a linear decoder, a ``tied`` that is not a bool, a penalty that needs a sigmoid code with another
-        encoder, or a penalty that is not a :class:`~npae.core.penalties.Penalty`.
+        For a size below 1, an unknown name, cross-entropy with a linear decoder, a ``tied`` that is not a bool,
+        a penalty that is not a Penalty, or one that needs a sigmoid code with another encoder.
     """
 
     def __init__(self, n_visible, n_hidden, *, encoder="sigmoid", decoder="sigmoid", loss="squared_error",
@@ -120,20 +91,9 @@ class Autoencoder:
 
     # ------------------------------------------------------------------ parameters
     def initial_params(self, rng):
-        """Draw initial parameters: weights by :func:`npae.core.layers.initial_weights`, biases zero.
+        """Fresh parameters: weights by :func:`npae.core.layers.initial_weights`, biases 0, of ``self.dtype``.
 
-        Parameters
-        ----------
-        rng : numpy.random.Generator
-
-        Returns
-        -------
-        dict of str -> ndarray of ``self.dtype``: ``W1``, ``b1`` and, unless tied, ``W2``; then ``b2``.
-
-        Raises
-        ------
-        TypeError
-            If ``rng`` is not a ``numpy.random.Generator``.
+        Raises ``TypeError`` if ``rng`` is not a ``numpy.random.Generator``.
         """
         rng = check_rng(rng)
         params = {"W1": initial_weights(rng, self.n_visible, self.n_hidden, self.init, self.dtype),
@@ -151,28 +111,18 @@ class Autoencoder:
         shapes["b2"] = (self.n_visible,)
         return shapes
 
-    def checked_params(self, params=None):
-        """``params`` (default ``self.params``) checked: a dict with the right keys and shapes, finite values.
+    def check_arguments(self, X, target=None, params=None, code_noise=None):
+        """The arguments of :meth:`loss_and_grads`, checked once: returns ``(params, X, T, code_noise)``.
 
-        Raises
-        ------
-        TypeError, ValueError
-            Naming ``params`` (see :func:`npae.core.flat.check_params`).
-        """
-        return check_params(self.params if params is None else params, self.param_shapes())
-
-    def checked_inputs(self, X, target=None, params=None, code_noise=None):
-        """Check the arguments of :meth:`loss_and_grads`; return ``(params, X, T, code_noise)``.
-
-        ``X`` and ``T`` come back as (m, n_visible) arrays of ``self.dtype`` (``T is X`` without a
-        target), ``code_noise`` as an (m, n_hidden) array or None. Nothing is modified.
+        ``X`` and ``T`` (``T is X`` without a target) come back as (m, n_visible) arrays of ``self.dtype``,
+        ``code_noise`` as (m, n_hidden) or None, ``params`` as a dict of float arrays. Nothing is modified.
 
         Raises
         ------
         ValueError, TypeError
-            As :meth:`loss_and_grads`.
+            As :meth:`loss_and_grads`, naming the argument.
         """
-        params = self.checked_params(params)
+        params = check_params(self.params if params is None else params, self.param_shapes())
         X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
         if code_noise is not None:
             code_noise = check_data(code_noise, "code_noise", self.n_hidden, self.dtype)
@@ -181,160 +131,77 @@ class Autoencoder:
                                  f"of X, got {code_noise.shape}")
         return params, X, T, code_noise
 
+    # ------------------------------------------------------------------ the two layers, unchecked
     def decoder_weights(self, params):
-        """W2 of shape (n_hidden, n_visible): the transpose *view* of W1 when tied (no copy).
-
-        Parameters
-        ----------
-        params : dict
-            The model's parameters (keys and shapes of :meth:`param_shapes`).
-
-        Returns
-        -------
-        ndarray of shape (n_hidden, n_visible)
-
-        Raises
-        ------
-        TypeError, ValueError
-            If ``params`` is malformed (:meth:`checked_params`).
-        """
-        return self._decoder_weights(self.checked_params(params))
-
-    def _decoder_weights(self, params):
-        """:meth:`decoder_weights` for params already checked (the forward and backward passes)."""
+        """W2 (n_hidden, n_visible): ``params["W2"]``, or the transposed *view* of W1 when tied. Unchecked."""
         return params["W1"].T if self.tied else params["W2"]
 
-    # ------------------------------------------------------------------ forward
-    def encode(self, X, params=None):
-        """The code H = f(X @ W1 + b1).
+    def encoder_forward(self, params, X, code_noise=None):
+        """The encoder layer, unchecked: ``(Z1, H)``, Z1 = X W1 + b1 (+ N) and H = f(Z1), each (m, n_hidden).
 
-        Parameters
-        ----------
-        X : array_like of shape (n_samples, n_visible)
-        params : dict, optional
-            Parameters to use instead of ``self.params``.
-
-        Returns
-        -------
-        H : ndarray of shape (n_samples, n_hidden), dtype ``self.dtype``
-
-        Raises
-        ------
-        ValueError, TypeError
-            If ``X`` is not a finite numeric 2-D array of width n_visible, or ``params`` is malformed.
+        The one forward pass of the encoder (:meth:`encode`, :meth:`loss_and_grads`, :mod:`npae.analysis`):
+        its arguments are those a public method has checked.
         """
-        params = self.checked_params(params)
-        X = check_data(X, "X", self.n_visible, self.dtype)
-        return self.encoder_forward(params, X).H
+        b1 = params["b1"] if code_noise is None else params["b1"] + code_noise     # N shifts each row's bias
+        return dense_forward(X, params["W1"], b1, self.encoder)
+
+    def decoder_forward(self, params, H):
+        """The decoder layer, unchecked: ``(Z2, X_hat)``, Z2 = H W2 + b2 and X_hat = g(Z2), each (m, n_visible)."""
+        return dense_forward(H, self.decoder_weights(params), params["b2"], self.decoder)
+
+    # ------------------------------------------------------------------ forward, checked
+    def encode(self, X, params=None):
+        """The code H = f(X W1 + b1) of X (n_samples, n_visible): (n_samples, n_hidden), ``self.dtype``.
+
+        Raises ``ValueError``/``TypeError`` for an X that is not a finite (n_samples, n_visible) numeric array,
+        or malformed ``params`` (default ``self.params``).
+        """
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        return self.encoder_forward(params, check_data(X, "X", self.n_visible, self.dtype))[1]
 
     def decode(self, H, params=None):
-        """The reconstruction X_hat = g(H @ W2 + b2).
+        """The reconstruction g(H W2 + b2) of a code H (n_samples, n_hidden): (n_samples, n_visible).
 
-        Parameters
-        ----------
-        H : array_like of shape (n_samples, n_hidden)
-        params : dict, optional
-
-        Returns
-        -------
-        X_hat : ndarray of shape (n_samples, n_visible), dtype ``self.dtype``
-
-        Raises
-        ------
-        ValueError, TypeError
-            If ``H`` is not a finite numeric 2-D array of width n_hidden, or ``params`` is malformed.
+        Raises ``ValueError``/``TypeError`` for an H that is not a finite (n_samples, n_hidden) numeric array,
+        or malformed ``params``.
         """
-        params = self.checked_params(params)
-        H = check_data(H, "H", self.n_hidden, self.dtype)
-        return dense_forward(H, self._decoder_weights(params), params["b2"], self.decoder)[1]
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        return self.decoder_forward(params, check_data(H, "H", self.n_hidden, self.dtype))[1]
 
     def logits(self, X, params=None):
-        """The decoder's pre-activation Z2 = H @ W2 + b2 with H = encode(X): (n_samples, n_visible), ``self.dtype``."""
-        params = self.checked_params(params)
-        H = self.encode(X, params)
-        return H @ self._decoder_weights(params) + params["b2"]
+        """The decoder's pre-activation Z2 of X: (n_samples, n_visible). Raises as :meth:`encode`."""
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        H = self.encoder_forward(params, check_data(X, "X", self.n_visible, self.dtype))[1]
+        return self.decoder_forward(params, H)[0]
 
     def reconstruct(self, X, params=None):
-        """``decode(encode(X))``: an (n_samples, n_visible) array of ``self.dtype``."""
-        return self.decode(self.encode(X, params), params)
+        """``decode(encode(X))``: (n_samples, n_visible) of ``self.dtype``. Raises as :meth:`encode`."""
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        H = self.encoder_forward(params, check_data(X, "X", self.n_visible, self.dtype))[1]
+        return self.decoder_forward(params, H)[1]
 
-    def encoder_forward(self, params, X, code_noise=None):
-        """The encoder's forward pass, unchecked: Z1 = X W1 + b1 (+ N), H = f(Z1).
-
-        The one forward pass of the encoder: :meth:`encode`, :meth:`loss_and_grads`, the performance
-        layer and the analysis helpers (:mod:`npae.analysis.jacobian`, :mod:`npae.analysis.manifold`,
-        :mod:`npae.analysis.metrics`) all call it. The arrays are used as given (their dtype decides the
-        computation's); the public methods check them first.
-
-        Parameters
-        ----------
-        params : dict with ``W1`` (n_visible, n_hidden) and ``b1`` (n_hidden,)
-        X : ndarray of shape (m, n_visible)
-        code_noise : ndarray of shape (m, n_hidden), optional
-            N, added to the pre-activation (see :meth:`loss_and_grads`).
-
-        Returns
-        -------
-        Code
-            ``Z1`` and ``H``, each of shape (m, n_hidden).
-
-        Raises
-        ------
-        TypeError, ValueError
-            If ``X`` (or ``code_noise``) is not a float ndarray of shape (m >= 1, n_visible) (of shape
-            (m, n_hidden)): types and shapes only, the values are not read.
-        """
-        check_float_array("X", X)
-        if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] != self.n_visible:
-            raise ValueError(f"X must have shape (m >= 1, {self.n_visible}), got {X.shape}")
-        if code_noise is not None:
-            check_float_array("code_noise", code_noise)
-            if code_noise.shape != (X.shape[0], self.n_hidden):
-                raise ValueError(f"code_noise must have shape ({X.shape[0]}, {self.n_hidden}), got {code_noise.shape}")
-        b1 = params["b1"] if code_noise is None else params["b1"] + code_noise   # N shifts each row's bias
-        return Code(*dense_forward(X, params["W1"], b1, self.encoder))
-
-    # ------------------------------------------------------------------ loss and backprop
+    # ------------------------------------------------------------------ loss and gradients
     def loss(self, X, target=None, params=None, code_noise=None):
-        """The loss J without gradients (cheaper; used for validation). Arguments as :meth:`loss_and_grads`."""
+        """The loss J alone (no backward pass). Arguments and errors as :meth:`loss_and_grads`."""
         return self.loss_and_grads(X, target, params, code_noise, need_grads=False)[0]
 
     def loss_and_grads(self, X, target=None, params=None, code_noise=None, need_grads=True):
-        """The loss J and its gradient with respect to every parameter, by hand-derived backprop.
+        """The loss J and its gradient with respect to every parameter, by backpropagation.
 
-        J = (1/m) Σᵢ L(x̂⁽ⁱ⁾, t⁽ⁱ⁾) + Σ_penalties Ω, every term a mean over the m samples
-        (``docs/notation.md``; squared error with the ½, see :mod:`npae.core.losses` and
-        :mod:`npae.core.penalties`).
-
-        The computation, in the order of the UFLDL sparse-autoencoder notes (§2.2, "backpropagation
-        algorithm"; our deltas carry the 1/m of the mean, so the gradients are plain products):
-
-        - step 0, forward: Z1 = X W1 + b1, H = f(Z1) on all m rows, then the penalties on the whole H
-          (ρ̂ is a mean over the batch): Ω, ∂Ω/∂H and the direct terms ∂Ω/∂θ;
-        - steps 1-5, :meth:`backprop`: the decoder's half (:meth:`decoder_backprop`: Z2, x̂ and the loss;
-          δ³; ∂J/∂W2, ∂J/∂b2; δ³ W2ᵀ), then ∂J/∂H = δ³ W2ᵀ + ∂Ω/∂H, then the encoder's half
-          (:meth:`encoder_backprop`: δ² = ∂J/∂H ∘ f'(Z1); ∂J/∂W1, ∂J/∂b1);
-        - step 6, :meth:`add_tied_and_direct`: the tied sum and the penalties' direct terms.
-
-        This is the readable path: every array is new and the rows are processed at once. The
-        performance layer (:func:`npae.perf.autoencoder.loss_and_grads`, which the trainers use) runs the
-        same pieces on blocks of rows on every core, and gives the same result to rounding.
+        J = (1/m) Σᵢ L(x̂⁽ⁱ⁾, t⁽ⁱ⁾) + Σ Ω, each term normalised as ``docs/notation.md`` says. Source: UFLDL,
+        sparse autoencoder notes §2.2 (backpropagation) and §3 (the sparsity delta); lessons 02 and 03 derive
+        every line. Our deltas carry the 1/m of the mean, so the gradients are plain products.
 
         Parameters
         ----------
         X : array_like of shape (m, n_visible)
-            Inputs; for a denoising autoencoder the corrupted x̃ (drawn before the call, so that this
-            function is deterministic and can be gradient-checked).
+            Inputs; for a denoising autoencoder the corrupted x̃, drawn before the call.
         target : array_like of shape (m, n_visible), optional
-            What the reconstruction is compared with; defaults to ``X``. Denoising: the clean x.
+            What the reconstruction is compared with (default ``X``; the clean x for denoising).
         params : dict, optional
-            Parameters to evaluate at instead of ``self.params`` (the gradient checker uses this;
-            nothing is mutated). Arrays or nested lists of the shapes of :meth:`param_shapes`.
+            Evaluate at these parameters instead of ``self.params`` (nothing is mutated).
         code_noise : array_like of shape (m, n_hidden), optional
-            Added to the encoder's pre-activation, H = f(Z1 + N): Salakhutdinov & Hinton's semantic-hashing
-            trick (noise at the input of the code units pushes them to saturate, so that thresholding
-            them loses little). Drawn by the caller, so the loss stays deterministic; the backward pass
-            is unchanged (f' is taken at the noisy pre-activation).
+            N added to the code's pre-activation, H = f(Z1 + N) (semantic hashing), drawn by the caller.
         need_grads : bool
             False computes the loss alone (``grads`` is then None).
 
@@ -342,162 +209,56 @@ class Autoencoder:
         -------
         loss : float
         grads : dict of str -> ndarray, or None
-            Same keys, shapes and dtype as the parameters.
+            Keyed, shaped and typed like ``params``.
 
         Raises
         ------
         ValueError, TypeError
-            If ``X``, ``target`` or ``code_noise`` is not a finite numeric array of the right shape, or —
-            for a sigmoid decoder — ``target`` has values outside [0, 1]; if ``params`` is not a dict
-            with the right keys and shapes and finite values (the message names ``params``).
+            If ``X``, ``target`` or ``code_noise`` is not a finite numeric array of the right shape, a sigmoid
+            decoder's target leaves [0, 1], or ``params`` lacks a key, has a wrong shape or holds NaN or inf.
         """
-        params, X, T, code_noise = self.checked_inputs(X, target, params, code_noise)
-        inv_m = 1.0 / X.shape[0]                                          # every term is a mean over m rows
-        code = self.encoder_forward(params, X, code_noise)                # step 0: Z1, H (m, n_hidden)
-        penalty = penalty_terms(self.penalties, params, code.H, inv_m)    # Ω, ∂Ω/∂H, ∂Ω/∂θ on the whole H
-        loss, grads = self.backprop(params, X, T, code, penalty.dOmega_dH, inv_m, need_grads)   # steps 1-5
-        loss += penalty.value
+        params, X, T, code_noise = self.check_arguments(X, target, params, code_noise)
+        W1, W2 = params["W1"], self.decoder_weights(params)      # W2 (n_hidden, n_visible): W1.T when tied
+        inv_m = 1.0 / X.shape[0]                                  # every term is a mean over the m rows
+        f = self.encoder
+
+        # forward pass
+        Z1, H = self.encoder_forward(params, X, code_noise)      # Z1 = X W1 + b1, H = f(Z1)     (m, n_hidden)
+        Z2, X_hat = self.decoder_forward(params, H)               # Z2 = H W2 + b2, X̂ = g(Z2)    (m, n_visible)
+
+        # the penalties on the whole code (ρ̂ is a mean over all m rows): Ω, Σ ∂Ω/∂H and the direct ∂Ω/∂θ
+        omega, dOmega_dH, dOmega_dtheta = penalty_terms(self.penalties, params, H, inv_m)
+
+        # the loss and the output delta δ³ = ∂J/∂Z2 (m, n_visible)              [UFLDL δ⁽³⁾, with 1/m]
+        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m
+        loss, delta3 = LOSSES[self.loss_name](Z2, T, self.decoder, inv_m_loss, X_hat=X_hat)
+        loss += omega
         if not need_grads:
             return loss, None
-        return loss, self.add_tied_and_direct(params, grads, penalty.direct)                   # step 6
 
-    def backprop(self, params, X, T, code, dOmega_dH, inv_m, need_grads=True):
-        """The decoder's forward pass, the loss and steps 1-5 of backprop, for a set of rows.
-
-        The decoder's half (:meth:`decoder_backprop`: Z2, x̂, the loss, δ³, ∂J/∂W2, ∂J/∂b2 and δ³ W2ᵀ),
-        then step 3's sum with the penalties' ∂Ω/∂H, then the encoder's half (:meth:`encoder_backprop`:
-        δ², ∂J/∂W1, ∂J/∂b1). The loss is a mean over samples, so this may be called on any block of
-        the rows and the results added up (``inv_m`` stays 1/m of the whole batch).
-
-        Parameters
-        ----------
-        params : dict (checked)
-        X : ndarray of shape (rows, n_visible)
-            The encoder's input for these rows.
-        T : ndarray of shape (rows, n_visible)
-            Their targets.
-        code : Code
-            ``Z1`` and ``H`` of these rows (:meth:`encoder_forward`), each (rows, n_hidden).
-        dOmega_dH : ndarray or None
-            Σ ∂Ω/∂H of the penalties: (n_hidden,) (the same for every row), these rows of an
-            (m, n_hidden) array, or None.
-        inv_m : float
-            1/m, m the number of rows of the whole batch.
-        need_grads : bool
-
-        Returns
-        -------
-        loss : float
-            These rows' part of the reconstruction loss.
-        grads : dict or None
-            These rows' part of ∂J/∂W1 (n_visible, n_hidden), ∂J/∂b1 (n_hidden,), ∂J/∂W2
-            (n_hidden, n_visible) — the decoder's use of W2, also when tied — and ∂J/∂b2 (n_visible,).
-        """
-        loss, decoder_grads, dJ_dH = self.decoder_backprop(params, code.H, T, inv_m, need_grads)  # steps 1-3
-        if not need_grads:
-            return loss, None
-        # step 3: ∂J/∂H = δ³ W2ᵀ + Σ ∂Ω/∂H (UFLDL's Σ W⁽²⁾δ⁽³⁾ plus the sparsity delta term)
-        if dOmega_dH is not None:
-            dJ_dH = dJ_dH + dOmega_dH
-        encoder_grads = self.encoder_backprop(params, X, code, dJ_dH)                            # steps 4-5
-        return loss, {**encoder_grads, **decoder_grads}
-
-    def decoder_backprop(self, params, H, T, inv_m, need_grads=True):
-        """The decoder's forward pass, the loss, and backprop through the decoder (steps 1-3), for a set of rows.
-
-        Parameters
-        ----------
-        params : dict (checked)
-        H : ndarray of shape (rows, n_hidden)
-            The code of these rows.
-        T : ndarray of shape (rows, n_visible)
-            Their targets.
-        inv_m : float
-            1/m, m the number of rows of the whole batch.
-        need_grads : bool
-
-        Returns
-        -------
-        loss : float
-            These rows' part of the reconstruction loss.
-        grads : dict or None
-            ``W2``: these rows' part of ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible) — the decoder's use of W2,
-            also when tied —, ``b2``: ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,).
-        dJ_dH : ndarray of shape (rows, n_hidden) or None
-            δ³ W2ᵀ, the error the decoder sends back to the code (without the penalties' ∂Ω/∂H).
-        """
-        W2 = self._decoder_weights(params)                                 # (n_hidden, n_visible)
-        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m   # "mean" over features
-        # forward, decoder: Z2 = H W2 + b2 (rows, n_visible); the loss and step 1, δ³ = ∂J/∂Z2 (rows, n_visible)
-        Z2 = H @ W2
-        Z2 += params["b2"]
-        loss, delta3 = LOSSES[self.loss_name](Z2, T, self.decoder, inv_m_loss)
-        if not need_grads:
-            return loss, None, None
-        # step 2: ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible), ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,);
-        # step 3, first part: δ³ W2ᵀ (rows, n_hidden), the error the decoder sends back to the code
+        # ∂J/∂W2 = Hᵀ δ³ (n_hidden, n_visible), ∂J/∂b2 = Σᵢ δ³ᵢ (n_visible,), and the error at the code
+        # ∂J/∂H = δ³ W2ᵀ + Σ ∂Ω/∂H (m, n_hidden)                   [UFLDL W⁽²⁾ᵀδ⁽³⁾ + the sparsity delta]
         dJ_dW2, dJ_db2, dJ_dH = affine_backward(delta3, H, W2)
-        return loss, {"W2": dJ_dW2, "b2": dJ_db2}, dJ_dH
+        if dOmega_dH is not None:
+            dJ_dH += dOmega_dH
+        # δ² = ∂J/∂Z1 = ∂J/∂H ∘ f′(Z1) (m, n_hidden)                                         [UFLDL δ⁽²⁾]
+        delta2 = dJ_dH * f.derivative(Z1, H)
+        # ∂J/∂W1 = Xᵀ δ² (n_visible, n_hidden), ∂J/∂b1 = Σᵢ δ²ᵢ (n_hidden,)
+        dJ_dW1, dJ_db1, _ = affine_backward(delta2, X, W1, need_dA=False)
 
-    def encoder_backprop(self, params, X, code, dJ_dH):
-        """Backprop through the encoder (steps 4-5), for a set of rows, from the error at the code.
-
-        Parameters
-        ----------
-        params : dict (checked)
-        X : ndarray of shape (rows, n_visible)
-            The encoder's input for these rows.
-        code : Code
-            ``Z1`` and ``H`` of these rows, each (rows, n_hidden).
-        dJ_dH : ndarray of shape (rows, n_hidden)
-            ∂J/∂H: δ³ W2ᵀ plus the penalties' ∂Ω/∂H (step 3).
-
-        Returns
-        -------
-        dict
-            ``W1``: these rows' part of ∂J/∂W1 = Xᵀ δ² (n_visible, n_hidden) — the encoder's use of W1 —,
-            ``b1``: ∂J/∂b1 = Σᵢ δ²ᵢ (n_hidden,).
-        """
-        # step 4: δ² = ∂J/∂Z1 = ∂J/∂H ∘ f'(Z1) (rows, n_hidden)
-        delta2 = dJ_dH * self.encoder.derivative(code.Z1, code.H)
-        # step 5: ∂J/∂W1 = Xᵀ δ² (n_visible, n_hidden), ∂J/∂b1 = Σᵢ δ²ᵢ (n_hidden,)
-        dJ_dW1, dJ_db1, _ = affine_backward(delta2, X, params["W1"], need_dA=False)
-        return {"W1": dJ_dW1, "b1": dJ_db1}
-
-    def add_tied_and_direct(self, params, grads, direct):
-        """Step 6: the tied sum and the penalties' direct terms; the gradient dict in the order of ``params``.
-
-        Tied: ∂J/∂W1 += (∂J/∂W2)ᵀ, because the same matrix is used twice, once as W1 in the encoder and
-        once as W1ᵀ in the decoder, and a parameter used twice gets the sum of both paths (the
-        multivariate chain rule). Direct terms: ∂Ω/∂θ with H held fixed (λ W for weight decay, the
-        contractive 2 (λ/m) W1 ∘ Σᵢ s² term), added to the blocks they name.
-
-        Parameters
-        ----------
-        params : dict
-            The parameters (only their keys and order are used).
-        grads : dict
-            ``W1``, ``b1``, ``W2``, ``b2`` from :meth:`backprop` (summed over all rows); not modified.
-        direct : dict
-            name -> ∂Ω/∂θ (from :func:`npae.core.penalties.penalty_terms`).
-
-        Returns
-        -------
-        dict keyed and ordered like ``params``.
-        """
-        total = dict(grads)
+        # the tied sum (W1 serves twice, the decoder's W1ᵀ adds (∂J/∂W2)ᵀ), then the direct terms ∂Ω/∂θ
+        grads = {"W1": dJ_dW1, "b1": dJ_db1, "W2": dJ_dW2, "b2": dJ_db2}
         if self.tied:
-            total["W1"] = total["W1"] + total.pop("W2").T                 # the decoder's use of W1
-        for name, g in direct.items():
-            total[name] = total[name] + g
-        return {name: total[name] for name in params}
+            grads["W1"] = dJ_dW1 + grads.pop("W2").T
+        for name, dOmega in dOmega_dtheta.items():
+            grads[name] = grads[name] + dOmega
+        return loss, {name: grads[name] for name in params}
 
     # ------------------------------------------------------------------ description
     def config(self):
         """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model.
 
-        ``reduction`` is included when it is not the default "sum", so that the saved form of every model
-        that existed before the argument did is unchanged.
+        ``reduction`` is included only when it is not the default "sum" (older saved models stay identical).
         """
         config = {"n_visible": self.n_visible, "n_hidden": self.n_hidden, "encoder": self.encoder.name,
                   "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,

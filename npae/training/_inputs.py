@@ -1,17 +1,22 @@
-"""What every trainer checks before its first step: the model, and all of its data, in the model's domain.
+"""What every trainer checks before its first step, and what it calls at every step.
 
 A trainer that found bad data at the minibatch holding it would already have changed ``model.params``
 with the steps before. So :func:`check_training_data` looks at *all* the data up front — inputs, targets,
 validation inputs and targets, each reported under its own name — with the checks of :mod:`npae.checks`,
 and with the model's domain: a sigmoid decoder's targets (the inputs themselves when no target is given)
 must lie in [0, 1]; a classifier's targets are labels in [0, n_classes) or one-hot rows.
+:func:`step_function` then checks the parameters once and gives the function the steps call: the unchecked
+fast path for a model it knows, the model's own method otherwise.
 """
 
 import numpy as np
 
-from npae.checks import as_real_array, check_data
+from npae.checks import as_real_array, check_array_dict, check_data
+from npae.core.flat import check_params
 from npae.models.psd import PSD
 from npae.models.softmax import check_labels, one_hot
+from npae.perf import parallel
+from npae.perf.autoencoder import fused_loss_and_grads, knows
 
 TRAINABLE = ("params", "loss_and_grads", "loss", "dtype")
 
@@ -92,3 +97,39 @@ def check_training_data(model, X, target, x_name="X", target_name="target", widt
     if T.shape[0] != n:
         raise ValueError(f"{target_name} must have one row per row of {x_name} ({n}), got {T.shape[0]}")
     return X, T
+
+
+def step_function(model):
+    """The function a trainer calls at every step, once its data are checked: ``f(X, target, params=None,
+    need_grads=True) -> (loss, grads)``, with ``params`` None for ``model.params`` and grads None without
+    ``need_grads``.
+
+    The parameters are checked here, once: finite float arrays and, for a model the fast path
+    :func:`~npae.perf.autoencoder.knows`, the model's keys and shapes. For such a model ``f`` is
+    :func:`~npae.perf.autoencoder.fused_loss_and_grads`, which checks nothing: the trainer passes only data it
+    has checked and parameters it has seen to be finite. For any other model (a subclass, a wrapper, a deep
+    model) ``f`` calls the model's own ``loss_and_grads`` or ``loss``, never a replacement of it.
+    ``NPAE_NUM_THREADS`` is read here too, so that a bad value is refused before the first step.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``model.params`` holds NaN or inf, or (a model the fast path knows) lacks a key or has a wrong
+        shape, naming ``params``; if ``NPAE_NUM_THREADS`` is set to anything but a positive integer.
+    """
+    parallel.num_threads()
+    if knows(model):
+        check_params(model.params, model.param_shapes())
+
+        def fast(X, target, params=None, need_grads=True):
+            return fused_loss_and_grads(model, model.params if params is None else params, X,
+                                        X if target is None else target, None, need_grads)
+        return fast
+    check_array_dict("params", model.params)
+
+    def own(X, target, params=None, need_grads=True):
+        kwargs = {} if params is None else {"params": params}
+        if need_grads:
+            return model.loss_and_grads(X, target, **kwargs)
+        return model.loss(X, target, **kwargs), None
+    return own

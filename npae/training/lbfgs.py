@@ -2,7 +2,8 @@
 
 The optimiser is SciPy's L-BFGS-B (``scipy.optimize.minimize(method="L-BFGS-B", jac=True)``), which
 works on one flat float64 vector θ; :mod:`npae.core.flat` converts between θ and the model's parameter dict.
-Nothing here computes a gradient: the model's hand-derived ``loss_and_grads`` does.
+Nothing here computes a gradient: the model's hand-derived ``loss_and_grads`` does, or, for a model it knows,
+the fast path that computes the same numbers (:mod:`npae.perf.autoencoder`).
 """
 
 import time
@@ -12,9 +13,8 @@ from scipy.optimize import minimize
 
 from npae.checks import check_bool, check_int, check_model_interface
 from npae.errors import DivergenceError
-from npae import perf
 from npae.core.flat import flatten, unflatten
-from npae.training._inputs import check_training_data
+from npae.training._inputs import check_training_data, step_function
 
 
 class _Stop(Exception):
@@ -73,9 +73,9 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
     if options is not None and not isinstance(options, dict):
         raise TypeError(f"options must be a dict of L-BFGS-B options (e.g. {{'ftol': 0}}) or None, "
                         f"got {type(options).__name__}")
-    # Check the data and the parameters once, up front (the model's own checks: a bad X, or params holding
-    # NaN, fail with a ValueError before any optimisation starts).
-    perf.loss_and_grads(model, X, target)
+    # The data and the parameters are checked once, here; every step then calls the unchecked fast path (or,
+    # for a model the fast path does not know, the model's own method).
+    loss_and_grads = step_function(model)
     template = model.params
     state = {"nit": 0, "last_good": flatten(template), "last_loss": None}
     # The largest |θ| every block of the model can hold: beyond it a float32 block would become inf.
@@ -87,7 +87,7 @@ def train_lbfgs(model, X, target=None, *, maxiter=400, verbose=True, print_every
         # stop before unflatten or the model sees it, as for a loss that is not finite.
         if not (np.abs(theta) <= largest).all():             # False for NaN as well as for ±inf
             raise _Stop
-        loss, grads = perf.loss_and_grads(model, X, target, params=unflatten(theta, template))
+        loss, grads = loss_and_grads(X, target, unflatten(theta, template))
         if not (np.isfinite(loss) and _all_finite(grads.values())):
             raise _Stop
         return loss, flatten(grads)

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae import perf
-from npae.checks import check_bool, check_callable, check_int, check_model_interface, check_rng
+from npae.checks import check_bool, check_callable, check_data, check_int, check_model_interface, check_rng
 from npae.errors import DivergenceError
-from npae.training._inputs import TRAINABLE, check_training_data
+from npae.training._inputs import TRAINABLE, check_training_data, step_function
 from npae.training.optimizers import make_optimizer
 
 __all__ = ["History", "train_minibatch"]
@@ -184,6 +183,7 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
     shuffle, verbose = check_bool("shuffle", shuffle), check_bool("verbose", verbose)
     rng = check_rng(rng, none_means_fresh=True)
     optimizer = make_optimizer(optimizer)
+    loss_and_grads = step_function(model)        # checks the parameters once; then the unchecked fast path
 
     # ---- train --------------------------------------------------------------------------
     params = model.params
@@ -218,7 +218,8 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
                     _copy_into(params, last_good)
                     raise ValueError(f"corruption must return an array of shape {X_b.shape}, "
                                      f"got {X_in.shape}")
-            loss, grads = perf.loss_and_grads(model, X_in, T_b)
+                X_in = check_data(X_in, "corruption(X_batch, rng)", X_b.shape[1], dtype)   # finite: the one check
+            loss, grads = loss_and_grads(X_in, T_b)
             if not np.isfinite(loss):
                 diverge("the minibatch loss", epoch, b)
             _copy_into(last_good, params)  # these parameters have a finite loss: keep them
@@ -232,7 +233,7 @@ def train_minibatch(model, X, *, target=None, X_val=None, target_val=None, optim
         history.loss.append(total / n)
 
         if X_val is not None:
-            val = float(perf.loss(model, X_val, target_val))
+            val = float(loss_and_grads(X_val, target_val, need_grads=False)[0])
             if not np.isfinite(val):
                 diverge("the validation loss", epoch)
             history.val_loss.append(val)

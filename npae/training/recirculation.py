@@ -39,7 +39,7 @@ are means over samples), so a learning rate means the same thing for every batch
 import numpy as np
 
 from npae.checks import check_bool, check_data, check_int, check_real, check_rng
-from npae.core.flat import flatten
+from npae.core.flat import check_params, flatten
 from npae.core.losses import LOSSES
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import SGD
@@ -95,7 +95,7 @@ def recirculation_update(model, X, regression=0.75, params=None):
     """
     _check_model(model)
     lam = check_real("regression", regression, 0.0, 1.0, open_maximum=True)
-    params = model.checked_params(params)
+    params = check_params(model.params if params is None else params, model.param_shapes())
     X0 = check_data(X, "X", model.n_visible, model.dtype, unit_interval=True)
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     m = X0.shape[0]
