@@ -267,8 +267,14 @@ def not_checked(failure):
     return _("not checked: {reason}").format(reason=describe_failure(failure))
 
 
+def output_name(name):
+    """An output's name as a table shows it: the loss (energy) in the language in force, a block as it is keyed."""
+    return _(LOSS_NAMES[name]) if name in LOSS_NAMES else name
+
+
 def cell(name, value, ok, shapes=None):
     """One cell of a table: a block's relative difference and ✓/✗, or its wrong shape."""
+    name = output_name(name)
     if shapes is not None and shapes[0] != shapes[1]:
         return _("{name} shape {got}, expected {expected} ✗").format(name=name, got=shapes[0], expected=shapes[1])
     return f"{name} {value:.1e} {'✓' if ok else '✗'}"
@@ -276,7 +282,7 @@ def cell(name, value, ok, shapes=None):
 
 def missing_output(name):
     """A table cell for an output the student's code did not give."""
-    return _("{name} missing ✗").format(name=name)
+    return _("{name} missing ✗").format(name=output_name(name))
 
 
 # -------------------------------------------------------------------------------------------- diagnosis
@@ -378,7 +384,7 @@ def localise_head(right, bad):
 
 def block_note(name, note):
     """What a wrong output depends on (an exercise's ``block_notes``)."""
-    return _("{name} is wrong — {note}.").format(name=label(name), note=_(note))
+    return _("{name} is wrong — {note}.").format(name=output_name(label(name)), note=_(note))
 
 
 def only_case_fails(case, n_failing, n_problems, note):
@@ -409,7 +415,8 @@ def shapes(items):
 def shape_item(name, got, expected):
     """One wrong shape (with '(the transpose)' when it is one)."""
     transposed = _(" (the transpose)") if tuple(got)[::-1] == tuple(expected) else ""
-    return _("{name}: {got} instead of {expected}{transposed}").format(name=name, got=got, expected=expected,
+    return _("{name}: {got} instead of {expected}{transposed}").format(name=output_name(name), got=got,
+                                                                      expected=expected,
                                                                       transposed=transposed)
 
 
@@ -426,7 +433,7 @@ def non_finite(items):
 
 def non_finite_item(name, problem):
     """One non-finite output, on one problem."""
-    return _("{name} on '{problem}'").format(name=name, problem=label(problem))
+    return _("{name} on '{problem}'").format(name=output_name(name), problem=label(problem))
 
 
 def mistake_match(name, title, hint):
