@@ -90,15 +90,22 @@ def current():
     return gettext.translation(DOMAIN, LOCALE_DIR, fallback=True)
 
 
-@contextmanager
 def language(lang):
-    """Within the block, every exercise message is in ``lang`` (None: leave the language as it is).
+    """A context manager: within its block, every exercise message is in ``lang`` (None: leave the language
+    as it is).
 
     Raises
     ------
-    ValueError
-        If there is no catalogue for ``lang`` (see :func:`normalise`).
+    TypeError, ValueError
+        At once (not on entering the block) if ``lang`` is not a string or has no catalogue (:func:`normalise`).
     """
+    if lang is not None:
+        normalise(lang)
+    return _language(lang)
+
+
+@contextmanager
+def _language(lang):
     global _forced
     if lang is None:
         yield
@@ -124,12 +131,6 @@ def gettext_(text):
 def ngettext_(one, many, n):
     """``one`` or ``many`` for ``n``, by the plural rule of the language in force."""
     return current().ngettext(one, many, n)
-
-
-def lang_of_translation(t):
-    """'en' or the catalogue's language of a translation object."""
-    info = t.info() if isinstance(t, gettext.GNUTranslations) else {}
-    return info.get("language", "en") or "en"
 
 
 # -------------------------------------------------------------------------------------- the stubs' prose

@@ -57,8 +57,18 @@ def stub_file(name, level="guided"):
 
 def stub_text(name, level="guided", lang=None):
     """The text of the stub of ``name`` at ``level``, its statement in ``lang`` (None: the language in force;
-    :func:`npae.exercises.i18n.translate_stub`)."""
-    from npae.exercises.i18n import translate_stub
+    :func:`npae.exercises.i18n.translate_stub`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``name`` is not an exercise, ``level`` not a level, or ``lang`` not a language with a catalogue.
+    """
+    from npae.exercises.i18n import normalise, translate_stub
+    _check_exercise_name("name", name)
+    check_choice("level", level, LEVELS)
+    if lang is not None:
+        normalise(lang)
     return translate_stub(stub_file(name, level).read_text(encoding="utf-8"), name, level, lang)
 
 
