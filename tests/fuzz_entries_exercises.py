@@ -53,7 +53,7 @@ def register(F):
                     kwargs["verbose"] = False
                 return getattr(importlib.import_module(prefix), fname), kwargs, []
             args = {"name": A("choice"), "path": A("path", optional=True), "level": A("choice", optional=True),
-                    "time_limit": A("real", minimum=0, open_minimum=True)}
+                    "time_limit": A("real", minimum=0, open_minimum=True), "lang": A("choice", optional=True)}
             if fname == "check":
                 args["verbose"] = A("bool")
             ENTRIES[f"{prefix}.{fname}"] = Entry(build, args, raises=(FileNotFoundError,))
@@ -62,3 +62,37 @@ def register(F):
             return getattr(importlib.import_module(prefix), "student_file"), {"name": "autoencoder_backprop",
                                                                              "level": "derive"}, []
         ENTRIES[f"{prefix}.student_file"] = Entry(build, {"name": A("choice"), "level": A("choice")})
+
+    # The languages (npae/exercises/i18n.py, tests/test_exercises_zh.py): the public choices are checked by
+    # normalise (every lang= goes through it); the rest is the catalogue's machinery.
+    def build_normalise(rng):
+        from npae.exercises.i18n import normalise
+        return normalise, {"lang": "zh"}, []
+    ENTRIES["npae.exercises.i18n.normalise"] = Entry(build_normalise, {"lang": A("choice")})
+    for dotted in ("translation", "language"):
+        def build(rng, dotted=dotted):
+            return getattr(importlib.import_module("npae.exercises.i18n"), dotted), {"lang": "zh"}, []
+        ENTRIES[f"npae.exercises.i18n.{dotted}"] = Entry(build, {"lang": A("choice", optional=True)})
+
+    def build_stub_text(rng):
+        from npae.exercises.workspace import stub_text
+        return stub_text, {"name": "autoencoder_backprop", "level": "derive", "lang": "zh"}, []
+    ENTRIES["npae.exercises.workspace.stub_text"] = Entry(build_stub_text, {"name": A("choice"), "level": A("choice"),
+                                                                            "lang": A("choice", optional=True)})
+    for dotted, note in (
+            ("npae.exercises.i18n.available", "no arguments"),
+            ("npae.exercises.i18n.current", "no arguments"),
+            ("npae.exercises.i18n.translations", "a message of the catalogue, given by npae's own code"),
+            ("npae.exercises.i18n.gettext_", "a message of the catalogue, given by npae's own code"),
+            ("npae.exercises.i18n.ngettext_", "messages of the catalogue and a count, given by npae's own code"),
+            ("npae.exercises.i18n.N_", "marks a message for extraction; returns it unchanged"),
+            ("npae.exercises.stubgen.header_fields", "a helper of translate_stub: the name and level of a stub"),
+            ("npae.exercises.i18n.stub_messages", "a stub's source, read by the catalogue's extraction"),
+            ("npae.exercises.i18n.translate_stub", "a stub npae generated, translated by stub_text and start"),
+            ("npae.exercises.i18n.extract_stub", "Babel's extraction method: Babel calls it with a stub's file"),
+            ("npae.exercises.catalogue.po_file", "a course author's tool: a language of the catalogue"),
+            ("npae.exercises.catalogue.languages", "no arguments"),
+            ("npae.exercises.catalogue.extract", "no arguments"),
+            ("npae.exercises.catalogue.update", "a course author's tool that rewrites npae/exercises/locale"),
+            ("npae.exercises.catalogue.compiled", "a course author's tool: a language of the catalogue")):
+        none_entry(dotted, note)

@@ -33,8 +33,9 @@ from npae.exercises.imports import allowed_imports, describe_allowed, refusals_i
 from npae.exercises.mistakes import MISTAKES, mistakes_of, mutated_module
 from npae.exercises.runner import Failure, Session
 from npae.exercises.specs import EXERCISES, difference
-from npae.exercises.stubgen import LEVELS
-from npae.exercises.workspace import _check_exercise_name, stub_file, student_file
+from npae.exercises.i18n import available, language, translations
+from npae.exercises.stubgen import LEVEL_MARKS, LEVELS
+from npae.exercises.workspace import _check_exercise_name, student_file, stub_text
 
 #: The bar of every comparison (UFLDL's "less than 1e-9").
 TOLERANCE = 1e-9
@@ -62,6 +63,8 @@ class Report:
         The outputs (loss, parameter blocks) that failed a check.
     mistakes : list of str
         The catalogued mistakes the diagnosis names (best first); empty if none matched.
+    lang : str or None
+        The language the report was asked in (None: the environment's); its repr uses it too.
     """
 
     exercise: str
@@ -71,6 +74,7 @@ class Report:
     text: str
     wrong: list = field(default_factory=list)
     mistakes: list = field(default_factory=list)
+    lang: str = None
 
     @property
     def passed(self):
@@ -86,7 +90,8 @@ class Report:
         return self.text
 
     def __repr__(self):
-        return msg.report_repr(self.exercise, self.level, self.status, self.wrong, self.mistake)
+        with language(self.lang):
+            return msg.report_repr(self.exercise, self.level, self.status, self.wrong, self.mistake)
 
 
 # The problems are deterministic (seeded), so the reference's and each mutated solution's outputs are
@@ -178,8 +183,8 @@ def _localise(exercise, wrong, keys):
         return [msg.localise_weights(head)]
     top = next(layer for layer in layers if any(b in wrong for b in blocks(layer)))
     if layers.index(top):
-        return [msg.localise_enters(head, top.label, top.where)]
-    return [msg.localise_top(head, top.where)]
+        return [msg.localise_enters(head, top.label, top.where, top.fields)]
+    return [msg.localise_top(head, top.where, top.fields)]
 
 
 def _cases(problems, failing):
@@ -204,14 +209,14 @@ def level_of(path):
             first = handle.readline()
     except OSError:
         return "guided"
-    return "derive" if "(derive level)" in first else "guided"
+    return "derive" if any(mark in first for mark in translations(LEVEL_MARKS["derive"])) else "guided"
 
 
 def _normalised(text):
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def grade(name, path=None, *, level=None, time_limit=runner.TIME_LIMIT):
+def grade(name, path=None, *, level=None, time_limit=runner.TIME_LIMIT, lang=None):
     """Grade the student's file for exercise ``name`` and return a :class:`Report` (prints nothing).
 
     Parameters
@@ -226,6 +231,9 @@ def grade(name, path=None, *, level=None, time_limit=runner.TIME_LIMIT):
         ``path`` the guided copy unless only the derive one exists.
     time_limit : float > 0
         Seconds the student's code may run in all (default :data:`npae.exercises.runner.TIME_LIMIT`).
+    lang : str, optional
+        The report's language ("zh", "en"); by default the environment's (``LANGUAGE``, ``LC_ALL``,
+        ``LC_MESSAGES``, ``LANG``: :mod:`npae.exercises.i18n`).
 
     Returns
     -------
@@ -234,14 +242,19 @@ def grade(name, path=None, *, level=None, time_limit=runner.TIME_LIMIT):
     Raises
     ------
     ValueError
-        If ``name`` is not an exercise, ``level`` is not a level, ``path`` is a directory or
-        ``time_limit`` is not > 0.
+        If ``name`` is not an exercise, ``level`` is not a level, ``path`` is a directory,
+        ``time_limit`` is not > 0, or there is no catalogue for ``lang`` (the message lists the languages).
     TypeError
         If ``path`` is not a str, a pathlib.Path or None, or ``time_limit`` is not a number.
     FileNotFoundError
         If ``path`` is given and there is no file there (without ``path``, a missing workspace copy is
         reported as not started).
     """
+    if lang is not None:
+        with language(lang):
+            report = grade(name, path, level=level, time_limit=time_limit)
+        report.lang = lang
+        return report
     _check_exercise_name("name", name)
     if level is not None:
         check_choice("level", level, LEVELS)
@@ -271,7 +284,7 @@ def grade(name, path=None, *, level=None, time_limit=runner.TIME_LIMIT):
         lines += msg.no_file(path, name, level)
         return finish(NOT_STARTED)
     source = path.read_text(encoding="utf-8", errors="replace")
-    if any(_normalised(source) == _normalised(stub_file(name, lvl).read_text(encoding="utf-8")) for lvl in LEVELS):
+    if any(_normalised(source) == _normalised(stub_text(name, lvl, lang)) for lvl in LEVELS for lang in available()):
         lines += msg.untouched(exercise.functions, level)
         return finish(NOT_STARTED)
     try:
@@ -321,7 +334,7 @@ def _report(exercise, level, run, lines, finish, time_limit):
     for i, (problem, check) in enumerate(zip(problems, run.self_checks + [None] * len(problems))):
         if not problem.gradcheck or i >= len(run.self_checks):
             continue
-        lines.append(f"   {problem.label}")
+        lines.append(f"   {msg.label(problem.label)}")
         if isinstance(check, Failure):
             lines.append(f"      {msg.not_checked(check)}")
             failing.add(i)
@@ -346,7 +359,7 @@ def _report(exercise, level, run, lines, finish, time_limit):
     bad_on = [set() for _ in problems]            # per problem: the outputs that differ from the reference
     failures = []
     for i, (problem, ref) in enumerate(zip(problems, reference)):
-        lines.append(f"   {problem.label}")
+        lines.append(f"   {msg.label(problem.label)}")
         if i >= len(run.outputs):
             lines.append(f"      {msg.describe_failure(run.timeout)}")
             failing.add(i)
@@ -503,7 +516,7 @@ def _printed(run):
     return msg.printed(run.printed, max(run.printed_lines, 1), runner.PRINTED_LIMIT) + [""]
 
 
-def check(name, path=None, verbose=True, *, level=None, time_limit=runner.TIME_LIMIT):
+def check(name, path=None, verbose=True, *, level=None, time_limit=runner.TIME_LIMIT, lang=None):
     """Grade the student's file for ``name``, print the report (unless ``verbose=False``) and return it.
 
     Usable from a notebook cell: ``from npae.exercises import check; check("sparse_autoencoder_cost")``; the
@@ -519,6 +532,8 @@ def check(name, path=None, verbose=True, *, level=None, time_limit=runner.TIME_L
         As :func:`grade`.
     time_limit : float > 0
         As :func:`grade`.
+    lang : str, optional
+        The report's language, as :func:`grade` (``check("autoencoder_backprop", lang="zh")``).
 
     Returns
     -------
@@ -530,7 +545,7 @@ def check(name, path=None, verbose=True, *, level=None, time_limit=runner.TIME_L
         As :func:`grade`; TypeError also if ``verbose`` is not a bool.
     """
     check_bool("verbose", verbose)
-    report = grade(name, path, level=level, time_limit=time_limit)
+    report = grade(name, path, level=level, time_limit=time_limit, lang=lang)
     if verbose:
         print(report.text)
     return report

@@ -1,28 +1,79 @@
-"""Every sentence the grader prints, in one place (the Chinese edition will put them through gettext).
+"""Every sentence the grader prints, in one place, each a message of the gettext catalogue (:mod:`npae.exercises.i18n`).
 
-Each message is a plain template string with named fields, passed through :func:`_` (the gettext hook,
-the identity for now) and filled by ``.format``; the grader (:mod:`npae.exercises.grader`) builds its report
+Each message is a plain template string with named fields, passed through :func:`_` (the gettext hook:
+the translation of the language in force) and filled by ``.format``; the grader (:mod:`npae.exercises.grader`) builds its report
 only from these functions. The exercises' own texts (titles, problem labels, the catalogue of mistakes and
 its hints) are data, in :mod:`npae.exercises.specs` and :mod:`npae.exercises.mistakes`.
 """
 
-LEVEL_NAMES = {"guided": "guided", "derive": "derive"}
+import re
+from gettext import GNUTranslations
+
+from npae.exercises.i18n import N_, current, gettext_, ngettext_
+
+LEVEL_NAMES = {"guided": N_("guided"), "derive": N_("derive")}
+#: The statuses as the command line's ``status`` and a report's repr show them.
+STATUS_NAMES = {"not started": N_("not started"), "failing": N_("failing"), "passing": N_("passing")}
 
 
 def _(text):
-    """The gettext hook: returns ``text`` (its translation, once the catalogue exists)."""
-    return text
+    """The gettext hook: ``text`` in the language in force (:mod:`npae.exercises.i18n`)."""
+    return gettext_(text)
 
 
 def plural(n, one, many):
-    """``one`` or ``many`` according to ``n`` (the English rule; gettext's ngettext later)."""
-    return one if n == 1 else many
+    """``one`` or ``many`` according to ``n``, by the plural rule of the language in force (gettext's ngettext)."""
+    return ngettext_(one, many, n)
+
+
+# A problem's label is English data (npae.exercises.specs): its words are translated phrase by phrase, each
+# phrase a message ("{n}" stands for a number), the numbers, shapes and formulas kept as they are.
+LABEL_PHRASES = (
+    N_("one block: h(x) = x₁² + 3x₁x₂ at x = (4, 10)"),
+    N_("two blocks: Σ sin(A)∘b + Σ b³/3 + exp(A₁₁), A (2, 3) and b (3,)"),
+    N_("four blocks: an autoencoder's loss"),
+    N_("undercomplete"), N_("overcomplete"), N_("untied"), N_("tied"), N_("masking ν=0.3"),
+    N_("saturated logits (|z| > 37: σ(z) rounds to 1.0)"), N_("saturated logits"), N_("moderate logits"),
+    N_("logits in the thousands"), N_("square (n_hidden = n_visible)"), N_("one encoder layer"),
+    N_("two or more encoder layers"), N_("same, odd kernel"), N_("same, even kernel"), N_("valid"),
+    N_("no ties"), N_("odd size"), N_("ties"), N_("{n} visible"), N_("{n} code units"), N_("{n} features"),
+    N_("{n} classes"), N_("depth {n}"), N_("widths {n}"), N_("padding {n}"),
+)
+
+
+def _phrase_pattern(phrase):
+    pattern = re.escape(phrase).replace(re.escape("{n}"), r"(\S+?)")
+    return re.compile(r"(?<![\w'])" + pattern + r"(?![\w'])")
+
+
+_PHRASES = sorted(((_phrase_pattern(p), p) for p in LABEL_PHRASES), key=lambda item: -len(item[1]))
+
+
+def label(text):
+    """A problem's label (or a case's name, an output's name) in the language in force."""
+    if not text:
+        return text
+    translation = current()
+    if not isinstance(translation, GNUTranslations):
+        return text
+    out, at = [], 0
+    spans = []
+    for pattern, phrase in _PHRASES:
+        for match in pattern.finditer(text):
+            if not any(a < match.end() and match.start() < b for a, b, _ in spans):
+                said = translation.gettext(phrase)
+                spans.append((match.start(), match.end(), said.replace("{n}", match.group(1))
+                              if match.groups() else said))
+    for a, b, said in sorted(spans):
+        out += [text[at:a], said]
+        at = b
+    return "".join(out) + text[at:]
 
 
 # ------------------------------------------------------------------------------------------ the header
 def header(name, title, level, lesson, path):
     """The report's first lines: the exercise, its level, lesson and file."""
-    return [_("Exercise {name} ({level} level): {title}").format(name=name, level=LEVEL_NAMES[level], title=title),
+    return [_("Exercise {name} ({level} level): {title}").format(name=name, level=_(LEVEL_NAMES[level]), title=_(title)),
             _("  lesson: {lesson}").format(lesson=lesson),
             _("  file:   {path}").format(path=path), ""]
 
@@ -78,9 +129,9 @@ def syntax_error(line, text, offset, message):
 
 
 REFUSAL_KINDS = {
-    "npae": _("uses {what}"),
-    "autodiff": _("imports {what}, which differentiates automatically"),
-    "dynamic": _("imports or runs code by name ({what})"),
+    "npae": N_("uses {what}"),
+    "autodiff": N_("imports {what}, which differentiates automatically"),
+    "dynamic": N_("imports or runs code by name ({what})"),
 }
 
 
@@ -90,7 +141,7 @@ def refused(refusals, allowed):
     for r in refusals:
         where = (_("line {line}: {text}").format(line=r["line"], text=r["text"]) if r["line"]
                  else _("the global `{text}`").format(text=r["text"]))
-        lines.append("  - " + REFUSAL_KINDS[r["kind"]].format(what=r["what"]) + f" ({where})")
+        lines.append("  - " + _(REFUSAL_KINDS[r["kind"]]).format(what=r["what"]) + f" ({where})")
     lines.append(_("From npae, this exercise's file may use only what its stub imports: {allowed}. Derive the "
                    "gradient yourself (the course writes every gradient by hand), remove those lines, and check "
                    "again.").format(allowed=allowed))
@@ -107,22 +158,22 @@ def where(failure):
 
 def on_problem(failure):
     """" on 'problem label'" for a failure that names its problem."""
-    return _(" on '{problem}'").format(problem=failure.problem) if failure.problem else ""
+    return _(" on '{problem}'").format(problem=label(failure.problem)) if failure.problem else ""
 
 
 BAD_RETURNS = {
-    "none": _("returned None: is its `return` statement missing, or does a code path end without one?"),
-    "loss_only": _("returned only a number ({got}): return the loss and the gradient, `return loss, grads`."),
-    "not_a_pair": _("returned {got}; it must return two things, `return loss, grads`."),
-    "swapped": _("returned (gradient, loss) — {got}: the order is (loss, gradient), `return loss, grads`."),
-    "loss_not_a_number": _("returned a loss that is not one number: {got}. Reduce it to one number (the mean over "
+    "none": N_("returned None: is its `return` statement missing, or does a code path end without one?"),
+    "loss_only": N_("returned only a number ({got}): return the loss and the gradient, `return loss, grads`."),
+    "not_a_pair": N_("returned {got}; it must return two things, `return loss, grads`."),
+    "swapped": N_("returned (gradient, loss) — {got}: the order is (loss, gradient), `return loss, grads`."),
+    "loss_not_a_number": N_("returned a loss that is not one number: {got}. Reduce it to one number (the mean over "
                            "the samples, the sum over the features)."),
-    "not_an_array": _("returned {got}, not an array of numbers."),
-    "not_a_number": _("returned {got}, not one number."),
-    "grads_not_a_dict": _("returned gradients as {got}; they must be a dict keyed like the parameters ({keys})."),
-    "keys": _("returned gradients keyed {got}; they must be keyed like the parameters: {keys} (one gradient per "
+    "not_an_array": N_("returned {got}, not an array of numbers."),
+    "not_a_number": N_("returned {got}, not one number."),
+    "grads_not_a_dict": N_("returned gradients as {got}; they must be a dict keyed like the parameters ({keys})."),
+    "keys": N_("returned gradients keyed {got}; they must be keyed like the parameters: {keys} (one gradient per "
               "parameter, under the parameter's own name)."),
-    "grad_not_an_array": _("returned a gradient '{key}' that is {got}, not an array of numbers."),
+    "grad_not_an_array": N_("returned a gradient '{key}' that is {got}, not an array of numbers."),
 }
 
 
@@ -136,7 +187,7 @@ def describe_failure(failure):
             if isinstance(detail.get(key), list):
                 detail[key] = ", ".join(detail[key]) or _("(none)")
         return _("Your `{function}`{problem} ").format(function=function, problem=on_problem(failure)) + \
-            BAD_RETURNS[detail["what"]].format(**{"got": "", "keys": "", "key": "", **detail})
+            _(BAD_RETURNS[detail["what"]]).format(**{"got": "", "keys": "", "key": "", **detail})
     if kind == "missing":
         return _("Your file has no function `{function}`: the grader calls it by the stub's name (and with the "
                  "stub's parameters).").format(function=function)
@@ -188,7 +239,7 @@ def timed_out(failure, time_limit=None):
     phase = {"outputs": _(" while computing the outputs"), "self_check": _(" during the finite-difference check"),
              "findings": _(" during the property checks"), "import": _(" while your file was imported")}.get(
         failure.detail.get("phase"), "")
-    problem = _(" of '{problem}'").format(problem=failure.problem) if failure.problem else ""
+    problem = _(" of '{problem}'").format(problem=label(failure.problem)) if failure.problem else ""
     return _("Your code did not finish {limit}{phase}{problem}: {place}. An infinite loop (a `while` whose "
              "condition never becomes false), or code far too slow for these small problems: each call should "
              "take milliseconds.").format(limit=limit, phase=phase, problem=problem, place=place)
@@ -197,6 +248,7 @@ def timed_out(failure, time_limit=None):
 # ------------------------------------------------------------------------------------- the report's tables
 def section_self(title, bar):
     """The heading of part 1."""
+    title = _(title)
     return _("1. {title} (float64, per block, must be < {bar})").format(title=title[0].upper() + title[1:], bar=bar)
 
 
@@ -215,8 +267,14 @@ def not_checked(failure):
     return _("not checked: {reason}").format(reason=describe_failure(failure))
 
 
+def output_name(name):
+    """An output's name as a table shows it: the loss (energy) in the language in force, a block as it is keyed."""
+    return _(LOSS_NAMES[name]) if name in LOSS_NAMES else name
+
+
 def cell(name, value, ok, shapes=None):
     """One cell of a table: a block's relative difference and ✓/✗, or its wrong shape."""
+    name = output_name(name)
     if shapes is not None and shapes[0] != shapes[1]:
         return _("{name} shape {got}, expected {expected} ✗").format(name=name, got=shapes[0], expected=shapes[1])
     return f"{name} {value:.1e} {'✓' if ok else '✗'}"
@@ -224,7 +282,7 @@ def cell(name, value, ok, shapes=None):
 
 def missing_output(name):
     """A table cell for an output the student's code did not give."""
-    return _("{name} missing ✗").format(name=name)
+    return _("{name} missing ✗").format(name=output_name(name))
 
 
 # -------------------------------------------------------------------------------------------- diagnosis
@@ -257,12 +315,15 @@ def mutations_only():
     return _("Apart from that, your numbers are right: once your function leaves its arguments alone, it passes.")
 
 
+LOSS_NAMES = {"loss": N_("loss"), "energy": N_("energy")}
+
+
 def loss_wrong_gradients_right(loss_name="loss"):
     """Every gradient matches the reference, the loss value does not."""
     return _("The {loss} is wrong, the gradients are right: every gradient matches the reference, the {loss} value "
              "does not. Look at the value only — each term's normalisation (the ½, the 1/m, λ/2 rather than λ), a "
              "term missing from the value, a clipped or rounded log. (Part 1 fails for the same reason: it "
-             "differentiates your {loss}.)").format(loss=loss_name)
+             "differentiates your {loss}.)").format(loss=_(LOSS_NAMES.get(loss_name, loss_name)))
 
 
 def loss_right_gradients_wrong(where_checked=False):
@@ -303,15 +364,16 @@ def localise_weights(head):
                     "weight decay λW, a direct penalty term, or a second path of a tied weight.")
 
 
-def localise_enters(head, label, where_text):
-    """The error enters at a layer below correct ones."""
+def localise_enters(head, label, where_text, fields=None):
+    """The error enters at a layer below correct ones (``fields``: those of the layer's label and text)."""
     return head + _("the layers above {label} are right, so the delta arriving from above is right; the error "
-                    "enters at {label}: in {where}.").format(label=label, where=where_text)
+                    "enters at {label}: in {where}.").format(label=_(label).format(**fields or {}),
+                                                             where=_(where_text).format(**fields or {}))
 
 
-def localise_top(head, where_text):
+def localise_top(head, where_text, fields=None):
     """The error is at the topmost layer."""
-    return head + _("the error is in {where}.").format(where=where_text)
+    return head + _("the error is in {where}.").format(where=_(where_text).format(**fields or {}))
 
 
 def localise_head(right, bad):
@@ -322,14 +384,14 @@ def localise_head(right, bad):
 
 def block_note(name, note):
     """What a wrong output depends on (an exercise's ``block_notes``)."""
-    return _("{name} is wrong — {note}.").format(name=name, note=note)
+    return _("{name} is wrong — {note}.").format(name=output_name(label(name)), note=_(note))
 
 
 def only_case_fails(case, n_failing, n_problems, note):
     """Every failing problem shares one case that no passing problem has."""
     text = _("Only the {case} cases fail ({n} of the {total} problems), the others pass").format(
-        case=case, n=n_failing, total=n_problems)
-    return text + (f": {note}." if note else ".")
+        case=label(case), n=n_failing, total=n_problems)
+    return text + (_(": {note}.").format(note=_(note)) if note else _("."))
 
 
 def and_more(n):
@@ -353,7 +415,8 @@ def shapes(items):
 def shape_item(name, got, expected):
     """One wrong shape (with '(the transpose)' when it is one)."""
     transposed = _(" (the transpose)") if tuple(got)[::-1] == tuple(expected) else ""
-    return _("{name}: {got} instead of {expected}{transposed}").format(name=name, got=got, expected=expected,
+    return _("{name}: {got} instead of {expected}{transposed}").format(name=output_name(name), got=got,
+                                                                      expected=expected,
                                                                       transposed=transposed)
 
 
@@ -370,13 +433,13 @@ def non_finite(items):
 
 def non_finite_item(name, problem):
     """One non-finite output, on one problem."""
-    return _("{name} on '{problem}'").format(name=name, problem=problem)
+    return _("{name} on '{problem}'").format(name=output_name(name), problem=label(problem))
 
 
 def mistake_match(name, title, hint):
     """The catalogued mistake the student's outputs match, and its hint (two lines)."""
-    return [_("This matches a classic mistake, `{name}`: {title}.").format(name=name, title=title),
-            _("  Try: {hint}").format(hint=hint)]
+    return [_("This matches a classic mistake, `{name}`: {title}.").format(name=name, title=_(title)),
+            _("  Try: {hint}").format(hint=_(hint))]
 
 
 def no_mistake_match(count, lesson):
@@ -407,7 +470,7 @@ def printed(text, n_lines, limit):
 # -------------------------------------------------------------------------------------------- after passing
 def library(text):
     """After passing: where npae computes the same thing."""
-    return [_("In npae: {text}").format(text=text)]
+    return [_("In npae: {text}").format(text=_(text))]
 
 
 def next_level(name):
@@ -423,4 +486,4 @@ def report_repr(name, level, status, wrong, mistake):
         extra += _("; wrong: {wrong}").format(wrong=", ".join(wrong))
     if mistake:
         extra += _("; looks like {mistake}").format(mistake=mistake)
-    return f"<Report {name} ({level}): {status}{extra}>"
+    return f"<Report {name} ({_(LEVEL_NAMES[level])}): {_(STATUS_NAMES[status])}{extra}>"

@@ -194,19 +194,23 @@ def _numeric_array(value):
 
 
 def describe(value):
-    """A short description of a returned value, for the messages ("a dict with keys W1, b1", "None", ...)."""
+    """A short description of a returned value, for the messages ("a dict with keys W1, b1", "None", ...), in
+    the language in force."""
+    from npae.exercises.messages import _, plural
     if value is None:
         return "None"
     if isinstance(value, dict):
-        return f"a dict with keys {', '.join(map(str, value)) or '(none)'}"
+        return _("a dict with keys {keys}").format(keys=", ".join(map(str, value)) or _("(none)"))
     if isinstance(value, (tuple, list)):
         inner = ", ".join(describe(v) for v in value[:3]) + (", …" if len(value) > 3 else "")
-        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''} ({inner})"
+        return plural(len(value), "a {type} of {n} item ({inner})", "a {type} of {n} items ({inner})").format(
+            type=type(value).__name__, n=len(value), inner=inner)
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}" if value.ndim else f"a number ({value.dtype})"
+        return _("an array of shape {shape}").format(shape=value.shape) if value.ndim else \
+            _("a number ({dtype})").format(dtype=value.dtype)
     if _number(value) is not None:
-        return "a number"
-    return f"a {type(value).__name__}"
+        return _("a number")
+    return _("a {type}").format(type=type(value).__name__)
 
 
 class Session:

@@ -19,6 +19,8 @@ from typing import Callable
 import numpy as np
 
 from npae.core.flat import flatten
+from npae.exercises.i18n import N_
+from npae.exercises.messages import _
 from npae.exercises.runner import ARRAY, COST_AND_VECTOR, GRADS, LOSS_AND_ARRAY, LOSS_AND_GRADS
 from npae.gradcheck import numerical_gradient
 
@@ -61,12 +63,16 @@ class Layer:
         Output names of its gradient blocks.
     where : str
         Where the error is when this is the topmost wrong layer (its delta, what is added to it).
+    fields : dict
+        The values of the ``{fields}`` of ``label`` and ``where`` (messages of the catalogue, translated and
+        filled when the report is written).
     """
 
     label: str
     weight: str
     bias: str
     where: str
+    fields: dict = field(default_factory=dict)
 
 
 def difference(a, b):
@@ -153,7 +159,7 @@ class Exercise:
     loss_function: Callable = None
     value_function: Callable = None
     custom_self_check: Callable = None
-    self_check_title: str = "your gradient against five-point finite differences of your own loss"
+    self_check_title: str = N_("your gradient against five-point finite differences of your own loss")
     layers: list = field(default_factory=list)
     gradient_keys: tuple = None
     block_notes: dict = field(default_factory=dict)
@@ -230,13 +236,13 @@ def _ae_problems(seed, hyper=({},), tied=False, unit_data=True, kind=None):
     return problems
 
 
-ENCODER = Layer("the encoder", "W1", "b1",
-                "δ² = ∂J/∂Z1: in what is added to ∂J/∂H before the encoder's slope f′(Z1) (a penalty's "
-                "∂Ω/∂H), or in f′(Z1) itself")
-DECODER = Layer("the decoder", "W2", "b2",
-                "δ³ = ∂J/∂Z2, the output delta (the residual x̂ − x, the output slope, the 1/m), or in the "
-                "forward pass; the encoder inherits it through δ³W2ᵀ")
-TIED_DECODER = Layer("the decoder", None, "b2", DECODER.where)
+ENCODER = Layer(N_("the encoder"), "W1", "b1",
+                N_("δ² = ∂J/∂Z1: in what is added to ∂J/∂H before the encoder's slope f′(Z1) (a penalty's "
+                "∂Ω/∂H), or in f′(Z1) itself"))
+DECODER = Layer(N_("the decoder"), "W2", "b2",
+                N_("δ³ = ∂J/∂Z2, the output delta (the residual x̂ − x, the output slope, the 1/m), or in the "
+                "forward pass; the encoder inherits it through δ³W2ᵀ"))
+TIED_DECODER = Layer(N_("the decoder"), None, "b2", DECODER.where)
 
 AE_GIVEAWAYS = ("delta3", "delta2", "δ³", "δ²", "H.T", "X.T", "(1 - H)", "(1 − H)", "(1 - X_hat)", "(1 − X̂)",
                 "W2.T", "W2ᵀ", "Hᵀ", "Xᵀ", "σ'", "σ′", "a(1 − a)")
@@ -328,23 +334,27 @@ def _masking_findings(session):
     level = 0.3
     X_tilde = session.call("masking", X, level, np.random.default_rng(1), returns=ARRAY)
     untouched = not any(function == "masking" for function, _ in session.mutations)
-    findings = [(untouched, "masking leaves its input X unchanged (it returns a new array)",
+    findings = [(untouched, _("masking leaves its input X unchanged (it returns a new array)"),
                  None if untouched else "masking_in_place")]
     if X_tilde.shape != X.shape or X_tilde.dtype != X.dtype:
-        return findings + [(False, f"masking returns X's shape {X.shape} and dtype {X.dtype} "
-                                   f"(got {X_tilde.shape}, {X_tilde.dtype})", None)]
+        return findings + [(False, _("masking returns X's shape {shape} and dtype {dtype} "
+                                     "(got {got_shape}, {got_dtype})").format(
+            shape=X.shape, dtype=X.dtype, got_shape=X_tilde.shape, got_dtype=X_tilde.dtype), None)]
     zeroed = X_tilde == 0
-    findings.append((bool(np.all(zeroed | (X_tilde == X))), "every entry of x̃ is either 0 or the entry of X", None))
+    findings.append((bool(np.all(zeroed | (X_tilde == X))), _("every entry of x̃ is either 0 or the entry of X"),
+                     None))
     fraction = float(zeroed.mean())
     sigma = np.sqrt(level * (1 - level) / X.size)
     ok = abs(fraction - level) < 5 * sigma
     inverted = abs(fraction - (1 - level)) < 5 * sigma
-    findings.append((ok, f"fraction of entries zeroed: {fraction:.4f} for ν = {level} "
-                         f"(expected {level} ± {5 * sigma:.4f})", "mask_inverted" if inverted else None))
+    findings.append((ok, _("fraction of entries zeroed: {fraction:.4f} for ν = {level} "
+                           "(expected {level} ± {bar:.4f})").format(fraction=fraction, level=level, bar=5 * sigma),
+                     "mask_inverted" if inverted else None))
     again = session.call("masking", X, level, np.random.default_rng(1), returns=ARRAY)
-    findings.append((np.array_equal(again, X_tilde), "the same seed gives the same x̃ (all randomness from rng)", None))
+    findings.append((np.array_equal(again, X_tilde), _("the same seed gives the same x̃ (all randomness from rng)"),
+                     None))
     none = session.call("masking", X, 0.0, np.random.default_rng(2), returns=ARRAY)
-    findings.append((np.array_equal(none, X), "ν = 0 returns X unchanged", None))
+    findings.append((np.array_equal(none, X), _("ν = 0 returns X unchanged"), None))
     return findings
 
 
@@ -373,9 +383,9 @@ def _softmax_problems():
     return problems
 
 
-OVERFLOW_NOTE = ("with logits in the thousands, exp overflows to inf (inf/inf is nan) and probabilities underflow "
+OVERFLOW_NOTE = (N_("with logits in the thousands, exp overflows to inf (inf/inf is nan) and probabilities underflow "
                  "to 0 (log 0 = −inf, 1/0 = inf): subtract each row's maximum from the logits before exp — it "
-                 "cancels in the ratio — and compute log P as Z − log Σ exp Z, never as the log of P")
+                 "cancels in the ratio — and compute log P as Z − log Σ exp Z, never as the log of P"))
 
 
 def _stacked_problems():
@@ -397,12 +407,12 @@ def _stacked_problems():
 
 
 def _stacked_layers(depth=3):
-    layers = [Layer("the softmax", "W_softmax", "b_softmax",
-                    "the top delta (1/m)(P − Y), or the softmax's own terms; every layer below inherits it")]
+    layers = [Layer(N_("the softmax"), "W_softmax", "b_softmax",
+                    N_("the top delta (1/m)(P − Y), or the softmax's own terms; every layer below inherits it"))]
     for l in range(depth, 0, -1):
-        layers.append(Layer(f"layer {l}", f"W{l}", f"b{l}",
-                            f"the recurrence that makes layer {l}'s delta: (δ above · W_aboveᵀ) ∘ σ′ at the output "
-                            f"of layer {l} (A[{l}](1 − A[{l}]), not another layer's)"))
+        layers.append(Layer(N_("layer {l}"), f"W{l}", f"b{l}",
+                            N_("the recurrence that makes layer {l}'s delta: (δ above · W_aboveᵀ) ∘ σ′ at the output "
+                               "of layer {l} (A[{l}](1 − A[{l}]), not another layer's)"), {"l": l}))
     return layers
 
 
@@ -503,9 +513,9 @@ def _conv_input_self_check(session, problem):
 
 
 CONV_CASE_NOTES = {
-    "same, even kernel": "'same' padding with an even kernel is not symmetric: (k − 1)//2 zeros before, the rest "
-                         "after (padding_amounts)",
-    "valid": "'valid' padding adds no zeros, and the output is smaller than the input",
+    "same, even kernel": N_("'same' padding with an even kernel is not symmetric: (k − 1)//2 zeros before, the rest "
+                         "after (padding_amounts)"),
+    "valid": N_("'valid' padding adds no zeros, and the output is smaller than the input"),
 }
 
 
@@ -660,247 +670,247 @@ def _jacobian_self_check(session, problem):
 
 
 # ---------------------------------------------------------------------------------------------- the list
-_LAYERED = "your gradients against five-point finite differences of ⟨δ, Z⟩, Z the forward pass of the statement"
+_LAYERED = N_("your gradients against five-point finite differences of ⟨δ, Z⟩, Z the forward pass of the statement")
 
 _EXERCISES = [
     Exercise(
         "numerical_gradient", "lessons/02_backprop_and_gradient_checking.py",
-        "two-point and five-point central differences, per block",
+        N_("two-point and five-point central differences, per block"),
         "two-point and five-point central differences, first on h(x) = x₁² + 3x₁x₂",
         ("numerical_gradient",), _numgrad_problems, _numgrad_outputs,
-        custom_self_check=_numgrad_self_check, self_check_title="your five-point estimate against the exact gradient",
-        block_notes={"central ε=0.01": "the two-point formula with the step given explicitly (ε = 0.01, whose O(ε²) "
-                                       "error the reference has too): use the `step` argument when it is not None"},
-        library="npae.gradcheck.numerical_gradient is the same two formulas, and npae.gradcheck.check_gradients "
-                "compares a gradient with it block by block (npae/gradcheck/__init__.py).",
+        custom_self_check=_numgrad_self_check, self_check_title=N_("your five-point estimate against the exact gradient"),
+        block_notes={"central ε=0.01": N_("the two-point formula with the step given explicitly (ε = 0.01, whose O(ε²) "
+                                       "error the reference has too): use the `step` argument when it is not None")},
+        library=N_("npae.gradcheck.numerical_gradient is the same two formulas, and npae.gradcheck.check_gradients "
+                "compares a gradient with it block by block (npae/gradcheck/__init__.py)."),
         library_names=("npae.gradcheck.numerical_gradient", "npae.gradcheck.check_gradients"),
         giveaways=("(2ε)", "12h", "8 f(", "(0.5, -0.5)", "/ 12", "(1/2, -1/2)", "(-1, 8, -8, 1)")),
     Exercise(
         "autoencoder_backprop", "lessons/02_backprop_and_gradient_checking.py",
-        "the two-layer autoencoder's forward and backward pass (squared error, sigmoid)",
+        N_("the two-layer autoencoder's forward and backward pass (squared error, sigmoid)"),
         "the two-layer autoencoder's forward and backward pass (squared error, sigmoid)",
         ("loss_and_grads",), lambda: _ae_problems(2), _loss_and_grads("loss_and_grads"), _loss("loss_and_grads"),
         layers=[DECODER, ENCODER],
-        library="npae.Autoencoder.loss_and_grads computes the same loss and gradient (npae/models/autoencoder.py); "
+        library=N_("npae.Autoencoder.loss_and_grads computes the same loss and gradient (npae/models/autoencoder.py); "
                 "its backward pass is built from npae.core.losses.squared_error (the value and δ³) and "
-                "npae.core.layers.affine_backward (one layer's three gradients).",
+                "npae.core.layers.affine_backward (one layer's three gradients)."),
         library_names=("npae.Autoencoder.loss_and_grads", "npae.core.losses.squared_error",
                        "npae.core.layers.affine_backward"),
         giveaways=AE_GIVEAWAYS),
     Exercise(
         "sparse_autoencoder_cost", "lessons/03_sparse_autoencoder.py",
-        "UFLDL's sparse-autoencoder cost on a flat θ: weight decay and the KL sparsity penalty",
+        N_("UFLDL's sparse-autoencoder cost on a flat θ: weight decay and the KL sparsity penalty"),
         "UFLDL's sparse-autoencoder cost on a flat θ, weight decay and the KL delta term; then `python -m "
         "npae.exercises train sparse_autoencoder_cost` trains your cost with L-BFGS and draws your filters",
         ("sparse_autoencoder_loss", "sparse_autoencoder_cost"), lambda: _ae_problems(3, _sparse_hyper()),
         _sparse_outputs, _loss("sparse_autoencoder_loss"), layers=[DECODER, ENCODER],
-        block_notes={"grad(θ)": "sparse_autoencoder_cost's flat gradient, while the dict's gradients are right: "
+        block_notes={"grad(θ)": N_("sparse_autoencoder_cost's flat gradient, while the dict's gradients are right: "
                                 "unflatten θ with parameter_template, call sparse_autoencoder_loss, flatten the "
-                                "gradient dict in θ's order W1, b1, W2, b2",
-                     "cost(θ)": "sparse_autoencoder_cost's value, while sparse_autoencoder_loss's is right: pass "
-                                "λ, ρ, β and the data through in the order of the signature"},
-        library="npae.Autoencoder with penalties=[WeightDecay(λ), KLSparsity(ρ, β)] computes the same cost; "
+                                "gradient dict in θ's order W1, b1, W2, b2"),
+                     "cost(θ)": N_("sparse_autoencoder_cost's value, while sparse_autoencoder_loss's is right: pass "
+                                "λ, ρ, β and the data through in the order of the signature")},
+        library=N_("npae.Autoencoder with penalties=[WeightDecay(λ), KLSparsity(ρ, β)] computes the same cost; "
                 "npae.core.penalties.KLSparsity returns your KL delta term as its ∂Ω/∂H, and npae.train_lbfgs "
-                "minimises it as `train` does.",
+                "minimises it as `train` does."),
         library_names=("npae.Autoencoder", "npae.core.penalties.KLSparsity", "npae.train_lbfgs"),
         giveaways=AE_GIVEAWAYS + ("dOmega_dH", "−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂)", "-rho / rho_hat", "KL delta")),
     Exercise(
         "linear_decoder", "lessons/05_undercomplete_and_pca.py",
-        "the linear decoder (UFLDL): an autoencoder whose output is not squashed",
+        N_("the linear decoder (UFLDL): an autoencoder whose output is not squashed"),
         "the linear decoder's δ³ (UFLDL's *Linear Decoders*)",
         ("loss_and_grads",), lambda: _ae_problems(5, ({"weight_decay": 0.01},), unit_data=False),
         _loss_and_grads("loss_and_grads"), _loss("loss_and_grads"), layers=[DECODER, ENCODER],
-        library="npae.Autoencoder(decoder='linear', penalties=[WeightDecay(λ)]) computes the same loss and "
-                "gradient; npae.core.losses.squared_error drops the output slope for a linear decoder.",
+        library=N_("npae.Autoencoder(decoder='linear', penalties=[WeightDecay(λ)]) computes the same loss and "
+                "gradient; npae.core.losses.squared_error drops the output slope for a linear decoder."),
         library_names=("npae.Autoencoder", "npae.core.losses.squared_error", "npae.core.penalties.WeightDecay"),
         giveaways=AE_GIVEAWAYS + ("slope is 1", "slope 1")),
     Exercise(
         "tied_weights", "lessons/05_undercomplete_and_pca.py",
-        "tied weights W2 = W1ᵀ: a parameter used twice",
+        N_("tied weights W2 = W1ᵀ: a parameter used twice"),
         "tied weights: the sum of both paths",
         ("loss_and_grads",), lambda: _ae_problems(50, ({"weight_decay": 0.01},), tied=True),
         _loss_and_grads("loss_and_grads"), _loss("loss_and_grads"), layers=[TIED_DECODER, ENCODER],
-        library="npae.Autoencoder(tied=True, penalties=[WeightDecay(λ)]) computes the same loss and gradient "
-                "(it adds the decoder's path to ∂J/∂W1, as you did).",
+        library=N_("npae.Autoencoder(tied=True, penalties=[WeightDecay(λ)]) computes the same loss and gradient "
+                "(it adds the decoder's path to ∂J/∂W1, as you did)."),
         library_names=("npae.Autoencoder", "npae.core.penalties.WeightDecay"),
         giveaways=AE_GIVEAWAYS + ("encoder_path", "decoder_path", "δ³ᵀ H", "sum of the gradients of both")),
     Exercise(
         "l1_sparsity", "lessons/07_l1_vs_kl_sparsity.py",
-        "the L1 sparsity penalty and where its gradient enters",
+        N_("the L1 sparsity penalty and where its gradient enters"),
         "the L1 sparsity penalty and its subgradient",
         ("loss_and_grads",), lambda: _ae_problems(7, ({"lam": 0.1},)), _loss_and_grads("loss_and_grads"),
         _loss("loss_and_grads"), layers=[DECODER, ENCODER],
-        library="npae.core.penalties.L1Sparsity returns the same value and ∂Ω/∂H; npae.Autoencoder with "
-                "penalties=[L1Sparsity(λ)] adds it before the encoder's slope, as you did.",
+        library=N_("npae.core.penalties.L1Sparsity returns the same value and ∂Ω/∂H; npae.Autoencoder with "
+                "penalties=[L1Sparsity(λ)] adds it before the encoder's slope, as you did."),
         library_names=("npae.core.penalties.L1Sparsity", "npae.Autoencoder"),
         giveaways=AE_GIVEAWAYS + ("sign(H)", "np.sign", "dJ_dH", "before the sigmoid")),
     Exercise(
         "denoising", "lessons/09_denoising_autoencoder.py",
-        "masking noise, and the denoising loss with the clean target",
+        N_("masking noise, and the denoising loss with the clean target"),
         "a corruption process and the denoising loss (clean target)",
         ("masking", "loss_and_grads"), _denoising_problems, _loss_and_grads("loss_and_grads"),
         _loss("loss_and_grads"), layers=[DECODER, ENCODER], findings=_masking_findings,
-        library="npae.masking draws masking noise (npae/core/corruption.py), and "
-                "npae.Autoencoder.loss_and_grads(X_tilde, target=X) computes the same loss and gradient.",
+        library=N_("npae.masking draws masking noise (npae/core/corruption.py), and "
+                "npae.Autoencoder.loss_and_grads(X_tilde, target=X) computes the same loss and gradient."),
         library_names=("npae.masking", "npae.Autoencoder.loss_and_grads"),
         giveaways=AE_GIVEAWAYS + ("X̃ᵀ", "X_tilde.T")),
     Exercise(
         "contractive", "lessons/12_contractive_autoencoder.py",
-        "the contractive penalty's gradient, untied and tied weights",
+        N_("the contractive penalty's gradient, untied and tied weights"),
         "the contractive penalty's analytic gradient: its ∂Ω/∂H before σ′, its direct term on W1, the bias; "
         "untied and tied",
         ("loss_and_grads",),
         lambda: (_ae_problems(12, ({"lam": 0.5},), kind="untied")
                  + _ae_problems(120, ({"lam": 0.5},), tied=True, kind="tied")[:2]),
         _loss_and_grads("loss_and_grads"), _loss("loss_and_grads"), layers=[DECODER, ENCODER],
-        case_notes={"tied": "with tied weights W1 is also the decoder's weight (W2 = W1ᵀ): its gradient collects "
-                            "the decoder's use too, and the gradient has no W2",
-                    "untied": "untied, W2 is a parameter of its own, with its own gradient"},
-        library="npae.core.penalties.Contractive returns exactly your three parts — the value, ∂Ω/∂H and the "
-                "direct term on W1 — and npae.Autoencoder with penalties=[Contractive(λ)] adds them as you did.",
+        case_notes={"tied": N_("with tied weights W1 is also the decoder's weight (W2 = W1ᵀ): its gradient collects "
+                            "the decoder's use too, and the gradient has no W2"),
+                    "untied": N_("untied, W2 is a parameter of its own, with its own gradient")},
+        library=N_("npae.core.penalties.Contractive returns exactly your three parts — the value, ∂Ω/∂H and the "
+                "direct term on W1 — and npae.Autoencoder with penalties=[Contractive(λ)] adds them as you did."),
         library_names=("npae.core.penalties.Contractive", "npae.Autoencoder"),
         # s = h(1 − h) = σ′(z) is part of the penalty's definition (‖∂h/∂x‖² = Σⱼ s² w), so the statement has it
         giveaways=tuple(g for g in AE_GIVEAWAYS if g not in ("(1 - H)", "σ'")) + (
             "dOmega_dH", "(1 − 2h)", "(1 - 2 * H)", "1 − 2H", "σ''", "σ″", "2 W1[k, j]", "(2λ/m)")),
     Exercise(
         "cross_entropy_delta", "lessons/17_keras_autoencoder_in_numpy.py",
-        "the cross-entropy from the logits and its output delta",
+        N_("the cross-entropy from the logits and its output delta"),
         "the cross-entropy δ³ from the logits",
         ("loss_and_grads",), _cross_entropy_problems, _loss_and_grads("loss_and_grads"), _loss("loss_and_grads"),
         layers=[DECODER, ENCODER],
-        case_notes={"saturated logits": "for |z| > 37, σ(z) rounds to exactly 1.0 in float64 and log(1 − σ(z)) is "
-                                        "log 0 = −inf: compute the loss from the logits (softplus(z) − x z)"},
-        library="npae.core.losses.cross_entropy returns the same value and δ³ from the logits; "
-                "npae.Autoencoder(loss='cross_entropy') uses it.",
+        case_notes={"saturated logits": N_("for |z| > 37, σ(z) rounds to exactly 1.0 in float64 and log(1 − σ(z)) is "
+                                        "log 0 = −inf: compute the loss from the logits (softplus(z) − x z)")},
+        library=N_("npae.core.losses.cross_entropy returns the same value and δ³ from the logits; "
+                "npae.Autoencoder(loss='cross_entropy') uses it."),
         library_names=("npae.core.losses.cross_entropy", "npae.Autoencoder"),
         giveaways=AE_GIVEAWAYS + ("slope cancels", "(σ(Z2) − X)", "(X_hat - X) / m")),
     Exercise(
         "softmax_regression", "lessons/19_softmax_regression.py",
-        "softmax regression with weight decay (UFLDL softmaxCost)",
+        N_("softmax regression with weight decay (UFLDL softmaxCost)"),
         "softmax regression with weight decay (UFLDL's `softmaxCost`)",
         ("softmax_cost",), _softmax_problems, _loss_and_grads("softmax_cost"), _loss("softmax_cost"),
-        layers=[Layer("the softmax", "W", "b", "the delta ∂J/∂Z (the shift, the axis of the normalisation, the 1/m) "
-                                               "or in the loss")],
+        layers=[Layer(N_("the softmax"), "W", "b", N_("the delta ∂J/∂Z (the shift, the axis of the normalisation, the 1/m) "
+                                               "or in the loss"))],
         case_notes={"logits in the thousands": OVERFLOW_NOTE},
-        library="npae.models.softmax.Softmax.loss_and_grads computes the same cost and gradient, with "
-                "npae.models.softmax.softmax_cross_entropy for the value and the delta.",
+        library=N_("npae.models.softmax.Softmax.loss_and_grads computes the same cost and gradient, with "
+                "npae.models.softmax.softmax_cross_entropy for the value and the delta."),
         library_names=("npae.models.softmax.Softmax.loss_and_grads", "npae.models.softmax.softmax_cross_entropy"),
         giveaways=("(P − Y)", "np.exp(log_P) - Y", "X.T", "Xᵀ δ", "δ = ")),
     Exercise(
         "stacked_finetuning", "lessons/21_fine_tuning.py",
-        "the δ recurrence of a stacked encoder + softmax, any depth (UFLDL stackedAECost)",
+        N_("the δ recurrence of a stacked encoder + softmax, any depth (UFLDL stackedAECost)"),
         "the δ recurrence of a stacked encoder + softmax fine-tuned end to end",
         ("stacked_cost",), _stacked_problems, _loss_and_grads("stacked_cost"), _loss("stacked_cost"),
         layers=_stacked_layers(),
-        case_notes={"two or more encoder layers": "with one encoder layer the recurrence is used once; with more it "
-                                                  "carries δ through a sigmoid layer: check which layer's A gives σ′"},
-        library="npae.models.deep.StackedClassifier.loss_and_grads computes the same cost and gradient, each "
-                "layer's step by npae.core.layers.affine_backward.",
+        case_notes={"two or more encoder layers": N_("with one encoder layer the recurrence is used once; with more it "
+                                                  "carries δ through a sigmoid layer: check which layer's A gives σ′")},
+        library=N_("npae.models.deep.StackedClassifier.loss_and_grads computes the same cost and gradient, each "
+                "layer's step by npae.core.layers.affine_backward."),
         library_names=("npae.models.deep.StackedClassifier.loss_and_grads", "npae.core.layers.affine_backward"),
         giveaways=("(P − Y)", "np.exp(log_P) - Y", "A[l] * (1 - A[l])", "weights[l].T", "δ⁽ˡ⁾", "A⁽ˡ⁾ᵀ")),
     Exercise(
         "psd_ista", "lessons/27_predictive_sparse_decomposition.py",
-        "ISTA's soft-threshold step and the PSD encoder's gradient",
+        N_("ISTA's soft-threshold step and the PSD encoder's gradient"),
         "ISTA's soft-threshold step and the PSD encoder's gradient",
         ("soft_threshold", "ista_step", "psd_loss_and_grads"), _psd_problems, _psd_outputs, _psd_loss,
         gradient_keys=("D", "W", "b", "g"),
-        layers=[Layer("the dictionary", "D", None, "∂E/∂D, from the reconstruction term"),
-                Layer("the encoder", "W", "b", "the error at the tanh's input: the gain g or tanh's slope")],
-        library="npae.models.psd.soft_threshold, one step of npae.models.psd.ista and "
-                "npae.models.psd.PSD.loss_and_grads compute the same.",
+        layers=[Layer(N_("the dictionary"), "D", None, N_("∂E/∂D, from the reconstruction term")),
+                Layer(N_("the encoder"), "W", "b", N_("the error at the tanh's input: the gain g or tanh's slope"))],
+        library=N_("npae.models.psd.soft_threshold, one step of npae.models.psd.ista and "
+                "npae.models.psd.PSD.loss_and_grads compute the same."),
         library_names=("npae.models.psd.soft_threshold", "npae.models.psd.ista", "npae.models.psd.PSD.loss_and_grads"),
         giveaways=("np.sign", "np.maximum", "max(|v| − t, 0)", "2 (h D − x) Dᵀ", "(1 − T²)", "(1 - T ** 2)",
                    "Hᵀ R", "H.T @ R")),
     Exercise(
         "conv2d_backward", "lessons/24_convolution_by_hand.py",
-        "the backward pass of a 2-D convolution through the patch matrix (im2col, col2im)",
+        N_("the backward pass of a 2-D convolution through the patch matrix (im2col, col2im)"),
         "the backward pass of a 2-D convolution: ∂J/∂W and ∂J/∂b through the patch matrix (im2col), ∂J/∂X "
         "by col2im",
         ("conv2d_backward",), lambda: _conv_problems(124), _conv_backward_outputs, _conv_backward_loss,
         value_function=lambda session, problem: _conv_value(problem), self_check_title=_LAYERED,
-        block_notes={"W": "∂J/∂W pairs the patch matrix with δ laid out in the same (i, y, x) row order; check the "
-                          "product's order and the reshape to W's axes (C_out, C_in, kh, kw)",
-                     "b": "∂J/∂b: a bias is added at every sample *and* every pixel",
-                     "X": "∂J/∂X: an entry of the padded input sits in several patches, and the padding is cropped"},
+        block_notes={"W": N_("∂J/∂W pairs the patch matrix with δ laid out in the same (i, y, x) row order; check the "
+                          "product's order and the reshape to W's axes (C_out, C_in, kh, kw)"),
+                     "b": N_("∂J/∂b: a bias is added at every sample *and* every pixel"),
+                     "X": N_("∂J/∂X: an entry of the padded input sits in several patches, and the padding is cropped")},
         case_notes=CONV_CASE_NOTES,
-        library="npae.core.conv.conv2d_backward computes the same three gradients, ∂J/∂X by npae.core.conv.col2im.",
+        library=N_("npae.core.conv.conv2d_backward computes the same three gradients, ∂J/∂X by npae.core.conv.col2im."),
         library_names=("npae.core.conv.conv2d_backward", "npae.core.conv.col2im"),
         giveaways=("Dᵀ cols", "D.T @ cols", "D W.reshape", "col2im", "sum of the gradients of its copies",
                    "+= dcols", "transpose(0, 2, 3, 1)")),
     Exercise(
         "conv_input_gradient", "lessons/24_convolution_by_hand.py",
-        "the input gradient of a convolution as a full convolution with the flipped kernel",
+        N_("the input gradient of a convolution as a full convolution with the flipped kernel"),
         "∂J/∂X of a convolution as one \"full\" convolution of δ with the flipped kernel (the transposed "
         "convolution)",
         ("conv_input_gradient",), lambda: _conv_problems(224), _conv_input_outputs,
         custom_self_check=_conv_input_self_check, self_check_title=_LAYERED,
-        block_notes={"X": "∂J/∂X: the kernel bank's flip (both spatial axes), its channel axes, and the zeros "
-                          "added around δ (before and after differ for an even kernel)"},
+        block_notes={"X": N_("∂J/∂X: the kernel bank's flip (both spatial axes), its channel axes, and the zeros "
+                          "added around δ (before and after differ for an even kernel)")},
         case_notes=CONV_CASE_NOTES,
-        library="npae.core.conv.conv2d_backward computes the same ∂J/∂X by col2im; tests/test_conv.py checks "
-                "the adjoint identity ⟨conv(X), Y⟩ = ⟨X, convᵀ(Y)⟩ behind both.",
+        library=N_("npae.core.conv.conv2d_backward computes the same ∂J/∂X by col2im; tests/test_conv.py checks "
+                "the adjoint identity ⟨conv(X), Y⟩ = ⟨X, convᵀ(Y)⟩ behind both."),
         library_names=("npae.core.conv.conv2d_backward",),
         giveaways=("::-1", "::−1", "transpose(1, 0, 2, 3)", "kh − 1 − top", "kh - 1 - top", "flipped in both",
                    "W_flip")),
     Exercise(
         "maxpool_backward", "lessons/24_convolution_by_hand.py",
-        "the backward pass of 2×2 max-pooling: routing, the tie rule, odd sizes",
+        N_("the backward pass of 2×2 max-pooling: routing, the tie rule, odd sizes"),
         "the backward pass of max-pooling: routing δ to the winner, npae's tie rule, odd sizes",
         ("maxpool_backward",), _pool_problems, _pool_outputs, _pool_loss, value_function=_pool_value,
-        self_check_title="your gradient against five-point finite differences of ⟨δ, P⟩, P the max-pooling "
-                         "of the statement",
-        block_notes={"X": "∂J/∂X: each window's δ goes to one entry, its winner"},
-        case_notes={"ties": "where a window's maximum is not unique, the first maximum in the order top-left, "
+        self_check_title=N_("your gradient against five-point finite differences of ⟨δ, P⟩, P the max-pooling "
+                         "of the statement"),
+        block_notes={"X": N_("∂J/∂X: each window's δ goes to one entry, its winner")},
+        case_notes={"ties": N_("where a window's maximum is not unique, the first maximum in the order top-left, "
                             "top-right, bottom-left, bottom-right takes the whole δ (numpy.argmax's first "
-                            "occurrence) — and only that one",
-                    "odd size": "an odd height or width: the extra row or column is −∞ (it never wins) and is "
-                                "cropped from ∂J/∂X"},
-        library="npae.core.pooling.maxpool_forward and npae.core.pooling.maxpool_backward compute the same, "
-                "with the same tie rule.",
+                            "occurrence) — and only that one"),
+                    "odd size": N_("an odd height or width: the extra row or column is −∞ (it never wins) and is "
+                                "cropped from ∂J/∂X")},
+        library=N_("npae.core.pooling.maxpool_forward and npae.core.pooling.maxpool_backward compute the same, "
+                "with the same tie rule."),
         library_names=("npae.core.pooling.maxpool_forward", "npae.core.pooling.maxpool_backward"),
         giveaways=("argmax", "put_along_axis", "routed", "is 1 at")),
     Exercise(
         "upsample_backward", "lessons/25_convolutional_autoencoder.py",
-        "2× nearest-neighbour upsampling and its backward pass",
+        N_("2× nearest-neighbour upsampling and its backward pass"),
         "2× nearest-neighbour upsampling and its backward pass (the adjoint of copying is summing)",
         ("upsample", "upsample_backward"), _upsample_problems, _upsample_outputs, _upsample_loss,
         value_function=_upsample_value,
-        self_check_title="your backward pass against five-point finite differences of ⟨δ, U⟩, U the upsampling "
-                         "of the statement",
-        block_notes={"U": "U: each pixel copied into a 2×2 block (not the whole image tiled)",
-                     "X": "∂J/∂X: every input pixel is used in four places of U"},
-        library="npae.core.pooling.upsample_forward and npae.core.pooling.upsample_backward compute the same.",
+        self_check_title=N_("your backward pass against five-point finite differences of ⟨δ, U⟩, U the upsampling "
+                         "of the statement"),
+        block_notes={"U": N_("U: each pixel copied into a 2×2 block (not the whole image tiled)"),
+                     "X": N_("∂J/∂X: every input pixel is used in four places of U")},
+        library=N_("npae.core.pooling.upsample_forward and npae.core.pooling.upsample_backward compute the same."),
         library_names=("npae.core.pooling.upsample_forward", "npae.core.pooling.upsample_backward"),
         giveaways=(".sum(axis=(3, 5))", "sum-pooling", "Σ_{p, q ∈ {0, 1}} δ")),
     Exercise(
         "softmax_delta", "lessons/19_softmax_regression.py",
-        "the softmax's Jacobian and the softmax-plus-cross-entropy delta, from scratch",
+        N_("the softmax's Jacobian and the softmax-plus-cross-entropy delta, from scratch"),
         "the softmax's Jacobian ∂p/∂z and the softmax-plus-cross-entropy delta, derived from scratch",
         ("softmax_jacobian", "softmax_cross_entropy"), _softmax_delta_problems, _softmax_delta_outputs,
         custom_self_check=_softmax_delta_self_check, gradient_keys=("dJ_dZ",),
-        self_check_title="your ∂J/∂Z against five-point finite differences of your loss, your Jacobian against "
-                         "those of the given softmax",
-        block_notes={"jacobian": "∂pⱼ/∂zₖ: p's entries all share one denominator, so every zₖ moves every pⱼ",
-                     "dJ_dZ": "∂J/∂Z: the mean over samples, and its sign",
-                     "loss": "J: −(1/m) Σᵢ log P[i, yᵢ], computed from the shifted logits"},
+        self_check_title=N_("your ∂J/∂Z against five-point finite differences of your loss, your Jacobian against "
+                         "those of the given softmax"),
+        block_notes={"jacobian": N_("∂pⱼ/∂zₖ: p's entries all share one denominator, so every zₖ moves every pⱼ"),
+                     "dJ_dZ": N_("∂J/∂Z: the mean over samples, and its sign"),
+                     "loss": N_("J: −(1/m) Σᵢ log P[i, yᵢ], computed from the shifted logits")},
         case_notes={"logits in the thousands": OVERFLOW_NOTE},
-        library="npae.models.softmax.softmax_cross_entropy returns the same value and delta, and "
-                "npae.models.softmax.log_softmax the shifted log P.",
+        library=N_("npae.models.softmax.softmax_cross_entropy returns the same value and delta, and "
+                "npae.models.softmax.log_softmax the shifted log P."),
         library_names=("npae.models.softmax.softmax_cross_entropy", "npae.models.softmax.log_softmax"),
         giveaways=("np.diag(p)", "diag(p)", "np.outer", "p pᵀ", "(P − Y)", "np.exp(log_P) - Y", "1[j = k] − pₖ")),
     Exercise(
         "encoder_jacobian", "lessons/12_contractive_autoencoder.py",
-        "the encoder's Jacobian ∂h/∂x, and its squared norm without building it",
+        N_("the encoder's Jacobian ∂h/∂x, and its squared norm without building it"),
         "the encoder's Jacobian ∂h/∂x used by the contractive penalty, and ‖∂h/∂x‖²_F in closed form",
         ("encoder_jacobian", "jacobian_norms"), _jacobian_problems, _jacobian_outputs,
         custom_self_check=_jacobian_self_check,
-        self_check_title="your Jacobian against five-point finite differences of the given encoder, your norms "
-                         "against its squared Frobenius norm",
-        block_notes={"J": "∂hⱼ/∂xₖ: the chain rule through σ at zⱼ, then ∂zⱼ/∂xₖ (which entry of W1?)",
-                     "norms": "‖J(xᵢ)‖²_F: a sum over the code units j of a per-sample factor and a factor "
-                              "of W1 alone"},
-        library="npae.analysis.jacobian.encoder_jacobian builds the same Jacobian, and "
-                "npae.core.penalties.Contractive computes λ times the mean of your norms without building it.",
+        self_check_title=N_("your Jacobian against five-point finite differences of the given encoder, your norms "
+                         "against its squared Frobenius norm"),
+        block_notes={"J": N_("∂hⱼ/∂xₖ: the chain rule through σ at zⱼ, then ∂zⱼ/∂xₖ (which entry of W1?)"),
+                     "norms": N_("‖J(xᵢ)‖²_F: a sum over the code units j of a per-sample factor and a factor "
+                              "of W1 alone")},
+        library=N_("npae.analysis.jacobian.encoder_jacobian builds the same Jacobian, and "
+                "npae.core.penalties.Contractive computes λ times the mean of your norms without building it."),
         library_names=("npae.analysis.jacobian.encoder_jacobian", "npae.core.penalties.Contractive"),
         giveaways=("W1.T[None", "diag(s) W1ᵀ", "s[:, :, None]", "(s ** 2) @ w", "H * (1 - H)", "h(1 − h)",
                    "hⱼ(1 − hⱼ)")),

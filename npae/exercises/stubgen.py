@@ -31,6 +31,8 @@ committed files differ from what this module generates.
 import re
 from pathlib import Path
 
+from npae.exercises.i18n import N_, gettext_
+
 SOLUTIONS = Path(__file__).parent / "solutions"
 STUBS = Path(__file__).parent / "stubs"
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "book" / "exercises.md"
@@ -38,8 +40,16 @@ LEVELS = ("guided", "derive")
 HINT, DERIVE = "# HINT:", "# DERIVE:"
 _REGION = re.compile(r"#\s*(BEGIN|END)\s+(SOLUTION|DERIVE)\s*$")
 _DOC_MARKER = {"[guided]": "guided", "[derive]": "derive", "[end]": None}
-HEADER = ("# Exercise stub ({level} level), generated from npae/exercises/solutions/{name}.py by\n"
-          "# `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.\n")
+#: The two lines a stub starts with (a message of the catalogue: ``start NAME --lang zh`` writes them translated).
+HEADER = N_("# Exercise stub {mark}, generated from npae/exercises/solutions/{name}.py by\n"
+            "# `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.\n")
+#: How the header names each level (the grader reads the level of a file from it, in any language).
+LEVEL_MARKS = {"guided": N_("(guided level)"), "derive": N_("(derive level)")}
+
+
+def header_fields(name, level):
+    """The fields of :data:`HEADER` for exercise ``name`` at ``level``, in the language in force."""
+    return {"name": name, "mark": gettext_(LEVEL_MARKS[level])}
 
 
 def stub_name(name, level="guided"):
@@ -103,7 +113,7 @@ def make_stub(source, name="exercise", level="guided"):
             out.append(line)
     if region is not None:
         raise ValueError(f"line {region['start']}: BEGIN {region['kind']} is never closed")
-    return HEADER.format(name=name, level=level) + "".join(out)
+    return HEADER.format(name=name, mark=LEVEL_MARKS[level]) + "".join(out)
 
 
 def _close(region, level):

@@ -8,7 +8,6 @@ that exists.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 from npae.checks import check_choice
@@ -56,13 +55,33 @@ def stub_file(name, level="guided"):
     return STUBS / _file_name(name, level)
 
 
-def start(name, level="guided"):
+def stub_text(name, level="guided", lang=None):
+    """The text of the stub of ``name`` at ``level``, its statement in ``lang`` (None: the language in force;
+    :func:`npae.exercises.i18n.translate_stub`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``name`` is not an exercise, ``level`` not a level, or ``lang`` not a language with a catalogue.
+    """
+    from npae.exercises.i18n import normalise, translate_stub
+    _check_exercise_name("name", name)
+    check_choice("level", level, LEVELS)
+    if lang is not None:
+        normalise(lang)
+    return translate_stub(stub_file(name, level).read_text(encoding="utf-8"), name, level, lang)
+
+
+def start(name, level="guided", lang=None):
     """Copy the stub of ``name`` at ``level`` into the workspace unless the student's file exists.
 
     Parameters
     ----------
     name : str
     level : {"guided", "derive"}
+    lang : str, optional
+        The language of the stub's statement ("zh", "en"; default: the environment's, see
+        :mod:`npae.exercises.i18n`); code, identifiers and equations are the same in every language.
 
     Returns
     -------
@@ -73,8 +92,12 @@ def start(name, level="guided"):
     Raises
     ------
     ValueError
-        If ``name`` is not an exercise, ``level`` is not a level, or there is no stub for them.
+        If ``name`` is not an exercise, ``level`` is not a level, there is no stub for them, or no catalogue
+        for ``lang``.
     """
+    from npae.exercises.i18n import normalise
+    if lang is not None:
+        normalise(lang)
     target = student_file(name, level)
     source = stub_file(name, level)
     if not source.exists():
@@ -82,5 +105,5 @@ def start(name, level="guided"):
     if target.exists():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    target.write_text(stub_text(name, level, lang), encoding="utf-8")
     return target, True
