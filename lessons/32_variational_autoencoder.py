@@ -1,9 +1,9 @@
 """Lesson 32: the variational autoencoder, derived by hand — the ELBO, the reparameterisation, and what it samples.
 
 Run as a script (``python lessons/32_variational_autoencoder.py [--quick] [--out DIR]``) or open it as a notebook
-with jupytext (percent format). Full mode: 784-256-20 and 784-256-2 VAEs (Bernoulli decoder) on 50 000
+with jupytext (percent format). Full mode: 784-128-20 and 784-128-2 VAEs (Bernoulli decoder) on 30 000
 Fashion-MNIST images for up to 12 epochs each, two more 20-D VAEs for β = 0.25 and 4, a plain and a denoising
-784-256-20 autoencoder, and a 2-D VAE against lesson 11's denoising sampler on a spiral; quick mode: 800 images,
+784-128-20 autoencoder, and a 2-D VAE against lesson 11's denoising sampler on a spiral; quick mode: 800 images,
 2 epochs, a smaller spiral.
 """
 # %% [markdown]
@@ -136,8 +136,9 @@ for decoder in ("bernoulli", "gaussian"):
 # %% [markdown]
 # ## The data, and training with a fresh ε for every minibatch
 #
-# Fashion-MNIST: the first 50 000 training images to train on, the last 10 000 to validate (every choice below is
-# made on them), the 10 000 test images scored once at the end. The pixels are grey levels in $[0, 1]$, read as the
+# Fashion-MNIST: the first 30 000 training images to train on, the last 10 000 to validate (every choice below is
+# made on them), the 10 000 test images scored once at the end. The model: 784-128-20 (and 784-128-2), a hidden
+# layer of 128 ReLU units on each side. The pixels are grey levels in $[0, 1]$, read as the
 # Bernoulli decoder's probabilities; its $-\log p$ is then a cross-entropy in nats, as in lesson 08, not the
 # log-probability of a discrete image, so the numbers compare models with each other, not with other data sets.
 #
@@ -154,8 +155,8 @@ if QUICK:
     X_train, X_val, y_val = X_all[:800], X_all[800:1000], y_all[800:1000]
     X_test, y_test = X_test[:200], y_test[:200]
 else:
-    X_train, X_val, y_val = X_all[:50000], X_all[50000:], y_all[50000:]
-EPOCHS, N_UNITS = (2, 64) if QUICK else (12, 256)
+    X_train, X_val, y_val = X_all[:30000], X_all[50000:], y_all[50000:]
+EPOCHS, N_UNITS = (2, 64) if QUICK else (12, 128)
 eps_val = np.random.default_rng(320).standard_normal((len(X_val), 20))   # one fixed ε per validation image
 
 
@@ -258,7 +259,7 @@ lesson.show(show_images(np.vstack(rows), image_shape=(28, 28), ncols=9,
 # %% [markdown]
 # ## Beside the plain and the denoising autoencoder
 #
-# The same architecture, 784-256-20-256-784 (ReLU, a linear 20-D code, a sigmoid output, the cross-entropy), trained
+# The same architecture, 784-128-20-128-784 (ReLU, a linear 20-D code, a sigmoid output, the cross-entropy), trained
 # as a plain autoencoder and as a denoising one (masking noise, 25 % of the pixels set to 0, fixed in advance), with
 # the same optimiser, epochs and early stopping. The VAE reconstructs from its posterior mean $h = \mu(x)$, and once
 # from a sample $h = \mu + \sigma\circ\varepsilon$.
@@ -274,7 +275,7 @@ def train_deep(corruption, seed):
 
 plain = train_deep(None, 3220)
 denoising = train_deep(Corruption("masking", 0.25), 3230)
-lesson.stamp("plain and denoising 784-256-20 autoencoders trained")
+lesson.stamp(f"plain and denoising 784-{N_UNITS}-20 autoencoders trained")
 sample = X_test[:12]
 one_eps = np.random.default_rng(322).standard_normal((12, 20))
 lesson.show(show_images(np.vstack([sample, plain.reconstruct(sample), denoising.reconstruct(sample),
