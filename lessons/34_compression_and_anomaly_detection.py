@@ -192,8 +192,8 @@ lesson.show(show_images(np.vstack([sample_f, fashion_ae(sample_f), strokes_ae(sa
 # %% [markdown]
 # ## Anomaly detection 1: a class the model never saw
 #
-# Ten autoencoders 784-32 as above, each trained on the training images of nine classes (5 epochs; the epoch best on
-# the nine classes' validation images kept). The held-out class's images are the anomalies. Three scores are candidates:
+# Ten autoencoders 784-32 as above, each trained on 10 000 training images of nine classes (5 epochs; the epoch best
+# on the nine classes' validation images kept). The held-out class's images are the anomalies. Three scores are candidates:
 # the squared error $\tfrac12\lVert x - r(x)\rVert^2$ (the models' own loss), the cross-entropy, and the *relative* squared error
 # $\lVert x - r(x)\rVert^2 / \lVert x\rVert^2$, which does not grow with the amount of ink in the image. Which one to use is decided on
 # the validation split, by the mean AUC over the ten held-out classes; the test images are then scored once with it.
@@ -212,9 +212,10 @@ def scores(X, R):
 
 
 SCORES = ("squared error", "cross-entropy", "relative squared error")
+N_UNSEEN = 800 if QUICK else 10000
 unseen = {}
 for c in range(10):
-    model = Codec(X_train[y_train != c], X_val[y_val != c], 32, 3500 + 10 * c, epochs=5)
+    model = Codec(X_train[y_train != c][:N_UNSEEN], X_val[y_val != c], 32, 3500 + 10 * c, epochs=5)
     linear = PCA(32).fit(X_train[y_train != c][:10000])
     unseen[c] = {"val": scores(X_val, model.reconstruct(X_val)), "test": scores(X_test, model.reconstruct(X_test)),
                  "pca_test": scores(X_test, linear.reconstruct(X_test))}
@@ -292,56 +293,71 @@ lesson.show(fig, "34_roc")
 # %% [markdown]
 # ## Results
 #
-# Printed by this run. In full mode: the autoencoder's PSNR grows with its code, and at equal bits it beats PCA and
-# JPEG on the data it was trained on; on the other data set each autoencoder loses several dB against the one
-# trained there, while JPEG, trained on nothing, loses far less between the two; lossy throughout (no codec here
-# reaches the 8-bit pixels' own 48 dB). As an anomaly detector, reconstruction error finds the stroke digits almost
-# perfectly and most unseen classes well above chance, but not all: a class that looks like a seen one (the shirt
-# among T-shirts, pullovers and coats) reconstructs well and hides. The 5 % threshold chosen on validation gives
-# about 5 % false alarms on the test images. Quick mode (one epoch, 800 images) checks that the pieces run and that
-# the clearest effects already show.
+# Printed by this run. In full mode:
+#
+# - the autoencoder's PSNR grows with its code, and it is lossy throughout (8-bit pixels would give 48 dB);
+# - at 256 bits this small autoencoder does *not* beat the generic codecs: it lands within a dB or two below PCA with
+#   quantised coefficients and below JPEG at its lowest quality (which needs about 20 % more bits). The Keras blog's
+#   warning holds here: beating a basic codec is hard for a one-layer autoencoder;
+# - it is data-specific: each autoencoder loses several dB on the other data set against the one trained there,
+#   while JPEG, trained on nothing, differs by about a dB between the two sets (and does *better* on the strokes);
+# - reconstruction error separates the stroke digits from Fashion-MNIST almost perfectly, but only once the score is
+#   the *relative* error, chosen on validation: the raw squared error ranks some empty, thin-stroked digits below the
+#   textured garments;
+# - an unseen Fashion-MNIST class is harder: the mean AUC is well above chance but far from 1; classes unlike all
+#   others (bag, ankle boot, trouser, sandal) stand out, while a shirt among T-shirts, pullovers and coats
+#   reconstructs as well as they do and hides (AUC near 0.5). PCA does as well as the autoencoder on average. At the
+#   threshold that flags 5 % of the normal validation images, the test images get about 5 % false alarms, and most
+#   unseen images go undetected.
+#
+# Quick mode (800 images) checks that the pieces run and that the clearest effects already show.
 
 # %%
 psnr_ae = codec_psnr["autoencoder"]
 lesson.expect("PSNR of the 784-32 autoencoder codec (256 bits), Fashion-MNIST test", psnr_ae[32],
-              quick=(8, 25), full=(19, 26), fmt=".2f", unit="dB")
-lesson.expect("PSNR gain from 8 to 32 code units", psnr_ae[32] - psnr_ae[8], quick=(0, 8), full=(1.5, 8),
+              quick=(8, 25), full=(16, 20), fmt=".2f", unit="dB")
+lesson.expect("PSNR gain from 8 to 32 code units", psnr_ae[32] - psnr_ae[8], quick=(0, 8), full=(1.5, 5),
               fmt=".2f", unit="dB")
-lesson.expect("autoencoder − PCA at 256 bits", psnr_ae[32] - codec_psnr["PCA"][32], full=(0, 6), fmt=".2f",
+lesson.expect("autoencoder − PCA at 256 bits", psnr_ae[32] - codec_psnr["PCA"][32], full=(-2.5, 0.5), fmt=".2f",
               unit="dB")
-lesson.expect("autoencoder − JPEG at about 256 bits", psnr_ae[32] - psnr(X_test, jpeg_test[matched[32]][0]),
-              full=(0.5, 10), fmt=".2f", unit="dB")
+lesson.expect("autoencoder (256 bits) − JPEG at its matched quality", psnr_ae[32] - psnr(X_test, jpeg_test[matched[32]][0]),
+              full=(-2.5, 0.5), fmt=".2f", unit="dB")
 lesson.expect("JPEG's mean test size at the matched quality / 256 bits", jpeg_test[matched[32]][1].mean() / 256,
-              quick=(0.5, 2), full=(0.7, 1.4), fmt=".2f")
+              quick=(0.5, 2), full=(1.0, 1.4), fmt=".2f")
 lesson.expect("on strokes: AE trained on strokes − AE trained on Fashion-MNIST",
-              cross[("strokes", "strokes")] - cross[("Fashion-MNIST", "strokes")], quick=(0, 20), full=(3, 20),
+              cross[("strokes", "strokes")] - cross[("Fashion-MNIST", "strokes")], quick=(0, 20), full=(3, 12),
               fmt=".2f", unit="dB")
 lesson.expect("on Fashion-MNIST: AE trained on Fashion-MNIST − AE trained on strokes",
               cross[("Fashion-MNIST", "Fashion-MNIST")] - cross[("strokes", "Fashion-MNIST")], quick=(0, 20),
-              full=(2, 20), fmt=".2f", unit="dB")
+              full=(3, 12), fmt=".2f", unit="dB")
 lesson.expect("JPEG: PSNR on Fashion-MNIST − on strokes, same quality",
-              psnr(X_test, jpeg_on["Fashion-MNIST"][0]) - psnr(S_test, jpeg_on["strokes"][0]), full=(-3, 3),
+              psnr(X_test, jpeg_on["Fashion-MNIST"][0]) - psnr(S_test, jpeg_on["strokes"][0]), full=(-2.5, 0),
               fmt=".2f", unit="dB")
+lesson.expect("score chosen on validation for the strokes (2 = relative squared error)", SCORES.index(stroke_score),
+              quick=(2, 2), full=(2, 2), fmt=".0f")
 lesson.expect("AUC, stroke digits among Fashion-MNIST", strokes_auc, quick=(0.7, 1.0), full=(0.95, 1.0), fmt=".3f")
-lesson.expect("mean test AUC over the ten held-out classes (AE)", np.mean(list(test_auc.values())), full=(0.6, 0.85),
+lesson.expect("AUC, stroke digits among Fashion-MNIST, raw squared error", raw_auc, full=(0.7, 0.97), fmt=".3f")
+lesson.expect("mean test AUC over the ten held-out classes (AE)", np.mean(list(test_auc.values())), full=(0.6, 0.8),
               fmt=".3f")
-lesson.expect("held-out classes detected above chance (test AUC > 0.6, of 10)",
-              sum(a > 0.6 for a in test_auc.values()), full=(5, 9), fmt=".0f")
-lesson.expect("lowest test AUC over the held-out classes", min(test_auc.values()), full=(0.3, 0.7), fmt=".3f")
+lesson.expect("held-out classes with test AUC above 0.75 (of 10)", sum(a > 0.75 for a in test_auc.values()),
+              full=(2, 6), fmt=".0f")
+lesson.expect("test AUC of the shirt held out", test_auc[6], full=(0.35, 0.6), fmt=".3f")
 lesson.expect("mean test AUC, AE − PCA", np.mean(list(test_auc.values())) - np.mean(list(pca_auc.values())),
-              full=(-0.05, 0.1), fmt=".3f")
+              full=(-0.05, 0.05), fmt=".3f")
 lesson.expect("mean false-alarm rate on test at the 5 % validation threshold", np.mean(list(false_alarm.values())),
               full=(0.03, 0.07), fmt=".3f")
+lesson.expect("mean detection rate at that threshold", np.mean(list(detection.values())), full=(0.05, 0.4), fmt=".3f")
 
 # %% [markdown]
 # ## What to look for in the figures
 #
-# - `34_codecs`: left, the autoencoder's curve above PCA's and JPEG's at the bit rates where they overlap; right, each
-#   autoencoder's bar high on its own data and low on the other.
+# - `34_codecs`: left, the autoencoder's curve close to PCA's, JPEG's starting where its headers-free scan can go no
+#   lower (about 300 bits); right, each autoencoder's bar high on its own data and low on the other, JPEG's two bars
+#   level.
 # - `34_codec_images`: the Fashion-trained codec turns a digit into a blurred garment-like blob; the strokes-trained one
-#   turns a garment into strokes; JPEG at this rate is blocky on both, but it is blocky *the same way* on both.
-# - `34_roc`: the dashed curve of the stroke digits hugging the top-left corner; the held-out classes spread between it
-#   and the diagonal, and the bars show which classes hide.
+#   turns a garment into strokes; JPEG at this rate is blocky on both, but blocky *the same way* on both.
+# - `34_roc`: the dashed curve of the stroke digits (relative error) hugging the top-left corner, the dotted one (raw
+#   error) below it; the held-out classes spread between them and the diagonal, and the bars show which classes hide.
 #
 # ## Exercises
 #

@@ -86,3 +86,13 @@ def test_bad_input():
         DeepContractiveAutoencoder([4, 3], lam=-1.0)
     with pytest.raises(ValueError, match="layer_sizes"):
         DeepContractiveAutoencoder([4], lam=1.0)
+
+
+def test_logits_and_reconstruct_agree_with_the_loss():
+    rng = np.random.default_rng(6)
+    model = DeepContractiveAutoencoder([7, 5, 3], lam=0.0, rng=rng)
+    X = rng.uniform(0, 1, (5, 7))
+    Z = model.logits(X)
+    np.testing.assert_allclose(model.reconstruct(X), 1 / (1 + np.exp(-Z)))
+    cross_entropy = np.mean(np.sum(np.logaddexp(0, Z) - X * Z, axis=1))
+    assert model.loss(X) == pytest.approx(cross_entropy, rel=1e-12)

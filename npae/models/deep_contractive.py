@@ -105,12 +105,15 @@ class DeepContractiveAutoencoder:
             H = self.sigmoid.forward(H @ W + b)
         return H
 
-    def reconstruct(self, X, params=None):
-        """r(x) for every row of X: (m, n_visible) of ``self.dtype``."""
+    def logits(self, X, params=None):
+        """The output's pre-activation z⁽²ᴷ⁺¹⁾ for every row of X: (m, n_visible) of ``self.dtype``."""
         p = check_params(self.params if params is None else params, self.param_shapes())
         X = check_data(X, "X", self.n_visible, self.dtype)
-        _, pre = stack_forward(X, self._weights(p), self._biases(p), [self.sigmoid] * (2 * self.depth - 1))
-        return self.sigmoid.forward(pre[-1])
+        return stack_forward(X, self._weights(p), self._biases(p), [self.sigmoid] * (2 * self.depth - 1))[1][-1]
+
+    def reconstruct(self, X, params=None):
+        """r(x) = σ(z⁽²ᴷ⁺¹⁾) for every row of X: (m, n_visible) of ``self.dtype``."""
+        return self.sigmoid.forward(self.logits(X, params))
 
     def loss(self, X, target=None, params=None):
         """J alone; arguments as :meth:`loss_and_grads`."""
