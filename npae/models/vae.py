@@ -117,7 +117,7 @@ class VAE:
         The ``decoder`` given ("bernoulli" or "gaussian").
     decoder : npae.core.activations.Activation
         The output nonlinearity that turns Z4 into the decoder's mean: the sigmoid (Bernoulli) or the
-        identity (Gaussian), as :attr:`npae.models.autoencoder.Autoencoder.decoder`.
+        identity (Gaussian), as the ``decoder`` of :class:`npae.models.autoencoder.Autoencoder`.
 
     Raises
     ------
