@@ -29,8 +29,8 @@ Fashion-MNIST images for up to 10 epochs each, two more 20-D VAEs for β = 0.25 
 # (Goodfellow et al. §14.4). A VAE adds a **prior** $p(h) = \mathcal N(0, I)$ over the code, which turns the decoder into
 # a **generative model**: draw $h \sim p(h)$, then $x \sim p(x \mid h)$ (ancestral sampling). Its likelihood
 # $p(x) = \int p(x \mid h)\, p(h)\, dh$ has no closed form, and neither has the **posterior** $p(h \mid x) = p(x \mid h) p(h) / p(x)$.
-# The encoder supplies an approximation $q(h \mid x)$. For any density $q(\cdot \mid x)$ that is positive wherever
-# $p(h \mid x)$ is, the identity
+# The encoder supplies an approximation $q(h \mid x)$. For any density $q(\cdot \mid x)$ with the same support as the
+# posterior (here both are positive everywhere: $q$ is Gaussian, and so is the prior, with $p(x \mid h) > 0$), the identity
 #
 # $$ \log p(x) = \underbrace{\mathbb E_{q(h \mid x)}\big[\log p(x \mid h)\big] - \mathrm{KL}\big(q(h \mid x)\,\big\Vert\, p(h)\big)}_{\text{ELBO}(x)} + \mathrm{KL}\big(q(h \mid x)\,\big\Vert\, p(h \mid x)\big) $$
 #

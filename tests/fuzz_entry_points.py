@@ -1892,6 +1892,12 @@ from fuzz_entries_conv import register as _register_conv  # noqa: E402
 
 _register_conv(sys.modules[__name__])
 
+# The entries of lessons 32-35's modules (the VAE, the deep contractive autoencoder, likelihood, anomaly,
+# compression, strokes, their gradient-check cases) are in tests/fuzz_entries_vae.py, registered the same way.
+from fuzz_entries_vae import register as _register_vae  # noqa: E402
+
+_register_vae(sys.modules[__name__])
+
 
 # ------------------------------------------------------------------ checks: exercised through their callers
 CHECK_NOTE = "an argument check itself (it raises for bad input by design); probed through the entries that call it"

@@ -81,7 +81,7 @@ def test_the_closed_form_kl_against_monte_carlo():
     rng = np.random.default_rng(2)
     mu, logvar = rng.normal(0, 1, (1, 3)), rng.normal(0, 0.7, (1, 3))
     eps = rng.standard_normal((400_000, 3))
-    H, sigma = reparameterise(mu, logvar, eps)
+    H, sigma = reparameterise(np.repeat(mu, len(eps), axis=0), np.repeat(logvar, len(eps), axis=0), eps)
     log_q = -0.5 * np.sum(eps ** 2 + logvar + np.log(2 * np.pi), axis=1)
     log_p = -0.5 * np.sum(H ** 2 + np.log(2 * np.pi), axis=1)
     monte_carlo = np.mean(log_q - log_p)
@@ -92,7 +92,7 @@ def test_the_closed_form_kl_against_monte_carlo():
 
 
 def test_the_reparameterisation_draws_from_q():
-    mu, logvar = np.array([[1.0, -2.0]]), np.array([[np.log(0.25), np.log(4.0)]])
+    mu, logvar = np.array([[1.0, -2.0]] * 200_000), np.array([[np.log(0.25), np.log(4.0)]] * 200_000)
     H, sigma = reparameterise(mu, logvar, np.random.default_rng(3).standard_normal((200_000, 2)))
     np.testing.assert_allclose(sigma[0], [0.5, 2.0])
     np.testing.assert_allclose(H.mean(axis=0), [1.0, -2.0], atol=0.02)
@@ -135,6 +135,16 @@ def test_encode_decode_reconstruct_and_sample():
     S = model.sample(5, np.random.default_rng(4))
     assert S.shape == (5, 7) and np.all((S > 0) & (S < 1))
     np.testing.assert_array_equal(S, model.sample(5, np.random.default_rng(4)))
+
+
+def test_the_kernels_check_kinds_and_shapes():
+    mu = np.zeros((3, 2))
+    with pytest.raises(TypeError, match="MU"):
+        gaussian_kl([[0.0, 0.0]], mu)
+    with pytest.raises(ValueError, match="LOGVAR"):
+        gaussian_kl(mu, mu[:2])
+    with pytest.raises(ValueError, match="EPS"):
+        reparameterise(mu, mu, mu[:, :1])
 
 
 def test_bad_input_is_refused_with_its_name():

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from npae.checks import as_real_array, check_int, check_shape
+from npae.checks import as_real_array, check_int, check_real, check_shape
 
 __all__ = ["quantise", "jpeg_roundtrip"]
 
@@ -36,15 +36,26 @@ def quantise(C, low, high, bits):
     Raises
     ------
     ValueError, TypeError
-        If C is not a finite numeric 2-D array, an interval is empty, or ``bits`` is out of range.
+        If C is not a finite numeric 2-D array with at least one row, ``low`` or ``high`` is not a real number or
+        a finite array of shape (n_hidden,), an interval is empty, or ``bits`` is out of range.
     """
-    C = as_real_array("C", C, ndim=2, dtype=np.float64)
-    low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    C = as_real_array("C", C, ndim=2, dtype=np.float64, nonempty=True)
+    low, high = _bound("low", low, C.shape[1]), _bound("high", high, C.shape[1])
     if np.any(high <= low):
         raise ValueError("high must exceed low for every unit")
     levels = 2 ** check_int("bits", bits, 1, 24) - 1
     step = (high - low) / levels
     return low + np.round((np.clip(C, low, high) - low) / step) * step
+
+
+def _bound(name, value, n):
+    """A real number, or a finite real array of shape (n,), as float64 (ValueError/TypeError naming ``name``)."""
+    if np.ndim(value) == 0:
+        return check_real(name, value)
+    A = as_real_array(name, value, shape=(n,))
+    if A.dtype.kind == "b":
+        raise TypeError(f"{name} must hold real numbers, got booleans")
+    return A.astype(np.float64)
 
 
 def _scan_bytes(jpeg):

@@ -45,6 +45,7 @@ class DeepContractiveCase:
             check_int(f"sizes[{i}]", size, 1)
         check_real("lam", self.lam, 0)
         check_int("n_samples", self.n_samples, 1)
+        check_real("std", self.std, 0, open_minimum=True)
 
     def run(self, method="five_point", step=None):
         """The :class:`~npae.gradcheck.GradCheck` of this case (``method``, ``step`` as

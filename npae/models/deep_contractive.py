@@ -18,7 +18,7 @@ each penalty's direct term in W⁽ˡ⁾ is added; a tied matrix gets the sum of 
 
 import numpy as np
 
-from npae.checks import check_data, check_float_dtype, check_int, check_real, check_rng, check_sequence
+from npae.checks import check_choice, check_data, check_float_dtype, check_int, check_real, check_rng, check_sequence
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
 from npae.core.layers import INITS, initial_weights
@@ -67,8 +67,7 @@ class DeepContractiveAutoencoder:
         self.n_visible, self.n_hidden = self.layer_sizes[0], self.layer_sizes[-1]
         self.penalty = Contractive(check_real("lam", lam, 0))
         self.dtype = check_float_dtype(dtype)
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        check_choice("init", init, INITS)
         self.sigmoid = self.decoder = get_activation("sigmoid")
         rng = check_rng(rng, none_means_fresh=True)
         self.params = {}

@@ -26,7 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from npae.checks import check_bool, check_choice, check_data, check_float_dtype, check_int, check_real, check_rng
+from npae.checks import (check_bool, check_choice, check_data, check_float_array, check_float_dtype, check_int,
+                         check_real, check_rng)
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
 from npae.core.layers import INITS, affine_backward, dense_forward, initial_weights
@@ -53,6 +54,15 @@ class ELBOTerms(NamedTuple):
     kl: np.ndarray
 
 
+def _check_codes(**arrays):
+    """Kinds and shapes of the (m, n_hidden) arrays of the kernels below (no pass over the values)."""
+    (first, A), *others = arrays.items()
+    check_float_array(first, A, ndim=2, nonempty=True)
+    for name, B in others:
+        if check_float_array(name, B).shape != A.shape:
+            raise ValueError(f"{name} must have the shape of {first} {A.shape}, got {B.shape}")
+
+
 def gaussian_kl(MU, LOGVAR):
     """KL(N(μ, diag σ²) ‖ N(0, I)) for every row, in closed form: ½ Σⱼ (μⱼ² + σⱼ² − log σⱼ² − 1).
 
@@ -67,7 +77,14 @@ def gaussian_kl(MU, LOGVAR):
     Returns
     -------
     ndarray of shape (m,): the divergence of each row, in nats (≥ 0, and 0 only for μ = 0, σ = 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If MU or LOGVAR is not a float32/float64 ndarray, MU not 2-D with at least one row and column, or the
+        shapes differ (kinds and shapes only: the models check the values).
     """
+    _check_codes(MU=MU, LOGVAR=LOGVAR)
     return 0.5 * np.sum(MU ** 2 + np.exp(LOGVAR) - LOGVAR - 1.0, axis=1)
 
 
@@ -76,7 +93,13 @@ def reparameterise(MU, LOGVAR, EPS):
 
     If ε ~ N(0, I), then h ~ N(μ, diag σ²) = q(h | x): the randomness is moved into an input that does not
     depend on the parameters, so h is a differentiable function of μ and σ (Kingma & Welling 2014, §2.4).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`gaussian_kl`, for MU, LOGVAR and EPS (which must all have MU's shape).
     """
+    _check_codes(MU=MU, LOGVAR=LOGVAR, EPS=EPS)
     SIGMA = np.exp(0.5 * LOGVAR)
     return MU + SIGMA * EPS, SIGMA
 
