@@ -111,7 +111,7 @@ from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 from npae.training.variational import VAETrainer
 
-lesson = Lesson(__doc__, name="32_variational_autoencoder")
+lesson = Lesson(__doc__, name="32_variational_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]

@@ -68,7 +68,7 @@ from npae.training.optimizers import Adam
 from npae.training.psd_training import train_psd
 from npae.training.stacking import Layer, accuracy, greedy_pretrain, train_classifier
 
-lesson = Lesson(__doc__, name="33_depth_measured")
+lesson = Lesson(__doc__, name="33_depth_measured", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 T_MIN, T_MAX, S = np.pi, 4 * np.pi, 0.02

@@ -59,7 +59,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="34_compression_and_anomaly_detection")
+lesson = Lesson(__doc__, name="34_compression_and_anomaly_detection", needs=("fashion-mnist",))
 QUICK = lesson.quick
 CLASSES = ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"]
 

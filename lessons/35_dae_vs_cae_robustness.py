@@ -57,7 +57,7 @@ from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
 
-lesson = Lesson(__doc__, name="35_dae_vs_cae_robustness")
+lesson = Lesson(__doc__, name="35_dae_vs_cae_robustness", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 X_all, _ = lesson.fashion_mnist("train", dtype=np.float32)
