@@ -396,7 +396,8 @@ lesson.show(fig, "33_depth")
 #   trained jointly with the same penalties reaches about the same $\lVert J\rVert_F$ (spread differently over the two layers), and
 #   far below the joint stack without penalties; $\lVert J_2J_1\rVert_F \le \lVert J_2\rVert_2\lVert J_1\rVert_F$ at every point;
 # - the PSD stack converts to sigmoid layers exactly; frozen, its 32 features beat random ones by about ten points of
-#   accuracy; fine-tuning every layer lifts every start, and the four end within a few points of each other: with 10 000 labelled images and Adam, an initialiser helps little once the whole network is trained.
+#   accuracy; fine-tuning every layer lifts every start, and the four end within a few points of each other: with
+#   10 000 labelled images and Adam, an initialiser helps little once the whole network is trained.
 #
 # A quick run (800 images, one or two epochs) shows the gradient check, the bound's stability under halving the
 # bins, the deep spiral code below a loose multiple of the bound, the bound $\lVert J_2J_1\rVert_F \le \lVert J_2\rVert_2\lVert J_1\rVert_F$ and the exact
