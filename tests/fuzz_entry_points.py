@@ -1840,6 +1840,12 @@ from fuzz_entries_conv import register as _register_conv  # noqa: E402
 
 _register_conv(sys.modules[__name__])
 
+# The entries of lessons 32-35's modules (the VAE, the deep contractive autoencoder, likelihood, anomaly,
+# compression, strokes, their gradient-check cases) are in tests/fuzz_entries_vae.py, registered the same way.
+from fuzz_entries_vae import register as _register_vae  # noqa: E402
+
+_register_vae(sys.modules[__name__])
+
 # The exercises' derive-level stubs, the grader's machinery and the new arguments: tests/fuzz_entries_exercises.py.
 from fuzz_entries_exercises import register as _register_exercises_more  # noqa: E402
 

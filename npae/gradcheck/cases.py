@@ -22,6 +22,8 @@ from . import check_gradients, check_method_and_step
 from .cases_conv import conv_cases
 from .cases_deep import deep_cases
 from .cases_psd import psd_cases
+from .cases_depth import depth_cases
+from .cases_vae import vae_cases
 
 #: Penalty sets by name; values chosen so that each term changes the gradient noticeably.
 PENALTY_SETS = {
@@ -205,4 +207,4 @@ def chunked_cases():
 def all_cases():
     """Every case, in the order the table prints them."""
     return (sparse_cases() + matrix_cases() + relu_cases() + code_noise_cases() + linear_encoder_cases()
-            + chunked_cases() + deep_cases() + psd_cases() + conv_cases())
+            + chunked_cases() + deep_cases() + psd_cases() + conv_cases() + vae_cases() + depth_cases())
