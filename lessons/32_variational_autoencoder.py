@@ -513,6 +513,10 @@ lesson.expect("spiral: correlation of t between consecutive chain samples", lag1
 #
 # ## Exercises
 #
+# - Graded: the VAE's $-$ELBO and its gradient, from the loss down to the encoder through the reparameterisation
+#   (eqs. 4–8, with a sigmoid encoder and decoder). `python -m npae.exercises start vae_gradient` (guided: the stub gives the
+#   backward pass's equations) or `python -m npae.exercises start vae_gradient --derive` (derive: the model and the cost
+#   only), then `python -m npae.exercises check vae_gradient` (with `--derive` for the derive level).
 # - Derive eq. 7 for $\sigma$ parameterised directly (a softplus head) instead of $\log\sigma^2$, change `loss_and_grads`, and
 #   check it with `check_gradients`.
 # - Measure the variance of the two gradient estimators of $\partial\,\mathbb E_q[-\log p(x \mid h)]/\partial\mu$ on one image: the

@@ -17,6 +17,7 @@ from npae.gradcheck import numerical_gradient
 from npae.models import psd
 from npae.models.deep import StackedClassifier
 from npae.models.softmax import Softmax, softmax, softmax_cross_entropy
+from npae.models.vae import VAE
 
 
 def _autoencoder(problem, **options):
@@ -112,6 +113,14 @@ def _jacobian(p):
     return {"J": J, "norms": np.sum(J ** 2, axis=(1, 2)), "_penalty": value}
 
 
+def _vae(p):
+    """npae's VAE with the exercise's architecture (sigmoid hidden layers, Bernoulli decoder) at the problem's β."""
+    n_visible, n_units = p.params["W1"].shape
+    model = VAE(n_visible, p.params["W_mu"].shape[1], n_units=n_units, activation="sigmoid", decoder="bernoulli",
+                beta=p.data["beta"], rng=np.random.default_rng(0))
+    return _named(*model.loss_and_grads(p.data["X"], p.data["eps"], params=dict(p.params)))
+
+
 LIBRARY = {
     "numerical_gradient": _numerical,
     "autoencoder_backprop": _ae,
@@ -132,6 +141,7 @@ LIBRARY = {
                                     "X": pooling.upsample_backward(p.data["delta"])},
     "softmax_delta": _softmax_delta,
     "encoder_jacobian": _jacobian,
+    "vae_gradient": _vae,
 }
 
 #: Outputs whose library value is itself a finite-difference estimate (the softmax's Jacobian, built here by
@@ -159,6 +169,19 @@ def test_the_jacobian_norms_are_the_contractive_penalty():
     exercise = EXERCISES["encoder_jacobian"]
     for problem, solution in zip(exercise.problems(), _reference_outputs(exercise, exercise.problems())):
         assert abs(solution["norms"].mean() - _jacobian(problem)["_penalty"]) < 1e-12 * solution["norms"].mean()
+
+
+def test_the_vae_solution_equals_npae_models_vae_to_1e_12():
+    """The worked solution and npae.models.vae.VAE.loss_and_grads are two writings of the same sums: they agree to
+    1e-12 relative difference per output (loss and each of the ten blocks) on every graded problem."""
+    exercise = EXERCISES["vae_gradient"]
+    problems = exercise.problems()
+    assert {p.case for p in problems} == {"ε ~ N(0, I)", "ε = 0"}
+    for problem, solution in zip(problems, _reference_outputs(exercise, problems)):
+        library = _vae(problem)
+        assert solution.keys() == library.keys()
+        worst = max(difference(solution[key], library[key]) for key in solution)
+        assert worst < 1e-12, f"{problem.label}: {worst:.1e}"
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))

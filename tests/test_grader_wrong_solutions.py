@@ -80,3 +80,14 @@ def test_the_fresh_interpreter_transport_reports_as_the_fork_does():
     looping = runner._run_interpreter("autoencoder_backprop", FOLDER / "ae_infinite_loop.py", 1.0)
     source = (FOLDER / "ae_infinite_loop.py").read_text(encoding="utf-8").splitlines()
     assert looping.timeout is not None and "while error > 0" in source[looping.timeout.line - 1]
+
+
+def test_every_catalogued_vae_mistake_has_a_student_file_named_as_it():
+    """The VAE exercise's mistakes are each met in a student file written apart from the catalogue's edits."""
+    from npae.exercises.mistakes import mistakes_of
+
+    named = {fields["mistake"][0] for fields in map(header, FILES)
+             if fields.get("exercise") == ["vae_gradient"] and "mistake" in fields}
+    assert {m.name for m in mistakes_of("vae_gradient")} <= named
+    passing = [p for p in FILES if header(p).get("exercise") == ["vae_gradient"] and header(p)["status"] == ["passing"]]
+    assert len(passing) >= 2, "two correct alternatives of vae_gradient"

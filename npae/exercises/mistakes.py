@@ -398,6 +398,46 @@ CATALOGUE = [
        N_("wⱼ summed over the wrong axis of W1 (the squared norms of its rows, not of its columns)"),
        N_("Code unit j's weights are the column W1[:, j]: wⱼ = Σₖ W1[k, j]², a sum over axis 0, shape (n_hidden,)."),
        ("w = np.sum(W1 ** 2, axis=0)", "w = np.sum(W1 ** 2, axis=1)")),
+    # ---- vae_gradient
+    _m("vae_gradient", "vae_kl_gradient_missing",
+       N_("the KL term is in the loss but its own gradient is missing from the heads' deltas"),
+       N_("The KL term depends on μ and log σ² directly, not only through the code: add its gradient, with its β "
+         "and its 1/m, to the error each head receives from the code — ∂KL/∂μ = μ and ∂KL/∂(log σ²) = ½ (σ² − 1)."),
+       ("delta3_mu = dJ_dH + beta * MU / m", "delta3_mu = dJ_dH"),
+       (" + beta * 0.5 * (SIGMA ** 2 - 1) / m", "")),
+    _m("vae_gradient", "vae_reparameterisation_factor_missing",
+       N_("the code's error ∂J/∂H sent to log σ² unchanged, as if ∂h/∂(log σ²) were 1"),
+       N_("Only μ enters h with slope 1. h = μ + σ ∘ ε with σ = exp(½ log σ²), so ∂hⱼ/∂(log σⱼ²) = ½ σⱼ εⱼ: "
+         "multiply ∂J/∂H by ½ σ ∘ ε (elementwise) before adding the KL term's gradient."),
+       ("dJ_dH * 0.5 * SIGMA * eps + ", "dJ_dH + ")),
+    _m("vae_gradient", "vae_reparameterisation_without_half",
+       N_("the code's error sent to log σ² times σ ∘ ε, without the ½ (the derivative with respect to log σ)"),
+       N_("The head outputs log σ², not log σ: σ = exp(½ log σ²), so dσ/d(log σ²) = ½ σ and "
+         "∂h/∂(log σ²) = ½ σ ∘ ε."),
+       ("dJ_dH * 0.5 * SIGMA * eps", "dJ_dH * SIGMA * eps")),
+    _m("vae_gradient", "vae_kl_gradient_wrt_variance",
+       N_("the KL term's gradient taken with respect to σ², ½ (1 − 1/σ²), instead of log σ²"),
+       N_("The head outputs log σ²: differentiate ½ (σ² − log σ²) with respect to v = log σ², where σ² = eᵛ, "
+         "which gives ½ (σ² − 1) — the chain rule's factor dσ²/dv = σ² is what is missing."),
+       ("beta * 0.5 * (SIGMA ** 2 - 1) / m", "beta * 0.5 * (1 - 1 / SIGMA ** 2) / m")),
+    _m("vae_gradient", "vae_kl_gradient_without_mean",
+       N_("the KL term's gradient without the 1/m of the mean (its value has it)"),
+       N_("The KL term is β times the mean over the m samples: each sample's μ and log σ² enter it with weight "
+         "β/m, so both of its gradients carry β/m, as δ⁵ carries the 1/m of the reconstruction term."),
+       ("beta * MU / m", "beta * MU"),
+       ("beta * 0.5 * (SIGMA ** 2 - 1) / m", "beta * 0.5 * (SIGMA ** 2 - 1)")),
+    _m("vae_gradient", "vae_kl_subtracted",
+       N_("the KL term subtracted instead of added: J = −log p − β KL, in the loss and in its gradient"),
+       N_("ELBO = E[log p(x | h)] − KL, so the loss −ELBO = −log p(x | h) + β KL: negating the ELBO flips both "
+         "terms. The KL term pulls μ towards 0 and σ towards 1 — it is a penalty, added."),
+       ("loss = reconstruction + beta * kl", "loss = reconstruction - beta * kl"),
+       ("dJ_dH + beta * MU / m", "dJ_dH - beta * MU / m"),
+       (" + beta * 0.5 * (SIGMA ** 2 - 1) / m", " - beta * 0.5 * (SIGMA ** 2 - 1) / m")),
+    _m("vae_gradient", "vae_elbo_not_negated",
+       N_("the ELBO and its gradient returned (what gradient ascent climbs) instead of the loss −ELBO"),
+       N_("Training minimises J = −ELBO: return the reconstruction's −log p plus β KL (a positive number of nats "
+         "per sample) and the gradient of that, not of the ELBO."),
+       ("return loss, grads", "return -loss, {name: -grad for name, grad in grads.items()}")),
 ]
 
 MISTAKES = {m.name: m for m in CATALOGUE}

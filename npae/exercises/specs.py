@@ -669,6 +669,62 @@ def _jacobian_self_check(session, problem):
     return {"J": _finite_difference(J, numeric), "norms": _finite_difference(norms, np.sum(numeric ** 2, axis=(1, 2)))}
 
 
+# ------------------------------------------------------------------------------- variational autoencoder
+#: (m, n_visible, n_units, n_hidden, β, ε drawn): three problems with ε ~ N(0, I), and one with ε = 0, where h = μ
+#: and the reconstruction does not reach log σ² (a wrong factor on that path shows on the others only).
+VAE_SIZES = ((7, 6, 5, 3, 1.0, True), (10, 5, 4, 2, 0.5, True), (6, 8, 6, 4, 2.0, True), (5, 6, 4, 3, 1.0, False))
+EPS_DRAWN, EPS_ZERO = N_("ε ~ N(0, I)"), N_("ε = 0")
+
+
+def _vae_params(rng, n_visible, n_units, n_hidden):
+    """VAE parameters away from the initialisation: weights U(−1, 1), biases N(0, 0.5²)."""
+    params = {}
+    for name, rows, columns in (("1", n_visible, n_units), ("_mu", n_units, n_hidden), ("_logvar", n_units, n_hidden),
+                                ("3", n_hidden, n_units), ("4", n_units, n_visible)):
+        params["W" + name] = rng.uniform(-1, 1, (rows, columns))
+        params["b" + name] = rng.normal(0, 0.5, columns)
+    return params
+
+
+def _vae_problems():
+    rng = np.random.default_rng(32)
+    problems = []
+    for m, n_visible, n_units, n_hidden, beta, drawn in VAE_SIZES:
+        X = rng.uniform(0.05, 0.95, (m, n_visible))
+        params = _vae_params(rng, n_visible, n_units, n_hidden)
+        eps = rng.standard_normal((m, n_hidden)) if drawn else np.zeros((m, n_hidden))
+        case = EPS_DRAWN if drawn else EPS_ZERO
+        label = f"{case}, m={m}, {n_visible}-{n_units}-{n_hidden}-{n_units}-{n_visible}, β={beta}"
+        problems.append(Problem(label, params, {"X": X, "eps": eps, "beta": beta}, case=case))
+    return problems
+
+
+VAE_LAYERS = [
+    Layer(N_("the output layer"), "W4", "b4",
+          N_("δ⁵ = ∂J/∂Z4, the error at the logits (the residual, the 1/m), or in the loss's reconstruction term; "
+            "every layer below inherits it")),
+    Layer(N_("the decoder's hidden layer"), "W3", "b3",
+          N_("δ⁴ = ∂J/∂Z3: δ⁵ carried back through W4, and the slope of the decoder's sigmoid at A3")),
+    Layer(N_("the mean head"), "W_mu", "b_mu",
+          N_("δ³_μ = ∂J/∂MU: the code's error ∂J/∂H carried to μ through the reparameterisation, plus the KL "
+            "term's own gradient with respect to μ, with its β and its 1/m (and the log-variance head's delta, "
+            "built from the same two parts, if it is wrong too)")),
+    Layer(N_("the log-variance head"), "W_logvar", "b_logvar",
+          N_("δ³_logσ² = ∂J/∂LOGVAR: the code's error ∂J/∂H times ∂h/∂(log σ²) (the chain rule through "
+            "σ = exp(½ log σ²)), plus the KL term's own gradient with respect to log σ² (not σ², not σ), with its β "
+            "and its 1/m")),
+    Layer(N_("the encoder's hidden layer"), "W1", "b1",
+          N_("δ² = ∂J/∂Z1: the sum of both heads' errors carried back through W_mu and W_logvar, and the slope of "
+            "the encoder's sigmoid at A1")),
+]
+
+VAE_CASE_NOTES = {
+    EPS_DRAWN: N_("with ε = 0 the code is h = μ and the reconstruction does not reach log σ²: the error is on the "
+                 "path from the code H to log σ², through the reparameterisation h = μ + σ ∘ ε with "
+                 "σ = exp(½ log σ²)"),
+}
+
+
 # ---------------------------------------------------------------------------------------------- the list
 _LAYERED = N_("your gradients against five-point finite differences of ⟨δ, Z⟩, Z the forward pass of the statement")
 
@@ -914,6 +970,24 @@ _EXERCISES = [
         library_names=("npae.analysis.jacobian.encoder_jacobian", "npae.core.penalties.Contractive"),
         giveaways=("W1.T[None", "diag(s) W1ᵀ", "s[:, :, None]", "(s ** 2) @ w", "H * (1 - H)", "h(1 − h)",
                    "hⱼ(1 − hⱼ)")),
+    Exercise(
+        "vae_gradient", "lessons/32_variational_autoencoder.py",
+        N_("the variational autoencoder's −ELBO and its gradient through the reparameterisation"),
+        N_("the VAE's −ELBO (Bernoulli cross-entropy plus the Gaussian KL) and its gradient: through the decoder to "
+          "the code, through h = μ + σ ∘ ε to μ and log σ², the KL term's own gradient, the encoder"),
+        ("loss_and_grads",), _vae_problems, _loss_and_grads("loss_and_grads"), _loss("loss_and_grads"),
+        layers=VAE_LAYERS, case_notes=VAE_CASE_NOTES,
+        library=N_("npae.models.vae.VAE(activation='sigmoid', decoder='bernoulli').loss_and_grads computes the same "
+                  "loss and gradient (npae/models/vae.py), with npae.models.vae.reparameterise for h and "
+                  "npae.models.vae.gaussian_kl for the KL term; npae.training.variational.VAETrainer draws a fresh "
+                  "ε for every minibatch."),
+        library_names=("npae.models.vae.VAE.loss_and_grads", "npae.models.vae.reparameterise",
+                       "npae.models.vae.gaussian_kl", "npae.training.variational.VAETrainer"),
+        giveaways=("delta5", "delta4", "delta3_mu", "delta3_logvar", "delta2", "dJ_dH", "δ⁵", "δ⁴", "δ³", "δ²",
+                   "0.5 * SIGMA * eps", "½ SIGMA ∘ eps", "½ σ ∘ ε", "(SIGMA ** 2 - 1)", "½ (σ² − 1)",
+                   "½ (SIGMA² − 1)", "beta * MU / m", "(β/m) MU", "W_mu.T", "W_logvar.T", "W3.T", "W4.T",
+                   "A1 * (1 - A1)", "A3 * (1 - A3)", "A3 ∘ (1 − A3)", "A1ᵀ", "A1.T", "H.T", "X.T",
+                   "sigmoid's slope cancels")),
 ]
 
 #: Every exercise by name, in the course's order (by lesson; within a lesson, in the order above).

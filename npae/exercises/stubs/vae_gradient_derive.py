@@ -1,0 +1,78 @@
+# Exercise stub (derive level), generated from npae/exercises/solutions/vae_gradient.py by
+# `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
+"""Exercise ``vae_gradient``: the variational autoencoder's loss (−ELBO) and its gradient through the reparameterisation.
+
+Lesson: ``lessons/32_variational_autoencoder.py`` (equations 1–8).
+
+A Gaussian encoder q(h | x) = N(μ(x), diag σ²(x)) with one hidden layer, the reparameterisation
+h = μ + σ ∘ ε, and a Bernoulli decoder p(x | h) with one hidden layer. Samples are rows; every hidden layer is
+a sigmoid, f(z) = 1/(1 + e⁻ᶻ) (``expit``), and σ always means the standard deviation, never the sigmoid.
+ε is an argument (one standard-normal row per sample, drawn by the caller), so the loss is a deterministic
+function of the parameters and its gradient can be checked numerically::
+
+    A1 = f(X W1 + b1)                            (m, n_units)     the encoder's hidden layer         (eq. 1)
+    MU = A1 W_mu + b_mu                          (m, n_hidden)    μ(x), the mean of q(h | x)
+    LOGVAR = A1 W_logvar + b_logvar              (m, n_hidden)    log σ²(x), its log-variance
+    SIGMA = exp(LOGVAR / 2),  H = MU + SIGMA ∘ eps   (m, n_hidden)  the reparameterisation          (eq. 2)
+    A3 = f(H W3 + b3)                            (m, n_units)     the decoder's hidden layer         (eq. 3)
+    Z4 = A3 W4 + b4                              (m, n_visible)   the Bernoulli logits (means f(Z4))
+
+    J = (1/m) Σᵢ [ −log p(xᵢ | hᵢ) + β KL(q(h | xᵢ) ‖ N(0, I)) ]                                     (eq. 4)
+    −log p(x | h) = Σⱼ [softplus(zⱼ) − xⱼ zⱼ],   z = the row of Z4,  softplus(z) = log(1 + eᶻ)      (eq. 5)
+    KL(q(h | x) ‖ N(0, I)) = ½ Σⱼ (μⱼ² + σⱼ² − log σⱼ² − 1)                                           (eq. 6)
+
+Both terms are means over the m samples. Compute the reconstruction term from the logits
+(``np.logaddexp(0, Z4)`` is a stable softplus).
+
+Derive the ten gradients on paper first, from the loss down: the error at the logits; back through the
+decoder to the code H; from the code to μ and to log σ² through the reparameterisation (what is
+∂hⱼ/∂(log σⱼ²)?); then the KL term, which depends on μ and log σ² directly; then the encoder's hidden layer,
+which feeds both heads. Keep the 1/m of the mean and the β in every term that has them.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+
+def loss_and_grads(params, X, eps, beta):
+    """−ELBO of a one-hidden-layer VAE (sigmoid layers, Bernoulli decoder), a mean over samples, and its gradient.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1`` (n_visible, n_units), ``b1`` (n_units,); ``W_mu``, ``W_logvar`` (n_units, n_hidden), ``b_mu``,
+        ``b_logvar`` (n_hidden,); ``W3`` (n_hidden, n_units), ``b3`` (n_units,); ``W4`` (n_units, n_visible),
+        ``b4`` (n_visible,).
+    X : ndarray of shape (m, n_visible), values in [0, 1]
+    eps : ndarray of shape (m, n_hidden)
+        ε, one standard-normal row per sample (given: the loss draws nothing).
+    beta : float
+        β, the weight of the KL term (1: the ELBO).
+
+    Returns
+    -------
+    loss : float
+        J in nats per sample.
+    grads : dict of str -> ndarray, keyed and shaped like ``params``
+    """
+    W1, b1, W3, b3, W4, b4 = (params[k] for k in ("W1", "b1", "W3", "b3", "W4", "b4"))
+    W_mu, b_mu, W_logvar, b_logvar = (params[k] for k in ("W_mu", "b_mu", "W_logvar", "b_logvar"))
+    m = X.shape[0]
+    A1 = expit(X @ W1 + b1)                          # (m, n_units)     eq. 1: the encoder's hidden layer
+    MU = A1 @ W_mu + b_mu                            # (m, n_hidden)    μ(x)
+    LOGVAR = A1 @ W_logvar + b_logvar                # (m, n_hidden)    log σ²(x)
+    SIGMA = np.exp(0.5 * LOGVAR)                     # (m, n_hidden)    σ(x)
+    H = MU + SIGMA * eps                             # (m, n_hidden)    eq. 2: the reparameterisation
+    A3 = expit(H @ W3 + b3)                          # (m, n_units)     eq. 3: the decoder's hidden layer
+    Z4 = A3 @ W4 + b4                                # (m, n_visible)   the Bernoulli logits
+    # DERIVE: the loss J of the statement (eqs. 4-6), each term a mean over the m samples.
+    raise NotImplementedError('YOUR CODE HERE: the loss J of the statement (eqs. 4-6), each term a mean over the m samples.')
+    # DERIVE: the error at the logits, ∂J/∂Z4, then back through the decoder to the code: ∂J/∂H.
+    raise NotImplementedError('YOUR CODE HERE: the error at the logits, ∂J/∂Z4, then back through the decoder to the code: ∂J/∂H.')
+    # DERIVE: the errors at the two heads, ∂J/∂MU and ∂J/∂LOGVAR (each (m, n_hidden)).
+    raise NotImplementedError('YOUR CODE HERE: the errors at the two heads, ∂J/∂MU and ∂J/∂LOGVAR (each (m, n_hidden)).')
+    # DERIVE: the error at the encoder's hidden layer, ∂J/∂Z1 (m, n_units).
+    raise NotImplementedError("YOUR CODE HERE: the error at the encoder's hidden layer, ∂J/∂Z1 (m, n_units).")
+    # DERIVE: the ten gradients, keyed like params.
+    raise NotImplementedError('YOUR CODE HERE: the ten gradients, keyed like params.')
+    return loss, grads
