@@ -250,7 +250,7 @@ def layer_cases():
         seed += 1
         cases.append(LayerCase(f"layer {name}", make(), shape, seed))
         # the fast layers read the first two axes as (C, n): swap them in the shape
-        cases.append(LayerCase(f"layer {name} [perf]", conv_fast._fast_layer(make()),
+        cases.append(LayerCase(f"layer {name} [perf]", conv_fast._fast_layers([make()])[0],
                                (shape[1], shape[0]) + shape[2:], seed))
     return cases
 
@@ -291,7 +291,8 @@ def adjoint_errors(seed=0):
     A linear map A and its transpose satisfy ⟨A x, y⟩ = ⟨x, Aᵀ y⟩ for every x and y. The backward pass of
     a linear layer is exactly Aᵀ applied to δ, so the identity checks the backward pass without finite
     differences: for the convolution (b = 0) A is the layer and Aᵀ its input gradient, the full
-    convolution with the flipped kernel; for max-pooling A is the routing of each window's winner, fixed
+    convolution with the flipped kernel; for im2col A copies the patches into the patch matrices and Aᵀ
+    (col2im) sums them back; for max-pooling A is the routing of each window's winner, fixed
     by x (Aᵀ sends δ back to the winner); for upsampling A copies each pixel into a 2×2 block (Aᵀ sums it).
     Both the plain layers (:mod:`npae.core.conv`, :mod:`npae.core.pooling`) and the performance layer's
     convolution (:mod:`npae.perf.conv_fast`, layout (channels, n, height, width)) are checked.
@@ -312,7 +313,7 @@ def adjoint_errors(seed=0):
     TypeError, ValueError
         If ``seed`` is not an integer >= 0.
     """
-    from npae.core.conv import conv2d_backward, conv2d_forward
+    from npae.core.conv import col2im, conv2d_backward, conv2d_forward, im2col, padding_amounts
     from npae.core.pooling import maxpool_backward, maxpool_forward, upsample_backward, upsample_forward
 
     rng = np.random.default_rng(check_int("seed", seed, 0))
@@ -332,6 +333,10 @@ def adjoint_errors(seed=0):
         Y = rng.normal(size=Z.shape)
         dX, _, _ = conv2d_backward(Y, cols, X.shape, W, padding)
         errors.append((f"conv {padding} {k}x{k}, X {shape}", error(inner(Z, Y), inner(X, dX))))
+        Xp = np.pad(X, ((0, 0), (0, 0), padding_amounts(k, padding), padding_amounts(k, padding)))
+        V = rng.normal(size=cols.shape)                           # cols = im2col(Xp, k, k)
+        errors.append((f"im2col/col2im {k}x{k}, Xp {Xp.shape}", error(inner(im2col(Xp, k, k), V),
+                                                                       inner(Xp, col2im(V, Xp.shape, k, k)))))
         fast = conv_fast.FastConv2D(shape[1], 4, k, padding)
         Xf, Yf = X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3)
         Zf, cache = fast.forward(Xf, {"W": W, "b": b})

@@ -1,57 +1,51 @@
-"""A faster convolutional autoencoder: the same functions as :mod:`npae.core.conv` and :mod:`npae.core.pooling`,
-computed in a layout that makes every copy contiguous. Results equal the plain layers' to rounding
-(``tests/test_conv.py``); a student can skip this module.
+"""The fast path of :meth:`npae.models.conv_autoencoder.ConvAutoencoder.loss_and_grads`: the same functions as
+:mod:`npae.core.conv` and :mod:`npae.core.pooling`, computed in a layout that makes every copy contiguous, on
+every core. Results equal the readable layers' to rounding (``tests/test_conv.py``); a student can skip this
+module.
 
-Why the plain path is slow. Its im2col (``sliding_window_view`` + reshape) gathers kh·kw·C values
-per output pixel with a 6-axis transposed copy, and col2im scatters them back the same way: at MNIST size
-these copies, not the matrix products, take almost all the time (``benchmarks/bench_conv.py``).
-
-The layout here: channels first, then samples, **(C, n, H, W)**, and each channel's images padded and
-laid end to end in one long row of length N = n·Hp·Wp (plus a tail of zeros). A kernel offset (p, q)
-is then a shift by s = p·Wp + q along that row, so for every output position t of the *padded* grid,
+**The layout:** channels first, then samples, **(C, n, H, W)**, and each channel's images padded and laid end to
+end in one long row of length N = n·Hp·Wp (plus a tail of zeros). A kernel offset (p, q) is then a shift by
+s = p·Wp + q along that row, so for every output position t of the *padded* grid,
 
     Z[o, t] = b[o] + Σ_{p,q} Σ_c W[o, c, p, q] · Xp[c, t + p·Wp + q]                           (1)
 
 — the convolution (eq. 1 of :mod:`npae.core.conv`) at the positions t = (i, y, x) with y < H_out and
 x < W_out; the other positions mix neighbouring rows or images and are dropped (they cost
-Hp·Wp / (H_out·W_out) extra work, 15 % at 28×28). Each shifted row block ``Xp[:, s:s+N]`` is a
-contiguous slice, so:
+Hp·Wp / (H_out·W_out) extra work, 15 % at 28×28). Each shifted row block ``Xp[:, s:s+N]`` is a contiguous
+slice, so:
 
-- forward: the patch matrix is kh·kw contiguous block copies, ``cols[(p,q,c), t] = Xp[c, t + s]``,
-  and Z = Wmat cols is one matrix product (Wmat: W with its axes ordered (o, p, q, c));
+- forward: the patch matrix is kh·kw contiguous block copies, ``cols[(p,q,c), t] = Xp[c, t + s]``, and
+  Z = Wmat cols is one matrix product (Wmat: W with its axes ordered (o, p, q, c));
 - backward: with δ placed on the padded grid (zeros at the dropped positions), ∂J/∂Wmat = δ colsᵀ,
-  ∂J/∂b = Σ_t δ, and ∂J/∂cols = Wmatᵀ δ, whose kh·kw row blocks are added back at their shifts
-  (col2im as contiguous slice-adds). Same derivation as :mod:`npae.core.conv`, fewer strided copies.
+  ∂J/∂b = Σ_t δ; the input gradient is computed as a *gather*, eq. (4) of :mod:`npae.core.conv` read as the
+  cross-correlation of the zero-padded δ with the flipped kernel: dXp[c, u] = Σ_{o,p,q} W[o, c, p, q] δ[o, u - s],
+  so that every block of positions writes only its own part of the result.
 
-Pooling, upsampling and the nonlinearities act on the last two axes only, so they do not care whether
-the first two are (n, C) or (C, n); here they use four strided slices instead of a reshaped window array.
-Ties in max-pooling go to the same winner as in :mod:`npae.core.pooling` (first of (0,0), (0,1), (1,0),
-(1,1)).
+The patch matrix is never stored whole: it is built a block of samples at a time (about :data:`BLOCK_BYTES`),
+used while it is in the cache, and rebuilt in the backward pass from the padded input, which is 1/(kh·kw) of
+its size. Pooling, upsampling and the nonlinearities act on the last two axes only, so they do not care
+whether the first two are (n, C) or (C, n); here they use four strided slices, and the ReLU keeps only its
+output and multiplies δ in place. Ties in max-pooling go to the same winner as in :mod:`npae.core.pooling`.
+The rows are split between the cores (:mod:`npae.perf.parallel`): the loss and the gradients are sums over
+samples.
 
-Use :func:`fast_model` to get a model with the same parameters that trains faster; its ``params`` dict
-is the very same object, so training one trains the other.
+**When it is used.** :func:`fast_loss_and_grads` returns the fast computation for an exact
+:class:`~npae.models.conv_autoencoder.ConvAutoencoder` made of the four layer classes it knows, and None for
+anything else — a subclass of the model or of a layer, or an instance whose methods were replaced — whose own
+methods must then be called. :func:`fast_model` gives a model object whose methods are the fast path.
 """
 
 import numpy as np
 
-from npae.checks import (check_array_dict, check_bool, check_float_array, check_input_and_target, check_instance,
-                         check_shape, check_tuple)
+from npae.checks import check_data, check_instance
 from npae.core.conv import Conv2D, padding_amounts
-from npae.core.pooling import MaxPool2D, UpSample2D, pool_output_size
-from npae.models.conv_autoencoder import ConvAutoencoder, Nonlinearity
+from npae.core.losses import LOSSES
+from npae.core.pooling import OFFSETS, MaxPool2D, UpSample2D
+from npae.models.conv_autoencoder import ConvAutoencoder, Nonlinearity, sequence_backward, sequence_forward
 from npae.perf import parallel
 
-__all__ = ["FastConv2D", "FastMaxPool2D", "FastUpSample2D", "FastReLU", "FastConvAutoencoder", "fast_model"]
-
-_OFFSETS = ((0, 0), (0, 1), (1, 0), (1, 1))        # pooling window entries, in tie-breaking order
-
-#: The layout of every array here, for the messages of the argument checks (kinds and shapes only, as the
-#: plain layers': :mod:`npae.core.conv`, section "argument checks").
-LAYOUT = "(channels, n, height, width)"
-
-#: The keyword arguments of :func:`npae.checks.check_float_array` for an array of that layout (4 non-empty axes).
-IMAGES_CN = {"ndim": 4, "nonempty": True, "layout": LAYOUT}
-
+__all__ = ["FastConv2D", "FastMaxPool2D", "FastUpSample2D", "FastReLU", "FastConvAutoencoder", "fast_model",
+           "fast_loss_and_grads"]
 
 #: Fewest rows worth a thread of their own (a minibatch of 256 is split in two on 2 cores).
 MIN_ROWS = 32
@@ -63,11 +57,7 @@ BLOCK_BYTES = 1 << 20
 class FastConv2D(Conv2D):
     """:class:`~npae.core.conv.Conv2D` on (C, n, H, W) arrays, by shifted contiguous slices (module docstring).
 
-    The patch matrix is never stored whole: it is built a block of samples at a time (about
-    :data:`BLOCK_BYTES`), used while it is in the cache, and rebuilt in the backward pass from the padded
-    input, which is 1/(kh·kw) of its size. The input gradient is computed as a *gather*, the full
-    convolution of δ with the flipped kernel (dXp[c, u] = Σ_{o,p,q} W[o, c, p, q] δ[o, u - p·Wp - q]),
-    so that every block writes only its own part of the result.
+    Behind the fast path's boundary: checks nothing.
     """
 
     def _geometry(self, shape):
@@ -95,14 +85,8 @@ class FastConv2D(Conv2D):
 
     def forward(self, A, params):
         """Z = conv(A) + b for A of shape (C_in, n, H, W): (C_out, n, H_out, W_out), and the cache (Xp, shape)."""
-        params = self._check_params(params)
-        if check_float_array("A", A, **IMAGES_CN).shape[0] != self.in_channels:
-            raise ValueError(f"A must have {self.in_channels} channels (axis 0 of {LAYOUT}) for {self!r}, "
-                             f"got shape {A.shape}")
         W, b = params["W"], params["b"]
         C, n, H, Wd = A.shape
-        if self.padding == "valid" and self.kernel_size > min(H, Wd):
-            raise ValueError(f"A ({H}×{Wd} pixels) is smaller than the kernel of {self!r}")
         top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(A.shape)
         Xp = np.zeros((C, N + shifts[-1]), dtype=A.dtype)       # the tail keeps every shifted slice in range
         Xp[:, :N].reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd] = A
@@ -116,22 +100,12 @@ class FastConv2D(Conv2D):
         return Z.reshape(-1, n, Hp, Wp)[:, :, :H_out, :W_out], (Xp, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ of shape (C_out, n, H_out, W_out); ``cache`` is the
-        pair (Xp, input shape) :meth:`forward` returned."""
-        W = self._check_params(params)["W"]
-        Xp, shape = check_tuple("cache", cache, 2, "(Xp, input_shape) that forward returned")
-        C, n, H, Wd = shape = check_shape("cache[1] (input_shape)", shape, 4)
-        if C != self.in_channels or (self.padding == "valid" and self.kernel_size > min(H, Wd)):
-            raise ValueError(f"cache[1] (input_shape) {shape} is not the shape of an input of {self!r} {LAYOUT}")
+        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ of shape (C_out, n, H_out, W_out) and the cache."""
+        W = params["W"]
+        Xp, shape = cache
+        C, n, H, Wd = shape
         top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(shape)
         C_out, last = W.shape[0], shifts[-1]
-        if check_float_array("cache[0] (Xp)", Xp).shape != (C, N + last):
-            raise ValueError(f"cache[0] (Xp) must be the padded input forward kept, of shape {(C, N + last)}, "
-                             f"got {Xp.shape}")
-        if check_float_array("delta", delta, **IMAGES_CN).shape != (C_out, n, H_out, W_out):
-            raise ValueError(f"delta must have the shape of the forward pass's output {(C_out, n, H_out, W_out)} "
-                             f"{LAYOUT}, got {delta.shape}")
-        check_bool("need_input_grad", need_input_grad)
         D = np.zeros((C_out, last + N), dtype=delta.dtype)        # δ on the padded grid, after `last` zeros
         D[:, last:].reshape(C_out, n, Hp, Wp)[:, :, :H_out, :W_out] = delta
         db = D.sum(axis=1)
@@ -153,56 +127,40 @@ class FastConv2D(Conv2D):
         return dXp.reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd], {"W": dW, "b": db}
 
 
+def _corners(A):
+    """The four entries of every 2×2 window as (·, ·, ⌈H/2⌉, ⌈W/2⌉) views, odd sizes padded with -∞ after."""
+    H, W = A.shape[2:]
+    if H % 2 or W % 2:
+        A = np.pad(A, ((0, 0), (0, 0), (0, H % 2), (0, W % 2)), constant_values=-np.inf)
+    return [A[:, :, p::2, q::2] for p, q in OFFSETS]
+
+
 class FastMaxPool2D(MaxPool2D):
-    """:class:`~npae.core.pooling.MaxPool2D` by four strided slices; works on any (·, ·, H, W) layout."""
+    """:class:`~npae.core.pooling.MaxPool2D` by four strided slices; any (·, ·, H, W) layout. Checks nothing."""
 
     def forward(self, A, params):
-        """(P, cache): the window maxima of A (·, ·, H, W) and the cache (winner, shape) for :meth:`backward`."""
-        check_array_dict("params", params, finite=False, shapes={})
-        a, b, c, d, shape = _quarters(check_float_array("A", A, **IMAGES_CN))
+        """(P, (winner, A.shape)): the window maxima of A (·, ·, H, W) and the int8 index of each winner."""
+        a, b, c, d = _corners(A)
         P = np.maximum(a, b)
         np.maximum(P, np.maximum(c, d), out=P)
-        # the winner, first in (0,0), (0,1), (1,0), (1,1) order on ties
+        # the winner, first in OFFSETS order on ties
         winner = np.where(a == P, 0, np.where(b == P, 1, np.where(c == P, 2, 3))).astype(np.int8)
-        return P, (winner, shape)
+        return P, (winner, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(∂J/∂A, {}): δ routed to the winners. ``cache``: the (winner, shape) :meth:`forward` returned; its
-        kinds and shapes are checked, not the winner's values (they come from forward)."""
-        check_array_dict("params", params, finite=False, shapes={})
-        winner, shape = check_tuple("cache", cache, 2, "(winner, input_shape) that forward returned")
-        n0, n1, H, W = check_shape("cache[1] (input_shape)", shape, 4)
-        H_out, W_out = pool_output_size(H), pool_output_size(W)
-        if check_float_array("delta", delta, **IMAGES_CN).shape != (n0, n1, H_out, W_out):
-            raise ValueError(f"delta must have the pooled shape {(n0, n1, H_out, W_out)} of cache[1] (input_shape) "
-                             f"{(n0, n1, H, W)}, got {delta.shape}")
-        if not isinstance(winner, np.ndarray) or winner.dtype != np.int8 or winner.shape != delta.shape:
-            got = f"{winner.dtype} array of shape {winner.shape}" if isinstance(winner, np.ndarray) else \
-                type(winner).__name__
-            raise TypeError(f"cache[0] (winner) must be the int8 array of shape {delta.shape} forward returned, "
-                            f"got {got}")
-        check_bool("need_input_grad", need_input_grad)
-        dX = np.empty((n0, n1, 2 * H_out, 2 * W_out), dtype=delta.dtype)
-        for k, (p, q) in enumerate(_OFFSETS):
+        """(∂J/∂A, {}): δ routed to the winners."""
+        winner, (n0, n1, H, W) = cache
+        dX = np.empty((n0, n1) + tuple(2 * s for s in delta.shape[2:]), dtype=delta.dtype)
+        for k, (p, q) in enumerate(OFFSETS):
             np.multiply(delta, winner == k, out=dX[:, :, p::2, q::2])
         return dX[:, :, :H, :W], {}
 
 
-def _quarters(A):
-    """The four entries of every 2×2 window as (·, ·, ⌈H/2⌉, ⌈W/2⌉) arrays, odd sizes padded with -∞ after."""
-    n0, n1, H, W = A.shape
-    H_out, W_out = pool_output_size(H), pool_output_size(W)
-    if (2 * H_out, 2 * W_out) != (H, W):
-        A = np.pad(A, ((0, 0), (0, 0), (0, 2 * H_out - H), (0, 2 * W_out - W)), constant_values=-np.inf)
-    return A[:, :, 0::2, 0::2], A[:, :, 0::2, 1::2], A[:, :, 1::2, 0::2], A[:, :, 1::2, 1::2], (n0, n1, H, W)
-
-
 class FastUpSample2D(UpSample2D):
-    """:class:`~npae.core.pooling.UpSample2D` whose backward pass adds four strided slices."""
+    """:class:`~npae.core.pooling.UpSample2D` whose backward pass adds four strided slices in place. Checks nothing."""
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(∂J/∂A, {}): the sums of δ's 2×2 blocks; ``cache`` must be the None forward returned."""
-        self._check_backward(delta, cache, params, need_input_grad)
+        """(∂J/∂A, {}): the sums of δ's 2×2 blocks."""
         dX = delta[:, :, 0::2, 0::2] + delta[:, :, 0::2, 1::2]
         dX += delta[:, :, 1::2, 0::2]
         dX += delta[:, :, 1::2, 1::2]
@@ -210,78 +168,151 @@ class FastUpSample2D(UpSample2D):
 
 
 class FastReLU(Nonlinearity):
-    """The ReLU layer keeping only its output (A > 0 ⟺ Z > 0), multiplied in place on the way back."""
+    """The ReLU layer keeping only its output (A > 0 ⟺ Z > 0), multiplying δ in place on the way back."""
 
     def __init__(self):
         super().__init__("relu")
 
     def forward(self, Z, params):
-        """(A, A): A = max(Z, 0) for Z (·, ·, H, W), kept as the cache."""
-        check_array_dict("params", params, finite=False, shapes={})
-        check_float_array("Z", Z, **IMAGES_CN)
+        """(A, A): A = max(Z, 0), kept as the cache."""
         A = np.maximum(Z, 0.0, dtype=Z.dtype)
         return A, A
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(δ ∘ [A > 0], {}), multiplying ``delta`` in place when it is writeable; ``cache`` is forward's A."""
-        check_array_dict("params", params, finite=False, shapes={})
-        check_float_array("delta", delta, **IMAGES_CN)
-        if check_float_array("cache", cache).shape != delta.shape:
-            raise ValueError(f"cache must be the output A of forward, of delta's shape {delta.shape}, got {cache.shape}")
-        check_bool("need_input_grad", need_input_grad)
-        delta = np.array(delta, copy=True) if not delta.flags.writeable else delta
+        """(δ ∘ [A > 0], {}), multiplying ``delta`` in place when it is writeable."""
+        delta = delta if delta.flags.writeable else np.array(delta, copy=True)
         delta *= cache > 0
         return delta, {}
 
 
-def _fast_layer(layer):
-    if isinstance(layer, Conv2D):
-        return FastConv2D(layer.in_channels, layer.out_channels, layer.kernel_size, layer.padding)
-    if isinstance(layer, MaxPool2D):
-        return FastMaxPool2D()
-    if isinstance(layer, UpSample2D):
-        return FastUpSample2D()
-    if isinstance(layer, Nonlinearity) and layer.activation.name == "relu":
-        return FastReLU()
-    return layer
+#: The exact layer classes the fast path knows, and their fast versions.
+_FAST_LAYERS = {Conv2D: lambda layer: FastConv2D(layer.in_channels, layer.out_channels, layer.kernel_size,
+                                                 layer.padding),
+                MaxPool2D: lambda layer: FastMaxPool2D(), UpSample2D: lambda layer: FastUpSample2D(),
+                Nonlinearity: lambda layer: FastReLU() if layer.activation.name == "relu" else layer}
+
+
+def _fast_layers(layers):
+    """The fast versions of plain layers (a sigmoid or linear Nonlinearity is its own: it works in any layout).
+
+    Raises TypeError for a layer of another class (a subclass included): its own methods must run.
+    """
+    for i, layer in enumerate(layers):
+        if type(layer) not in _FAST_LAYERS:
+            raise TypeError(f"layers[{i}] is a {type(layer).__name__}: the fast path knows only the classes "
+                            f"{', '.join(cls.__name__ for cls in _FAST_LAYERS)} themselves; train the model itself")
+    return [_FAST_LAYERS[type(layer)](layer) for layer in layers]
+
+
+def _images(X, input_shape):
+    """Rows (m, C·H·W) as images in the fast layout (C, m, H, W): a view."""
+    return X.reshape(X.shape[0], *input_shape).transpose(1, 0, 2, 3)
+
+
+def _rows(A):
+    """Images (C, m, H, W) of the fast layout as rows (m, C·H·W)."""
+    return np.ascontiguousarray(A.transpose(1, 0, 2, 3)).reshape(A.shape[1], -1)
+
+
+def _knows(model):
+    """True for an exact ConvAutoencoder of exact known layers, none of whose methods was replaced."""
+    replaced = {"loss_and_grads", "loss", "forward", "backward"}
+    return (type(model) is ConvAutoencoder and not replaced & vars(model).keys()
+            and all(type(layer) in _FAST_LAYERS and not replaced & vars(layer).keys() for layer in model.layers))
+
+
+def fast_loss_and_grads(model):
+    """The fast computation of ``model.loss_and_grads``, or None where the fast path does not apply.
+
+    Parameters
+    ----------
+    model : object
+        Any model (the trainers call this for every model they train).
+
+    Returns
+    -------
+    function or None
+        For an exact :class:`~npae.models.conv_autoencoder.ConvAutoencoder` whose layers are exact
+        ``Conv2D``, ``MaxPool2D``, ``UpSample2D`` and ``Nonlinearity`` and none of whose methods (or its
+        layers') was replaced on the instance: ``run(X, target=None, params=None, need_grads=True) ->
+        (loss, grads or None)``, equal to ``model.loss_and_grads`` (or ``model.loss``) to rounding. ``run``
+        trusts its arguments, as every function behind a boundary: ``X`` and ``target`` (None: ``X``)
+        C-contiguous arrays of shape (m, n_visible) and the model's dtype, ``params`` (None:
+        ``model.params``) a dict of the model's keys and shapes — what the trainers have checked. For
+        anything else, None: the caller uses the model's own methods.
+    """
+    if not _knows(model):
+        return None
+    layers = _fast_layers(model.layers)
+    return lambda X, target=None, params=None, need_grads=True: _loss_and_grads(
+        model, layers, X, X if target is None else target,
+        model._layer_params(model.params if params is None else params), need_grads)
+
+
+def _loss_and_grads(model, layers, X, T, layer_params, need_grads):
+    """The loss and gradients of ``model`` computed with the fast ``layers``, the rows split between the cores."""
+    scale = model._scale(X.shape[0])
+    chunks = parallel.split_rows(X.shape[0], MIN_ROWS)
+    with parallel.single_threaded_blas(len(chunks) > 1):
+        parts = parallel.map_chunks(
+            lambda rows: _rows_loss_and_grads(model, layers, X[rows], T[rows], layer_params, scale, need_grads),
+            chunks)
+    value = sum(v for v, _ in parts)
+    if not need_grads:
+        return value, None
+    grads = parts[0][1]
+    for _, more in parts[1:]:                    # in chunk order: deterministic
+        for name, g in more.items():
+            grads[name] += g
+    return value, grads
+
+
+def _rows_loss_and_grads(model, layers, X, T, layer_params, scale, need_grads):
+    """``scale`` times the loss summed over the rows of X, and its gradient dict (or None): the model's
+    loss_and_grads in the (C, n, H, W) layout. Sums over rows add up: the chunks' parts are added."""
+    Z, caches = sequence_forward.unchecked(layers, layer_params, _images(X, model.input_shape))
+    value, delta = LOSSES[model.loss_name](_rows(Z), T, model.decoder, scale)
+    if not need_grads:
+        return value, None
+    layer_grads = sequence_backward.unchecked(layers, layer_params, caches, _images(delta, model.input_shape))
+    return value, {key: grads[local] for keys, grads in zip(model._keys, layer_grads) for local, key in keys.items()}
 
 
 class FastConvAutoencoder(ConvAutoencoder):
-    """A :class:`~npae.models.conv_autoencoder.ConvAutoencoder` whose layers work in the (C, n, H, W) layout.
+    """A :class:`~npae.models.conv_autoencoder.ConvAutoencoder` whose methods run the fast path, checked at the
+    same boundary as the plain model's.
 
     Built by :func:`fast_model` (sharing a plain model's ``params``), or directly with the arguments of
-    :class:`~npae.models.conv_autoencoder.ConvAutoencoder` (its plain layers are replaced by the fast ones);
-    same parameters, same interface, the same loss and gradients to rounding.
+    :class:`~npae.models.conv_autoencoder.ConvAutoencoder`; same parameters, same interface, the same loss and
+    gradients to rounding. Raises as the plain model, and TypeError for a layer of another class than the four
+    the fast path knows.
     """
 
     def __init__(self, layers, input_shape, **options):
         super().__init__(layers, input_shape, **options)
-        self.layers = [_fast_layer(layer) for layer in self.layers]
+        self._fast_layers = _fast_layers(self.layers)
 
-    def _rows_to_images(self, rows):
-        C, H, W = self.input_shape
-        return rows.reshape(rows.shape[0], C, H, W).transpose(1, 0, 2, 3)
+    def loss_and_grads(self, X, target=None, params=None):
+        """As :meth:`ConvAutoencoder.loss_and_grads <npae.models.conv_autoencoder.ConvAutoencoder.loss_and_grads>`."""
+        X, T, layer_params = self._checked(X, target, params)
+        return _loss_and_grads(self, self._fast_layers, X, T, layer_params, True)
 
-    def _images_to_rows(self, images):
-        return np.ascontiguousarray(images.transpose(1, 0, 2, 3)).reshape(images.shape[1], -1)
+    def loss(self, X, target=None, params=None):
+        """As :meth:`ConvAutoencoder.loss <npae.models.conv_autoencoder.ConvAutoencoder.loss>`."""
+        X, T, layer_params = self._checked(X, target, params)
+        return _loss_and_grads(self, self._fast_layers, X, T, layer_params, False)[0]
 
-    def _forward_backward(self, X, target, params, need_grads):
-        """As the plain model's, with the rows split between the cores (:mod:`npae.perf.parallel`)."""
-        layer_params = self._layer_params(params)
-        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
-        scale = self._scale(X.shape[0])
-        chunks = parallel.split_rows(X.shape[0], MIN_ROWS)
-        with parallel.single_threaded_blas(len(chunks) > 1):
-            parts = parallel.map_chunks(
-                lambda rows: self._rows_loss_and_grads(X[rows], T[rows], layer_params, scale, need_grads), chunks)
-        value = sum(v for v, _ in parts)
-        if not need_grads:
-            return value, None
-        grads = parts[0][1]
-        for _, more in parts[1:]:
-            for name, g in more.items():
-                grads[name] += g
-        return value, grads
+    def encode(self, X, params=None):
+        """As :meth:`ConvAutoencoder.encode <npae.models.conv_autoencoder.ConvAutoencoder.encode>`."""
+        layer_params = self._checked_params(params)
+        X = check_data(X, "X", self.n_visible, self.dtype)
+        k = self.n_encoder_layers
+        code, _ = sequence_forward.unchecked(self._fast_layers[:k], layer_params[:k], _images(X, self.input_shape))
+        return _rows(code)
+
+    def _logits(self, X, layer_params):
+        Z, _ = sequence_forward.unchecked(self._fast_layers, layer_params, _images(X, self.input_shape))
+        return _rows(Z)
 
 
 def fast_model(model):
@@ -294,17 +325,17 @@ def fast_model(model):
     Returns
     -------
     FastConvAutoencoder
-        Training it updates ``model.params`` too. Save ``model`` (or this one: :mod:`npae.serialize`
-        stores the plain configuration).
+        Training it updates ``model.params`` too. Saving either stores the plain configuration
+        (:mod:`npae.serialize`).
 
     Raises
     ------
     TypeError
-        If ``model`` is not a ConvAutoencoder.
+        If ``model`` is not a ConvAutoencoder, or has a layer of another class than the four the fast path knows.
     """
     check_instance("model", model, ConvAutoencoder, "conv_autoencoder()")
     fast = FastConvAutoencoder.__new__(FastConvAutoencoder)
     fast.__dict__.update(model.__dict__)
-    fast.layers = [_fast_layer(layer) for layer in model.layers]
+    fast._fast_layers = _fast_layers(model.layers)
     fast.params = model.params
     return fast
