@@ -99,14 +99,14 @@ def register(F):
         from npae.core.conv import im2col
         return im2col, {"Xp": rng.standard_normal((2, 2, 5, 6)), "kh": 3, "kw": 3}, []
 
-    dcols = rng0.standard_normal((2, 18, 12))       # n = 2 patch matrices of C·kh·kw = 2·3·3 rows, H_out·W_out = 3·4 columns
+    dcols = rng0.standard_normal((18, 24))          # C·kh·kw = 2·3·3 rows, n·H_out·W_out = 2·3·4 columns
 
     @entry("npae.core.conv.col2im", {"dcols": A("array", skip=KERNEL, extra=(int_array(dcols),)),
                                      "padded_shape": A("custom", extra=shape_cases((2, 2, 5, 6))),
                                      "kh": A("int", minimum=1, maximum=5), "kw": A("int", minimum=1, maximum=6)})
     def _(rng):
         from npae.core.conv import col2im
-        return col2im, {"dcols": rng.standard_normal((2, 18, 12)), "padded_shape": (2, 2, 5, 6), "kh": 3, "kw": 3}, []
+        return col2im, {"dcols": rng.standard_normal((18, 24)), "padded_shape": (2, 2, 5, 6), "kh": 3, "kw": 3}, []
 
     X = rng0.standard_normal((2, 2, 5, 6))
     W = rng0.standard_normal((3, 2, 3, 3))

@@ -438,5 +438,5 @@ def test_the_input_gradient_is_col2im_of_the_patch_gradient(padding, kernel, sha
     dX, _, _ = conv2d_backward(delta, cols, X.shape, W, padding)
     (top, bottom), (left, right) = padding_amounts(kernel, padding), padding_amounts(kernel, padding)
     padded_shape = (shape[0], shape[1], shape[2] + top + bottom, shape[3] + left + right)
-    dXp = col2im(W.reshape(3, -1).T @ delta.reshape(shape[0], 3, -1), padded_shape, kernel, kernel)
+    dXp = col2im(W.reshape(3, -1).T @ delta.transpose(1, 0, 2, 3).reshape(3, -1), padded_shape, kernel, kernel)
     np.testing.assert_allclose(dX, dXp[:, :, top:top + shape[2], left:left + shape[3]], rtol=1e-12, atol=1e-12)

@@ -8,19 +8,20 @@ Layout: images are arrays of shape (n, channels, height, width) ("NCHW"); a kern
 
     Z[i, o, y, x] = b[o] + Σ_{c, p, q} W[o, c, p, q] · Xp[i, c, y + p, x + q]                     (1)
 
-**As a matrix product (im2col).** Image i's *patch matrix* ``cols[i]`` has one column per output pixel
-(y, x), holding the patch Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order: shape
-(C_in·kh·kw, H_out·W_out). With the kernel bank flattened the same way, ``Wmat = W.reshape(C_out, C_in·kh·kw)``::
+**As a matrix product (im2col).** The *patch matrix* ``cols`` has one column per output pixel (i, y, x) of
+every image, holding the patch Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order: shape
+(C_in·kh·kw, n·H_out·W_out). With the kernel bank flattened the same way, ``Wmat = W.reshape(C_out, C_in·kh·kw)``::
 
-    Z[i] = Wmat cols[i] + b                         (C_out, H_out·W_out) for every image i      (2)
+    Z = Wmat cols + b                               (C_out, n·H_out·W_out)                       (2)
 
-— UFLDL's dense layer z = W a + b, with the patches of the image as the columns a: every patch shares the
-same weights.
+— UFLDL's dense layer z = W a + b, with the patches as the columns a (samples are columns, as in UFLDL's
+notes): every patch shares the same weights. Z's columns are (i, y, x): swapping its first two axes gives
+the (n, C_out, H_out, W_out) layout.
 
-**Backward.** From δ = ∂J/∂Z, written as (n, C_out, H_out·W_out) like Z in (2), the dense layer's three
+**Backward.** From δ = ∂J/∂Z, written as (C_out, n·H_out·W_out) like Z in (2), the dense layer's three
 formulas give::
 
-    ∂J/∂Wmat = Σᵢ δ[i] cols[i]ᵀ        ∂J/∂b[o] = Σ_{i,y,x} δ[i, o, y, x]        ∂J/∂cols[i] = Wmatᵀ δ[i]     (3)
+    ∂J/∂Wmat = δ colsᵀ           ∂J/∂b[o] = Σ_{i,y,x} δ[o, (i, y, x)]           ∂J/∂cols = Wmatᵀ δ          (3)
 
 Every entry of ``cols`` is a copy of one pixel of Xp, so a pixel's gradient is the *sum* of its copies'
 gradients: col2im of Wmatᵀ δ (:func:`col2im`, the adjoint of im2col), with the padding cropped. Written
@@ -35,8 +36,8 @@ cross-correlation (1) of δ zero-padded by kh - 1 - top above (kh - 1 - bottom b
 with the kernel flipped in both spatial axes and its channel axes swapped, ``W[:, :, ::-1, ::-1].transpose(1, 0,
 2, 3)``: the transposed convolution. :func:`conv2d_backward` computes ∂J/∂X that way, with the forward pass's
 own im2col product; col2im, the other derivation, gives the same numbers (lesson 24 and ``tests/test_conv.py``
-compare them), and costs more when C_in > C_out (its patch matrices have C_in·kh·kw rows, the padded δ's
-C_out·kh·kw).
+compare them), and costs more when C_in > C_out (the patch gradient Wmatᵀ δ has C_in·kh·kw rows, the padded
+δ's patch matrix C_out·kh·kw).
 
 **Checks.** The public functions check their arguments, kinds and shapes, once (NaN/inf propagate); the
 layer :class:`Conv2D`, which the models call on arguments they have checked, calls their ``.unchecked``
@@ -118,7 +119,7 @@ def _check_im2col(Xp, kh, kw):
 
 @checked_by(_check_im2col)
 def im2col(Xp, kh, kw):
-    """The patch matrices of an (already padded) batch: one column per output pixel, one row per weight.
+    """The patch matrix of an (already padded) batch: one column per output pixel of every image, one row per weight.
 
     Parameters
     ----------
@@ -128,8 +129,8 @@ def im2col(Xp, kh, kw):
 
     Returns
     -------
-    cols : ndarray of shape (n, C·kh·kw, H_out·W_out), H_out = Hp - kh + 1, W_out = Wp - kw + 1
-        ``cols[i]`` column (y, x) is Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order, which matches
+    cols : ndarray of shape (C·kh·kw, n·H_out·W_out), H_out = Hp - kh + 1, W_out = Wp - kw + 1
+        Column (i, y, x) (in that order) is Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order, which matches
         ``W.reshape(C_out, C·kh·kw)``. A new array (the reshape copies the strided window view).
 
     Raises
@@ -140,25 +141,25 @@ def im2col(Xp, kh, kw):
     n, C = Xp.shape[:2]
     windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))      # (n, C, H_out, W_out, kh, kw), a view
     H_out, W_out = windows.shape[2:4]
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, C * kh * kw, H_out * W_out)
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * kh * kw, n * H_out * W_out)
 
 
 def _check_col2im(dcols, padded_shape, kh, kw):
     n, C, Hp, Wp = check_shape("padded_shape", padded_shape, 4)
     kh, kw = check_int("kh", kh, 1, Hp), check_int("kw", kw, 1, Wp)
-    expected = (n, C * kh * kw, (Hp - kh + 1) * (Wp - kw + 1))
+    expected = (C * kh * kw, n * (Hp - kh + 1) * (Wp - kw + 1))
     if check_float_array("dcols", dcols).shape != expected:
-        raise ValueError(f"dcols must have shape (n, C·kh·kw, H_out·W_out) = {expected} for "
+        raise ValueError(f"dcols must have shape (C·kh·kw, n·H_out·W_out) = {expected} for "
                          f"padded_shape={tuple(padded_shape)}, kh={kh}, kw={kw}, got {dcols.shape}")
 
 
 @checked_by(_check_col2im)
 def col2im(dcols, padded_shape, kh, kw):
-    """The adjoint of :func:`im2col`: sum every entry of the patch matrices back onto the pixel it was copied from.
+    """The adjoint of :func:`im2col`: sum every entry of the patch matrix back onto the pixel it was copied from.
 
     Parameters
     ----------
-    dcols : ndarray of shape (n, C·kh·kw, H_out·W_out)
+    dcols : ndarray of shape (C·kh·kw, n·H_out·W_out)
         A gradient with respect to ``cols``.
     padded_shape : tuple (n, C, Hp, Wp)
         The shape of the padded input the patches were taken from.
@@ -179,20 +180,21 @@ def col2im(dcols, padded_shape, kh, kw):
     """
     n, C, Hp, Wp = padded_shape
     H_out, W_out = Hp - kh + 1, Wp - kw + 1
-    patches = dcols.reshape(n, C, kh, kw, H_out, W_out)
+    patches = dcols.reshape(C, kh, kw, n, H_out, W_out)
     dXp = np.zeros(padded_shape, dtype=dcols.dtype)
     for p in range(kh):
-        for q in range(kw):
-            dXp[:, :, p:p + H_out, q:q + W_out] += patches[:, :, p, q]   # offset (p, q) of pixel (y, x) is (y+p, x+q)
+        for q in range(kw):        # offset (p, q) of output pixel (y, x) was input pixel (y + p, x + q)
+            dXp[:, :, p:p + H_out, q:q + W_out] += patches[:, p, q].transpose(1, 0, 2, 3)
     return dXp
 
 
 def _correlate(Xp, W):
     """Eq. (1) without the bias on an already padded Xp, by the product (2): (Z, cols), Z of shape (n, C_out, H_out, W_out)."""
+    n, _, Hp, Wp = Xp.shape
     C_out, _, kh, kw = W.shape
-    cols = im2col.unchecked(Xp, kh, kw)                               # (n, C_in·kh·kw, H_out·W_out)
-    Z = W.reshape(C_out, -1) @ cols                                   # eq. (2): (n, C_out, H_out·W_out)
-    return Z.reshape(Xp.shape[0], C_out, Xp.shape[2] - kh + 1, Xp.shape[3] - kw + 1), cols
+    cols = im2col.unchecked(Xp, kh, kw)                               # (C_in·kh·kw, n·H_out·W_out)
+    Z = W.reshape(C_out, -1) @ cols                                   # eq. (2): (C_out, n·H_out·W_out)
+    return Z.reshape(C_out, n, Hp - kh + 1, Wp - kw + 1).transpose(1, 0, 2, 3), cols
 
 
 def _check_forward(X, W, b, padding):
@@ -209,7 +211,7 @@ def _check_forward(X, W, b, padding):
 
 @checked_by(_check_forward)
 def conv2d_forward(X, W, b, padding):
-    """The convolution (1) as the matrix product (2) on the patch matrices (module docstring).
+    """The convolution (1) as the matrix product (2) on the patch matrix (module docstring).
 
     Parameters
     ----------
@@ -222,8 +224,8 @@ def conv2d_forward(X, W, b, padding):
     -------
     Z : ndarray of shape (n, C_out, H_out, W_out)
         The pre-activation.
-    cols : ndarray of shape (n, C_in·kh·kw, H_out·W_out)
-        The patch matrices (:func:`im2col`), kept for the weight gradient.
+    cols : ndarray of shape (C_in·kh·kw, n·H_out·W_out)
+        The patch matrix (:func:`im2col`), kept for the weight gradient.
 
     Raises
     ------
@@ -252,9 +254,9 @@ def _check_backward(delta, cols, input_shape, W, padding, need_dX=True):
         raise ValueError(f"delta must have the shape (n, C_out, H_out, W_out) = {(n, C_out, H_out, W_out)} of the "
                          f"forward pass's output for input_shape={input_shape}, W of shape {W.shape} and "
                          f"padding={padding!r}, got {delta.shape}")
-    if check_float_array("cols", cols).shape != (n, C_in * kh * kw, H_out * W_out):
-        raise ValueError(f"cols must be the patch matrices of the forward pass, of shape (n, C_in·kh·kw, "
-                         f"H_out·W_out) = {(n, C_in * kh * kw, H_out * W_out)}, got {cols.shape}")
+    if check_float_array("cols", cols).shape != (C_in * kh * kw, n * H_out * W_out):
+        raise ValueError(f"cols must be the patch matrix of the forward pass, of shape (C_in·kh·kw, "
+                         f"n·H_out·W_out) = {(C_in * kh * kw, n * H_out * W_out)}, got {cols.shape}")
     check_bool("need_dX", need_dX)
 
 
@@ -266,8 +268,8 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
     ----------
     delta : ndarray of shape (n, C_out, H_out, W_out)
         ∂J/∂Z, any 1/m of a mean already included.
-    cols : ndarray of shape (n, C_in·kh·kw, H_out·W_out)
-        The patch matrices returned by :func:`conv2d_forward`.
+    cols : ndarray of shape (C_in·kh·kw, n·H_out·W_out)
+        The patch matrix returned by :func:`conv2d_forward`.
     input_shape : tuple (n, C_in, H, W_in)
         Shape of the layer's (unpadded) input X.
     W : ndarray of shape (C_out, C_in, kh, kw)
@@ -278,7 +280,7 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
     Returns
     -------
     dX : ndarray of shape input_shape, or None     eq. (4), as the padded δ cross-correlated with the flipped kernel
-    dW : ndarray of shape (C_out, C_in, kh, kw)    Σᵢ δ[i] cols[i]ᵀ: the input cross-correlated with δ
+    dW : ndarray of shape (C_out, C_in, kh, kw)    δ colsᵀ: the input cross-correlated with δ
     db : ndarray of shape (C_out,)                 δ summed over images and pixels
 
     Raises
@@ -287,10 +289,10 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
         If an array is not a float ndarray, the shapes do not fit together (``delta`` and ``cols`` must be those
         of a forward pass of ``W`` on an input of ``input_shape`` with ``padding``), or ``need_dX`` is not a bool.
     """
-    n, C_out, kh, kw = delta.shape[0], W.shape[0], W.shape[2], W.shape[3]
-    D = delta.reshape(n, C_out, -1)                                   # δ as (n, C_out, H_out·W_out), like Z in (2)
-    dW = (D @ cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)   # Σᵢ δ[i] cols[i]ᵀ               eq. (3)
-    db = D.sum(axis=(0, 2))                                           # Σ over images and pixels        eq. (3)
+    C_out, _, kh, kw = W.shape
+    D = delta.transpose(1, 0, 2, 3).reshape(C_out, -1)                # δ as (C_out, n·H_out·W_out), like Z in (2)
+    dW = (D @ cols.T).reshape(W.shape)                                # δ colsᵀ                         eq. (3)
+    db = D.sum(axis=1)                                                # Σ over images and pixels        eq. (3)
     if not need_dX:
         return None, dW, db
     # eq. (4): δ padded to the full convolution's size (k - 1 - pad zeros), cross-correlated with the kernel
