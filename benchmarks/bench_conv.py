@@ -33,8 +33,12 @@ machine read the ratios, not the absolute times.
 Usage::
 
     python benchmarks/bench_conv.py [--model ae|dae|both] [--repeats 7] [--steps 10] [--full-epoch] [--quick]
+    python benchmarks/bench_conv.py --model ae --torch-reference 10 [--seeds 0 1 2]
 
-``--quick``: 2 repeats of 2 steps, a smoke test only.
+``--quick``: 2 repeats of 2 steps, a smoke test only. ``--torch-reference EPOCHS`` times nothing: it trains the
+PyTorch network as lessons 25 and 26 train npae's (Keras' objective, Adadelta, batch 256, the test split as
+validation, for the denoising model one fixed corruption of it) and prints the validation BCE per pixel after
+every epoch, for each seed: the reference figures those lessons compare npae with.
 """
 
 import argparse
@@ -155,10 +159,10 @@ def torch_model(denoising):
 
 
 class TorchStep:
-    def __init__(self, X, denoising, rng):
+    def __init__(self, X, denoising, rng, seed=0):
         import torch
         torch.set_num_threads(num_threads())
-        torch.manual_seed(0)
+        torch.manual_seed(seed)
         self.torch = torch
         self.model = torch_model(denoising)
         self.optimizer = torch.optim.Adadelta(self.model.parameters(), lr=1.0, rho=0.95, eps=1e-7)
@@ -183,6 +187,30 @@ class TorchStep:
         for b in range(STEPS_PER_EPOCH):
             self.step(self.X[order[b * BATCH:(b + 1) * BATCH]])
         return time.perf_counter() - start
+
+
+def torch_reference(X, denoising, epochs, seeds):
+    """Train the PyTorch network as the lessons train npae's (Adadelta, batch 256, reshuffled every epoch) and
+    print the per-pixel validation BCE of the test split after every epoch, for each seed (``--torch-reference``)."""
+    import torch
+    from npae.core.corruption import Corruption
+    from npae.data.digits import load_fashion_mnist
+    X_test, _ = load_fashion_mnist("test", dtype=np.float32)
+    # the lessons' validation data: for denoising, one fixed draw of the corruption of the test images
+    X_in = Corruption("gaussian", 0.5, clip=(0.0, 1.0))(X_test, np.random.default_rng(2)) if denoising else X_test
+    x_val = torch.from_numpy(np.ascontiguousarray(X_in, dtype=np.float32)).reshape(-1, 1, 28, 28)
+    t_val = torch.from_numpy(X_test).reshape(-1, 1, 28, 28)
+    name = "conv DAE" if denoising else "conv AE"
+    print(f"PyTorch {torch.__version__}, {name}, validation BCE per pixel on the test split after each epoch:")
+    for seed in seeds:
+        step = TorchStep(X, denoising, np.random.default_rng(seed), seed=seed)
+        losses = []
+        for _ in range(epochs):
+            step.epoch()
+            with torch.no_grad():         # in blocks of 500 images: 10 000 at once would take gigabytes
+                losses.append(sum(float(step.loss(step.model(x_val[i:i + 500]), t_val[i:i + 500])) * len(x_val[i:i + 500])
+                                  for i in range(0, len(x_val), 500)) / len(x_val))
+        print(f"  seed {seed}: " + " ".join(f"{v:.4f}" for v in losses), flush=True)
 
 
 def timed(function, steps):
@@ -255,12 +283,19 @@ def main(argv=None):
     parser.add_argument("--readable-steps", type=int, default=3, help="steps per repeat of the readable path")
     parser.add_argument("--full-epoch", action="store_true", help="also time one real epoch (npae and PyTorch)")
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--torch-reference", type=int, metavar="EPOCHS",
+                        help="instead: train the PyTorch network EPOCHS epochs and print its validation BCE per epoch")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of --torch-reference")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
         args.repeats, args.steps, args.readable_steps = 2, 2, 1
 
     X, source = load()
+    if args.torch_reference:
+        for key in ("ae", "dae") if args.model == "both" else (args.model,):
+            torch_reference(X, MODELS[key][2], args.torch_reference, args.seeds)
+        return
     torch_version = None
     if not args.no_torch:
         try:

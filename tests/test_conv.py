@@ -308,10 +308,12 @@ def _small_odd(rng, **options):
     return ConvAutoencoder(layers, (1, 7, 7), n_encoder_layers=3, rng=rng, **options)
 
 
-@pytest.mark.parametrize("config", list(FAST_CONFIGS))
-@pytest.mark.parametrize("n_rows", [3, 70])              # 70: split between the threads
+# 70 rows: split between the threads; 300: in blocks of rows too (the small models only: the suite stays quick)
+@pytest.mark.parametrize("config, n_rows", [(c, n) for n in (3, 70) for c in FAST_CONFIGS]
+                         + [(c, 300) for c in FAST_CONFIGS if not c.startswith("seed")])
 def test_the_fast_path_equals_the_readable_path_to_1e_12(config, n_rows):
-    """fast_loss_and_grads (what the trainers call) and fast_model against model.loss_and_grads, float64."""
+    """fast_loss_and_grads (what the trainers call) and fast_model against model.loss_and_grads, float64; and
+    the readable model's loss (evaluated in blocks of rows) against its loss_and_grads (all rows at once)."""
     make, noisy = FAST_CONFIGS[config]
     rng = np.random.default_rng(11)
     model = random_params(make(rng), rng)
@@ -324,7 +326,11 @@ def test_the_fast_path_equals_the_readable_path_to_1e_12(config, n_rows):
         assert list(grads_fast) == list(grads)
         for k in grads:
             assert grads_fast[k].shape == grads[k].shape and _relative(grads_fast[k], grads[k]) <= 1e-12, k
-    assert abs(run(X_in, X, need_grads=False)[0] - model.loss(X_in, X)) <= 1e-12 * abs(loss)
+    assert abs(model.loss(X_in, X) - loss) <= 1e-12 * abs(loss)
+    assert abs(run(X_in, X, need_grads=False)[0] - loss) <= 1e-12 * abs(loss)
+    fast = conv_fast.fast_model(model)
+    assert _relative(fast.logits(X_in), model.logits(X_in)) <= 1e-12
+    assert _relative(fast.encode(X_in), model.encode(X_in)) <= 1e-12
     assert run(X_in, X, need_grads=False)[1] is None
     other = {k: v * 0.5 for k, v in model.params.items()}              # params= evaluates elsewhere
     assert abs(run(X_in, X, other)[0] - model.loss(X_in, X, params=other)) <= 1e-12 * abs(model.loss(X_in, X, other))

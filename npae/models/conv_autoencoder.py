@@ -320,8 +320,7 @@ class ConvAutoencoder:
         layer_params = self._checked_params(params)
         X = check_data(X, "X", self.n_visible, self.dtype)
         k = self.n_encoder_layers
-        code, _ = sequence_forward.unchecked(self.layers[:k], layer_params[:k], X.reshape(-1, *self.input_shape))
-        return code.reshape(X.shape[0], -1)
+        return self._forward(self.layers[:k], layer_params[:k], X)
 
     def logits(self, X, params=None):
         """The last convolution's output, the decoder's pre-activation: (m, n_visible) rows of ``self.dtype``.
@@ -337,10 +336,23 @@ class ConvAutoencoder:
         return self.decoder.forward(self.logits(X, params))
 
     # ------------------------------------------------------------------ behind the boundary
+    #: Rows that encode, logits, reconstruct and loss run through the layers at once: the patch matrices of 256
+    #: images of the seed's models take tens of MB, those of a 10 000-image test set gigabytes.
+    #: (``loss_and_grads`` takes the caller's minibatch whole.)
+    BLOCK_ROWS = 256
+
+    def _forward(self, layers, layer_params, X):
+        """The output of ``layers`` for checked rows X, as rows, :data:`BLOCK_ROWS` rows at a time."""
+        blocks = []
+        for start in range(0, X.shape[0], self.BLOCK_ROWS):
+            rows = X[start:start + self.BLOCK_ROWS]
+            A, _ = sequence_forward.unchecked(layers, layer_params, rows.reshape(-1, *self.input_shape))
+            blocks.append(A.reshape(rows.shape[0], -1))
+        return np.concatenate(blocks)
+
     def _logits(self, X, layer_params):
         """The logits (m, n_visible) of checked rows X."""
-        Z, _ = sequence_forward.unchecked(self.layers, layer_params, X.reshape(-1, *self.input_shape))
-        return Z.reshape(X.shape[0], -1)
+        return self._forward(self.layers, layer_params, X)
 
     def _scale(self, m):
         """The loss's weight of one (image, pixel) term: 1/m ("sum") or 1/(m·n_visible) ("mean")."""

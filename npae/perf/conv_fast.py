@@ -50,8 +50,74 @@ __all__ = ["FastConv2D", "FastMaxPool2D", "FastUpSample2D", "FastReLU", "FastCon
 #: Fewest rows worth a thread of their own (a minibatch of 256 is split in two on 2 cores).
 MIN_ROWS = 32
 
-#: Target size in bytes of one block of the patch matrix: small enough to stay in a core's L2 cache.
-BLOCK_BYTES = 1 << 20
+#: Most rows computed at once in a thread: a minibatch's half is one block; a validation set of 10 000 images
+#: is 40 blocks, whose arrays are recycled from one block to the next instead of taking gigabytes.
+BLOCK_ROWS = 128
+
+#: Target size in bytes of one block of an intermediate (patch matrix or product): about a core's L2 cache.
+BLOCK_BYTES = 1 << 19
+
+
+def _column_blocks(N, rows, itemsize):
+    """[start, stop) ranges covering range(N), each about BLOCK_BYTES of a (rows, stop - start) array."""
+    length = max(512, BLOCK_BYTES // (rows * itemsize))
+    return [(start, min(start + length, N)) for start in range(0, N, length)]
+
+
+def _shifted_product(Wk, source, offsets, out):
+    """out[:, t] = Σ_k Wk[k] @ source[:, t + offsets[k]] for every column t of ``out``; Wk of shape (K, M, C).
+
+    Two ways to the same sums, a block of columns at a time. Copy the K shifted slices of ``source`` into a patch
+    matrix of K·C rows and multiply it once by the kernels side by side, (M, K·C); or, when M is much smaller than
+    C (4·M ≤ C, measured: the shifted additions cost more than the copies otherwise), multiply ``source`` once by
+    the kernels stacked, (K·M, C), and add the product's K row blocks, each shifted back by its offset: a
+    convolution from many channels to few (the decoders' last layers) then never copies its input K times.
+    """
+    K, M, C = Wk.shape
+    lo, hi = min(offsets), max(offsets)
+    patches = 4 * M > C
+    blocks = _column_blocks(out.shape[1], K * (C if patches else M), out.itemsize)
+    if patches:
+        Wmat = np.ascontiguousarray(Wk.transpose(1, 0, 2).reshape(M, K * C))            # (M, (k, c))
+        buffer = np.empty((K * C, blocks[0][1]), dtype=out.dtype)
+        for start, stop in blocks:
+            cols = buffer[:, :stop - start]
+            for k, s in enumerate(offsets):
+                cols[k * C:(k + 1) * C] = source[:, start + s:stop + s]
+            np.matmul(Wmat, cols, out=out[:, start:stop])
+        return out
+    Wall = np.ascontiguousarray(Wk.reshape(K * M, C))                                     # ((k, m), c)
+    buffer = np.empty((K * M, blocks[0][1] + hi - lo), dtype=out.dtype)
+    for start, stop in blocks:
+        length = stop - start
+        Y = np.matmul(Wall, source[:, start + lo:stop + hi], out=buffer[:, :length + hi - lo])
+        block = out[:, start:stop]
+        np.copyto(block, Y[:M, offsets[0] - lo:offsets[0] - lo + length])
+        for k in range(1, K):
+            block += Y[k * M:(k + 1) * M, offsets[k] - lo:offsets[k] - lo + length]
+    return out
+
+
+def _weight_gradient(D, source, offsets):
+    """G[k] = Σ_t D[:, t] source[:, t + offsets[k]]ᵀ, of shape (K, M, C), for D of shape (M, N): ∂J/∂W by kernel
+    offset. With C ≤ M through one patch matrix per block of columns; with M < C by one product per offset on the
+    shifted slices themselves (no copy)."""
+    (M, N), C, K = D.shape, source.shape[0], len(offsets)
+    G = np.zeros((K, M, C), dtype=D.dtype)
+    if C <= M:
+        blocks = _column_blocks(N, K * C, D.itemsize)
+        buffer = np.empty((K * C, blocks[0][1]), dtype=D.dtype)
+        flat = np.zeros((M, K * C), dtype=D.dtype)
+        for start, stop in blocks:
+            cols = buffer[:, :stop - start]
+            for k, s in enumerate(offsets):
+                cols[k * C:(k + 1) * C] = source[:, start + s:stop + s]
+            flat += D[:, start:stop] @ cols.T
+        return flat.reshape(M, K, C).transpose(1, 0, 2)
+    for start, stop in _column_blocks(N, M + C, D.itemsize):
+        for k, s in enumerate(offsets):
+            G[k] += D[:, start:stop] @ source[:, start + s:stop + s].T
+    return G
 
 
 class FastConv2D(Conv2D):
@@ -68,21 +134,6 @@ class FastConv2D(Conv2D):
         shifts = [p * Wp + q for p in range(k) for q in range(k)]
         return top, left, Hp, Wp, Hp - k + 1, Wp - k + 1, n * Hp * Wp, shifts
 
-    def _blocks(self, n, C, Hp, Wp, itemsize):
-        """Position ranges of whole samples, each about BLOCK_BYTES of patch matrix."""
-        per_sample = self.kernel_size ** 2 * max(C, self.out_channels) * Hp * Wp * itemsize
-        step = max(1, BLOCK_BYTES // per_sample)
-        return [(i * Hp * Wp, min(i + step, n) * Hp * Wp) for i in range(0, n, step)]
-
-    @staticmethod
-    def _patches(source, start, stop, shifts, channels, out):
-        """out[(k, c), :] = source[c, start + shifts[k] : stop + shifts[k]]: one block of a patch matrix."""
-        length = stop - start
-        cols = out[:len(shifts) * channels, :length]
-        for k, s in enumerate(shifts):
-            cols[k * channels:(k + 1) * channels] = source[:, start + s:stop + s]
-        return cols
-
     def forward(self, A, params):
         """Z = conv(A) + b for A of shape (C_in, n, H, W): (C_out, n, H_out, W_out), and the cache (Xp, shape)."""
         W, b = params["W"], params["b"]
@@ -90,12 +141,8 @@ class FastConv2D(Conv2D):
         top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(A.shape)
         Xp = np.zeros((C, N + shifts[-1]), dtype=A.dtype)       # the tail keeps every shifted slice in range
         Xp[:, :N].reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd] = A
-        Wmat = np.ascontiguousarray(W.transpose(0, 2, 3, 1).reshape(W.shape[0], -1))      # (o, (p, q, c))
-        Z = np.empty((W.shape[0], N), dtype=A.dtype)
-        blocks = self._blocks(n, C, Hp, Wp, A.itemsize)
-        buffer = np.empty((len(shifts) * C, blocks[0][1]), dtype=A.dtype)
-        for start, stop in blocks:
-            np.matmul(Wmat, self._patches(Xp, start, stop, shifts, C, buffer), out=Z[:, start:stop])
+        Wk = W.transpose(2, 3, 0, 1).reshape(len(shifts), W.shape[0], C)                 # (k, o, c)
+        Z = _shifted_product(Wk, Xp, shifts, np.empty((W.shape[0], N), dtype=A.dtype))    # eq. (1)
         Z += b[:, None]
         return Z.reshape(-1, n, Hp, Wp)[:, :, :H_out, :W_out], (Xp, A.shape)
 
@@ -109,22 +156,15 @@ class FastConv2D(Conv2D):
         D = np.zeros((C_out, last + N), dtype=delta.dtype)        # δ on the padded grid, after `last` zeros
         D[:, last:].reshape(C_out, n, Hp, Wp)[:, :, :H_out, :W_out] = delta
         db = D.sum(axis=1)
-        dWmat = np.zeros((C_out, len(shifts) * C), dtype=delta.dtype)
-        blocks = self._blocks(n, C, Hp, Wp, delta.itemsize)
-        buffer = np.empty((len(shifts) * max(C, C_out), blocks[0][1]), dtype=delta.dtype)
-        if need_input_grad:
-            dXp = np.empty((C, N), dtype=delta.dtype)
-            # W flipped: Wflip[c, (k, o)] = W[o, c, p, q] for the k-th shift, against δ shifted by -shifts[k]
-            Wflip = np.ascontiguousarray(W.transpose(1, 2, 3, 0).reshape(C, -1))
-            back = [last - s for s in shifts]
-        for start, stop in blocks:
-            dWmat += D[:, last + start:last + stop] @ self._patches(Xp, start, stop, shifts, C, buffer).T
-            if need_input_grad:
-                np.matmul(Wflip, self._patches(D, start, stop, back, C_out, buffer), out=dXp[:, start:stop])
-        dW = np.ascontiguousarray(dWmat.reshape(C_out, self.kernel_size, self.kernel_size, C).transpose(0, 3, 1, 2))
+        k = self.kernel_size
+        dW = _weight_gradient(D[:, last:], Xp, shifts).reshape(k, k, C_out, C).transpose(2, 3, 0, 1)
+        grads = {"W": np.ascontiguousarray(dW), "b": db}
         if not need_input_grad:
-            return None, {"W": dW, "b": db}
-        return dXp.reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd], {"W": dW, "b": db}
+            return None, grads
+        # eq. (4) as a gather: dXp[c, u] = Σ_k Σ_o W[o, c, k] δ[o, u - shifts[k]], δ read at offset last - shifts[k]
+        Wk = W.transpose(2, 3, 1, 0).reshape(len(shifts), C, C_out)                       # (k, c, o)
+        dXp = _shifted_product(Wk, D, [last - s for s in shifts], np.empty((C, N), dtype=delta.dtype))
+        return dXp.reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd], grads
 
 
 def _corners(A):
@@ -139,12 +179,18 @@ class FastMaxPool2D(MaxPool2D):
     """:class:`~npae.core.pooling.MaxPool2D` by four strided slices; any (·, ·, H, W) layout. Checks nothing."""
 
     def forward(self, A, params):
-        """(P, (winner, A.shape)): the window maxima of A (·, ·, H, W) and the int8 index of each winner."""
-        a, b, c, d = _corners(A)
-        P = np.maximum(a, b)
-        np.maximum(P, np.maximum(c, d), out=P)
-        # the winner, first in OFFSETS order on ties
-        winner = np.where(a == P, 0, np.where(b == P, 1, np.where(c == P, 2, 3))).astype(np.int8)
+        """(P, (winner, A.shape)): the window maxima of A (·, ·, H, W) and the uint8 index of each winner."""
+        corners = _corners(A)
+        P = np.maximum(corners[0], corners[1])
+        np.maximum(P, corners[2], out=P)
+        np.maximum(P, corners[3], out=P)
+        # the index of the first entry equal to the maximum (ties: OFFSETS order), with m_k = [corner k ≠ P]:
+        # m_0 (1 + m_1 (1 + m_2)) is 0 if corner 0 won, else 1 if corner 1 won, else 2 if corner 2 won, else 3
+        m = [np.not_equal(corners[k], P).view(np.uint8) for k in range(3)]
+        winner = m[2] + np.uint8(1)
+        winner *= m[1]
+        winner += np.uint8(1)
+        winner *= m[0]
         return P, (winner, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
@@ -157,7 +203,15 @@ class FastMaxPool2D(MaxPool2D):
 
 
 class FastUpSample2D(UpSample2D):
-    """:class:`~npae.core.pooling.UpSample2D` whose backward pass adds four strided slices in place. Checks nothing."""
+    """:class:`~npae.core.pooling.UpSample2D` by four strided slices, forward (copies) and backward (sums).
+    Checks nothing."""
+
+    def forward(self, A, params):
+        """(U, None): A (·, ·, H, W) copied into each entry of the 2×2 blocks of U (·, ·, 2H, 2W)."""
+        U = np.empty(A.shape[:2] + (2 * A.shape[2], 2 * A.shape[3]), dtype=A.dtype)
+        for p, q in OFFSETS:
+            U[:, :, p::2, q::2] = A
+        return U, None
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(∂J/∂A, {}): the sums of δ's 2×2 blocks."""
@@ -168,14 +222,16 @@ class FastUpSample2D(UpSample2D):
 
 
 class FastReLU(Nonlinearity):
-    """The ReLU layer keeping only its output (A > 0 ⟺ Z > 0), multiplying δ in place on the way back."""
+    """The ReLU layer keeping only its output (A > 0 ⟺ Z > 0), multiplying δ in place on the way back; with
+    ``in_place``, A overwrites Z (after a layer whose output no one else keeps: a convolution, a max-pooling)."""
 
-    def __init__(self):
+    def __init__(self, in_place=False):
         super().__init__("relu")
+        self.in_place = in_place
 
     def forward(self, Z, params):
         """(A, A): A = max(Z, 0), kept as the cache."""
-        A = np.maximum(Z, 0.0, dtype=Z.dtype)
+        A = np.maximum(Z, 0.0, out=Z if self.in_place else None, dtype=Z.dtype)
         return A, A
 
     def backward(self, delta, cache, params, need_input_grad=True):
@@ -192,6 +248,10 @@ _FAST_LAYERS = {Conv2D: lambda layer: FastConv2D(layer.in_channels, layer.out_ch
                 Nonlinearity: lambda layer: FastReLU() if layer.activation.name == "relu" else layer}
 
 
+def _is_relu(layer):
+    return isinstance(layer, Nonlinearity) and layer.activation.name == "relu"
+
+
 def _fast_layers(layers):
     """The fast versions of plain layers (a sigmoid or linear Nonlinearity is its own: it works in any layout).
 
@@ -201,7 +261,16 @@ def _fast_layers(layers):
         if type(layer) not in _FAST_LAYERS:
             raise TypeError(f"layers[{i}] is a {type(layer).__name__}: the fast path knows only the classes "
                             f"{', '.join(cls.__name__ for cls in _FAST_LAYERS)} themselves; train the model itself")
-    return [_FAST_LAYERS[type(layer)](layer) for layer in layers]
+    fast = [_FAST_LAYERS[type(layer)](layer) for layer in layers]
+    for i in range(len(fast) - 1):
+        if _is_relu(fast[i]) and isinstance(fast[i + 1], MaxPool2D):
+            # max(relu(a), relu(b), ...) = relu(max(a, b, ...)) exactly, and so are the gradients (ReLU' = 0
+            # where the maximum is ≤ 0, either way): pool first, then the ReLU runs on a quarter of the values
+            fast[i], fast[i + 1] = fast[i + 1], fast[i]
+    for i in range(1, len(fast)):
+        if _is_relu(fast[i]) and isinstance(fast[i - 1], (FastConv2D, FastMaxPool2D)):
+            fast[i].in_place = True                  # their outputs are new arrays that they do not keep
+    return fast
 
 
 def _images(X, input_shape):
@@ -249,19 +318,27 @@ def fast_loss_and_grads(model):
         model._layer_params(model.params if params is None else params), need_grads)
 
 
-def _loss_and_grads(model, layers, X, T, layer_params, need_grads):
-    """The loss and gradients of ``model`` computed with the fast ``layers``, the rows split between the cores."""
-    scale = model._scale(X.shape[0])
-    chunks = parallel.split_rows(X.shape[0], MIN_ROWS)
+def _map_rows(function, m):
+    """``function(rows)`` for blocks of at most :data:`BLOCK_ROWS` rows: each core's chunk of rows in a thread
+    of its own (:mod:`npae.perf.parallel`), its blocks one after the other. The results in row order."""
+    def chunk(rows):
+        return [function(slice(start, min(start + BLOCK_ROWS, rows.stop)))
+                for start in range(rows.start, rows.stop, BLOCK_ROWS)]
+    chunks = parallel.split_rows(m, MIN_ROWS)
     with parallel.single_threaded_blas(len(chunks) > 1):
-        parts = parallel.map_chunks(
-            lambda rows: _rows_loss_and_grads(model, layers, X[rows], T[rows], layer_params, scale, need_grads),
-            chunks)
+        return [part for parts in parallel.map_chunks(chunk, chunks) for part in parts]
+
+
+def _loss_and_grads(model, layers, X, T, layer_params, need_grads):
+    """The loss and gradients of ``model`` computed with the fast ``layers``: sums over blocks of rows."""
+    scale = model._scale(X.shape[0])
+    parts = _map_rows(lambda rows: _rows_loss_and_grads(model, layers, X[rows], T[rows], layer_params, scale,
+                                                         need_grads), X.shape[0])
     value = sum(v for v, _ in parts)
     if not need_grads:
         return value, None
     grads = parts[0][1]
-    for _, more in parts[1:]:                    # in chunk order: deterministic
+    for _, more in parts[1:]:                    # in row order: deterministic
         for name, g in more.items():
             grads[name] += g
     return value, grads
@@ -269,13 +346,21 @@ def _loss_and_grads(model, layers, X, T, layer_params, need_grads):
 
 def _rows_loss_and_grads(model, layers, X, T, layer_params, scale, need_grads):
     """``scale`` times the loss summed over the rows of X, and its gradient dict (or None): the model's
-    loss_and_grads in the (C, n, H, W) layout. Sums over rows add up: the chunks' parts are added."""
+    loss_and_grads in the (C, n, H, W) layout. Sums over rows add up: the blocks' parts are added."""
     Z, caches = sequence_forward.unchecked(layers, layer_params, _images(X, model.input_shape))
     value, delta = LOSSES[model.loss_name](_rows(Z), T, model.decoder, scale)
     if not need_grads:
         return value, None
     layer_grads = sequence_backward.unchecked(layers, layer_params, caches, _images(delta, model.input_shape))
     return value, {key: grads[local] for keys, grads in zip(model._keys, layer_grads) for local, key in keys.items()}
+
+
+def _forward_rows(model, layers, X, layer_params):
+    """The output of ``layers`` for the rows X, as rows, computed block by block on every core."""
+    def block(rows):
+        A, _ = sequence_forward.unchecked(layers, layer_params, _images(X[rows], model.input_shape))
+        return _rows(A)
+    return np.concatenate(_map_rows(block, X.shape[0]))
 
 
 class FastConvAutoencoder(ConvAutoencoder):
@@ -307,12 +392,10 @@ class FastConvAutoencoder(ConvAutoencoder):
         layer_params = self._checked_params(params)
         X = check_data(X, "X", self.n_visible, self.dtype)
         k = self.n_encoder_layers
-        code, _ = sequence_forward.unchecked(self._fast_layers[:k], layer_params[:k], _images(X, self.input_shape))
-        return _rows(code)
+        return _forward_rows(self, self._fast_layers[:k], X, layer_params[:k])
 
     def _logits(self, X, layer_params):
-        Z, _ = sequence_forward.unchecked(self._fast_layers, layer_params, _images(X, self.input_shape))
-        return _rows(Z)
+        return _forward_rows(self, self._fast_layers, X, layer_params)
 
 
 def fast_model(model):
