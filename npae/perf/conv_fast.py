@@ -223,11 +223,13 @@ class FastUpSample2D(UpSample2D):
 
 class FastReLU(Nonlinearity):
     """The ReLU layer keeping only its output (A > 0 ⟺ Z > 0), multiplying δ in place on the way back; with
-    ``in_place``, A overwrites Z (after a layer whose output no one else keeps: a convolution, a max-pooling)."""
+    ``in_place`` set (by :func:`_fast_layers`), A overwrites Z: after a layer whose output no one else keeps (a
+    convolution, a max-pooling)."""
 
-    def __init__(self, in_place=False):
+    in_place = False
+
+    def __init__(self):
         super().__init__("relu")
-        self.in_place = in_place
 
     def forward(self, Z, params):
         """(A, A): A = max(Z, 0), kept as the cache."""
