@@ -31,7 +31,9 @@ notebook with jupytext (percent format). Full mode: three DAEs (σ = 0.05, 0.1, 
 #    \mathcal N(\tilde x; x, \sigma^2 I)$, so $\sigma^2 \nabla p_\sigma(\tilde x) = \int (x - \tilde x)\, p(x)\, \mathcal N\, dx
 #    = p_\sigma(\tilde x)\,(\mathbb E[x\mid\tilde x] - \tilde x)$.
 # 4. Dividing by $p_\sigma$ gives **Tweedie's formula**:
-#    $$ r^*(\tilde x) = \mathbb E[x \mid \tilde x] = \tilde x + \sigma^2 \nabla \log p_\sigma(\tilde x). $$
+#
+# $$ r^*(\tilde x) = \mathbb E[x \mid \tilde x] = \tilde x + \sigma^2 \nabla \log p_\sigma(\tilde x). $$
+#
 # 5. As $\sigma \to 0$, $p_\sigma \to p$ and **$r(x) - x \approx \sigma^2 \nabla \log p(x)$** (Alain & Bengio 2014,
 #    Theorem 1): the reconstruction displacement is a vector field pointing up the data density —
 #    towards the manifold. (Vincent 2011 shows the same from the other side: the denoising loss is a
