@@ -224,8 +224,7 @@ def register(F):
     for module, cname, fast in LAYERS:
         none_entry(f"{module}.{cname}", "a layer with no hyperparameter: the constructor takes no arguments")
         for method in ("forward", "backward"):
-            if (cname, method) != ("FastUpSample2D", "forward"):     # UpSample2D's, listed under the plain class
-                none_entry(f"{module}.{cname}.{method}", BEHIND)
+            none_entry(f"{module}.{cname}.{method}", BEHIND)
         if not fast:
             none_entry(f"{module}.{cname}.param_shapes", "no arguments")
 
@@ -402,7 +401,8 @@ def register(F):
     ENTRIES["npae.gradcheck.cases_conv.LayerCase.run"] = Entry(build_layer_case_run, run_args)
 
     model_case_kwargs = {"name": "fuzz", "builder": "smooth 2x5x5", "options": {"loss": "cross_entropy"},
-                         "n_samples": 2, "seed": 0, "corrupted": False, "fast": False}
+                         "n_samples": 2, "seed": 0, "corrupted": False, "fast": False,
+                         "entries_per_block": None}
 
     def build_model_case(rng):
         from npae.gradcheck.cases_conv import ModelCase
@@ -413,7 +413,8 @@ def register(F):
         "options": A("custom", names=("options",), extra=(
             ("int 3", 3, True), ("None", None, True), ("a list", [("loss", "cross_entropy")], True),
             ("an unknown key", {"colour": "red"}, True), ("a float32 dtype", {"dtype": np.float32}, True))),
-        "n_samples": A("int", minimum=1), "seed": A("int", minimum=0), "corrupted": A("bool"), "fast": A("bool")})
+        "n_samples": A("int", minimum=1), "seed": A("int", minimum=0), "corrupted": A("bool"), "fast": A("bool"),
+        "entries_per_block": A("int", minimum=1, optional=True)})
 
     def build_model_case_run(rng):
         from npae.gradcheck.cases_conv import ModelCase

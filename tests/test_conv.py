@@ -263,6 +263,30 @@ def test_the_gradient_check_catches_a_wrong_input_gradient():
     assert result.per_block["W1"] > 1e-4 and result.per_block["W2"] < TOLERANCE
 
 
+def test_a_sampled_check_catches_one_wrong_entry_through_its_direction_row(monkeypatch):
+    """ModelCase(entries_per_block=k) differences k entries per block; its direction row covers the rest: a
+    gradient wrong in one entry of W1 only fails it whether or not that entry was sampled, and a correct
+    gradient passes every row."""
+    from npae.gradcheck.cases_conv import ModelCase
+
+    case = ModelCase("sampled", "small 2x6x6 sigmoid", dict(loss="squared_error"), seed=3, entries_per_block=2)
+    right = case.run()
+    assert right.passed() and len(right.per_block) == 2 * 4 + 1          # 4 conv layers' W, b and the direction
+    original = ConvAutoencoder.loss_and_grads
+
+    def one_entry_wrong(self, *args, **kwargs):
+        loss, grads = original(self, *args, **kwargs)
+        grads["W1"] = grads["W1"].copy()
+        grads["W1"].reshape(-1)[17] += 1e-3 * np.abs(grads["W1"]).max()
+        return loss, grads
+
+    monkeypatch.setattr(ConvAutoencoder, "loss_and_grads", one_entry_wrong)
+    wrong = case.run()
+    direction = [row for row in wrong.per_block if row.startswith("all of θ")]
+    assert wrong.per_block[direction[0]] > 1e-6 and not wrong.passed()
+    assert all(value < TOLERANCE for row, value in wrong.per_block.items() if row.startswith("W2 "))
+
+
 def test_conv_cases_have_unique_names_and_cover_every_layer_kind():
     names = [c.name for c in conv_cases()]
     assert len(names) == len(set(names))

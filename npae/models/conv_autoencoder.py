@@ -423,9 +423,10 @@ def _cache_input_shape(l, layer, cache, out_shape):
                          f"{out_shape}")
     if isinstance(layer, Conv2D):
         k = layer.kernel_size
-        expected = (out_shape[0], layer.in_channels * k * k, out_shape[2] * out_shape[3])
+        expected = (layer.in_channels * k * k, out_shape[0] * out_shape[2] * out_shape[3])
         if check_float_array(f"{name}[0] (cols)", first).shape != expected:
-            raise ValueError(f"{name}[0] (cols) must be the patch matrices of shape {expected}, got {first.shape}")
+            raise ValueError(f"{name}[0] (cols) must be the patch matrix of shape (C_in·k·k, n·H_out·W_out) = "
+                             f"{expected}, got {first.shape}")
     else:                                          # max-pooling: the winners, window indices 0-3 of the output's shape
         if not isinstance(first, np.ndarray) or first.dtype.kind not in "iu" or first.shape != out_shape:
             raise TypeError(f"{name}[0] (winner) must be the integer array of shape {out_shape} that "
