@@ -3,26 +3,30 @@
 every core. Results equal the readable layers' to rounding (``tests/test_conv.py``); a student can skip this
 module.
 
-**The layout:** channels first, then samples, **(C, n, H, W)**, and each channel's images padded and laid end to
-end in one long row of length N = n·Hp·Wp (plus a tail of zeros). A kernel offset (p, q) is then a shift by
-s = p·Wp + q along that row, so for every output position t of the *padded* grid,
+**The layout:** channels first, then samples, **(C, n, H, W)**, and each channel's images laid end to end in
+one long row on a grid: every image row followed by g zeros and every image by g zero rows, g = the larger
+of the padding's two sides (1 for a 3×3 "same" kernel, 0 for "valid"), so that each image has a cell of
+Hg × Wg = (H + g) × (W + g) and the grid a length N = n·Hg·Wg, with zero margins before and after. The zeros
+after a row are also the padding before the next row (the zero rows after an image, before the next
+image): the grid is the padded input with the padding shared between neighbours. A kernel offset (p, q) is
+then a shift by s = (p - top)·Wg + (q - left) along the row, so for every position t of the grid,
 
-    Z[o, t] = b[o] + Σ_{p,q} Σ_c W[o, c, p, q] · Xp[c, t + p·Wp + q]                           (1)
+    Z[o, t] = b[o] + Σ_{p,q} Σ_c W[o, c, p, q] · Xg[c, t + (p - top)·Wg + (q - left)]          (1)
 
 — the convolution (eq. 1 of :mod:`npae.core.conv`) at the positions t = (i, y, x) with y < H_out and
-x < W_out; the other positions mix neighbouring rows or images and are dropped (they cost
-Hp·Wp / (H_out·W_out) extra work, 15 % at 28×28). Each shifted row block ``Xp[:, s:s+N]`` is a contiguous
-slice, so:
+x < W_out; the other positions mix neighbouring rows or images and are dropped (they cost Hg·Wg / (H_out·W_out)
+extra work: 7 % at 28×28, 15 % at 14×14, 31 % at 7×7 for a 3×3 "same" kernel; with the padding on both
+sides it would be 15 %, 31 % and 65 %). Each shifted row block ``Xg[:, s:s+N]`` is a contiguous slice, so:
 
-- forward: the patch matrix is kh·kw contiguous block copies, ``cols[(p,q,c), t] = Xp[c, t + s]``, and
+- forward: the patch matrix is kh·kw contiguous block copies, ``cols[(p,q,c), t] = Xg[c, t + s]``, and
   Z = Wmat cols is one matrix product (Wmat: W with its axes ordered (o, p, q, c));
-- backward: with δ placed on the padded grid (zeros at the dropped positions), ∂J/∂Wmat = δ colsᵀ,
+- backward: with δ placed on the grid (zeros at the dropped positions), ∂J/∂Wmat = δ colsᵀ,
   ∂J/∂b = Σ_t δ; the input gradient is computed as a *gather*, eq. (4) of :mod:`npae.core.conv` read as the
-  cross-correlation of the zero-padded δ with the flipped kernel: dXp[c, u] = Σ_{o,p,q} W[o, c, p, q] δ[o, u - s],
+  cross-correlation of the zero-padded δ with the flipped kernel: dX[c, u] = Σ_{o,p,q} W[o, c, p, q] δ[o, u - s],
   so that every block of positions writes only its own part of the result.
 
 The patch matrix is never stored whole: it is built a block of samples at a time (about :data:`BLOCK_BYTES`),
-used while it is in the cache, and rebuilt in the backward pass from the padded input, which is 1/(kh·kw) of
+used while it is in the cache, and rebuilt in the backward pass from the input on its grid, which is 1/(kh·kw) of
 its size. Pooling, upsampling and the nonlinearities act on the last two axes only, so they do not care
 whether the first two are (n, C) or (C, n); here they use four strided slices, and the ReLU keeps only its
 output and multiplies δ in place. Ties in max-pooling go to the same winner as in :mod:`npae.core.pooling`.
@@ -127,44 +131,49 @@ class FastConv2D(Conv2D):
     """
 
     def _geometry(self, shape):
+        """(H_out, W_out, Hg, Wg, N, shifts, lead): each image's cell Hg × Wg of the grid (its H × W pixels then g
+        zero rows and columns, g = the larger padding), the grid's length N = n·Hg·Wg, the shift of every kernel
+        offset (p, q), and the zeros ``lead`` needed before the grid (the most negative shift)."""
         C, n, H, W = shape
         k = self.kernel_size
-        (top, bottom), (left, right) = padding_amounts(k, self.padding), padding_amounts(k, self.padding)
-        Hp, Wp = H + top + bottom, W + left + right
-        shifts = [p * Wp + q for p in range(k) for q in range(k)]
-        return top, left, Hp, Wp, Hp - k + 1, Wp - k + 1, n * Hp * Wp, shifts
+        top, bottom = padding_amounts(k, self.padding)              # the same for the width
+        g = max(top, bottom)
+        Hg, Wg = H + g, W + g
+        shifts = [(p - top) * Wg + (q - top) for p in range(k) for q in range(k)]
+        H_out, W_out = H + top + bottom - k + 1, W + top + bottom - k + 1
+        return H_out, W_out, Hg, Wg, n * Hg * Wg, shifts, -shifts[0]
 
     def forward(self, A, params):
-        """Z = conv(A) + b for A of shape (C_in, n, H, W): (C_out, n, H_out, W_out), and the cache (Xp, shape)."""
+        """Z = conv(A) + b for A of shape (C_in, n, H, W): (C_out, n, H_out, W_out), and the cache (Xg, shape)."""
         W, b = params["W"], params["b"]
         C, n, H, Wd = A.shape
-        top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(A.shape)
-        Xp = np.zeros((C, N + shifts[-1]), dtype=A.dtype)       # the tail keeps every shifted slice in range
-        Xp[:, :N].reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd] = A
+        H_out, W_out, Hg, Wg, N, shifts, lead = self._geometry(A.shape)
+        Xg = np.zeros((C, lead + N + shifts[-1]), dtype=A.dtype)    # the margins keep every shifted slice in range
+        Xg[:, lead:lead + N].reshape(C, n, Hg, Wg)[:, :, :H, :Wd] = A
         Wk = W.transpose(2, 3, 0, 1).reshape(len(shifts), W.shape[0], C)                 # (k, o, c)
-        Z = _shifted_product(Wk, Xp, shifts, np.empty((W.shape[0], N), dtype=A.dtype))    # eq. (1)
+        Z = _shifted_product(Wk, Xg, [lead + s for s in shifts], np.empty((W.shape[0], N), dtype=A.dtype))  # (1)
         Z += b[:, None]
-        return Z.reshape(-1, n, Hp, Wp)[:, :, :H_out, :W_out], (Xp, A.shape)
+        return Z.reshape(-1, n, Hg, Wg)[:, :, :H_out, :W_out], (Xg, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
         """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ of shape (C_out, n, H_out, W_out) and the cache."""
         W = params["W"]
-        Xp, shape = cache
+        Xg, shape = cache
         C, n, H, Wd = shape
-        top, left, Hp, Wp, H_out, W_out, N, shifts = self._geometry(shape)
-        C_out, last = W.shape[0], shifts[-1]
-        D = np.zeros((C_out, last + N), dtype=delta.dtype)        # δ on the padded grid, after `last` zeros
-        D[:, last:].reshape(C_out, n, Hp, Wp)[:, :, :H_out, :W_out] = delta
+        H_out, W_out, Hg, Wg, N, shifts, lead = self._geometry(shape)
+        C_out, trail = W.shape[0], shifts[-1]
+        D = np.zeros((C_out, trail + N + lead), dtype=delta.dtype)   # δ on the grid (zeros elsewhere), with margins
+        D[:, trail:trail + N].reshape(C_out, n, Hg, Wg)[:, :, :H_out, :W_out] = delta
         db = D.sum(axis=1)
         k = self.kernel_size
-        dW = _weight_gradient(D[:, last:], Xp, shifts).reshape(k, k, C_out, C).transpose(2, 3, 0, 1)
-        grads = {"W": np.ascontiguousarray(dW), "b": db}
+        dW = _weight_gradient(D[:, trail:trail + N], Xg, [lead + s for s in shifts])
+        grads = {"W": np.ascontiguousarray(dW.reshape(k, k, C_out, C).transpose(2, 3, 0, 1)), "b": db}
         if not need_input_grad:
             return None, grads
-        # eq. (4) as a gather: dXp[c, u] = Σ_k Σ_o W[o, c, k] δ[o, u - shifts[k]], δ read at offset last - shifts[k]
+        # eq. (4) as a gather: dX[c, u] = Σ_k Σ_o W[o, c, k] δ[o, u - shifts[k]], δ read at offset trail - shifts[k]
         Wk = W.transpose(2, 3, 1, 0).reshape(len(shifts), C, C_out)                       # (k, c, o)
-        dXp = _shifted_product(Wk, D, [last - s for s in shifts], np.empty((C, N), dtype=delta.dtype))
-        return dXp.reshape(C, n, Hp, Wp)[:, :, top:top + H, left:left + Wd], grads
+        dXg = _shifted_product(Wk, D, [trail - s for s in shifts], np.empty((C, N), dtype=delta.dtype))
+        return dXg.reshape(C, n, Hg, Wg)[:, :, :H, :Wd], grads
 
 
 def _corners(A):
