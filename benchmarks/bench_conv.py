@@ -10,7 +10,8 @@ figures are the median step time × 235 (and, with ``--full-epoch``, one real ep
 
 Lines, for each model (``conv AE``: 4385 parameters; ``conv DAE``: 28 353):
 
-- ``npae (fast path)``: :func:`npae.perf.conv_fast.fast_loss_and_grads` of the model, what the trainers call;
+- ``npae (fast path)``: :func:`npae.perf.conv_fast.fast_loss_and_grads` of the model, what the trainers run
+  for ``fast_model(model)`` (lessons 25 and 26);
 - ``npae (readable)``: the model's own ``loss_and_grads`` (:mod:`npae.core.conv`, :mod:`npae.core.pooling`);
 - ``bare products``: the matrix products of the model's im2col forms alone, on random float32 arrays of
   the same shapes, into preallocated outputs — per convolution, forward ``cols · Wmatᵀ``

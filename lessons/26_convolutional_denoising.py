@@ -46,6 +46,7 @@ from npae.core.corruption import Corruption
 from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
 from npae.models.conv_autoencoder import conv_denoising_autoencoder
+from npae.perf.conv_fast import fast_model
 from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adadelta
@@ -72,7 +73,8 @@ histories, before = {}, {}
 for name, model in models.items():
     before[name] = model.loss(X_test_noisy, X_test) if QUICK else None    # quick mode: did training lower it?
     lesson.stamp(f"training {name}: {sum(v.size for v in model.params.values())} parameters, code {model.n_hidden}")
-    histories[name] = train_minibatch(model, X, X_val=X_test_noisy, target_val=X_test, corruption=noise,
+    trained = fast_model(model) if model is conv else model    # the same parameters, the fast layers (lesson 25)
+    histories[name] = train_minibatch(trained, X, X_val=X_test_noisy, target_val=X_test, corruption=noise,
                                       optimizer=Adadelta(learning_rate=1.0, rho=0.95, epsilon=1e-7), epochs=EPOCHS,
                                       batch_size=256, rng=np.random.default_rng(1), verbose=not QUICK)
 
