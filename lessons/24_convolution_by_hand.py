@@ -9,9 +9,9 @@ the convolutional layers and models (:mod:`npae.gradcheck.cases_conv`), quick mo
 #
 # **What you will learn:** that a convolution is an affine layer whose weights are shared between
 # positions and zero outside a small window; how its three gradients (kernel, bias, input) follow from
-# the affine layer's $A^\top\delta$, $\sum\delta$, $\delta W^\top$; why the input gradient is a *full*
-# convolution with the *flipped* kernel; how max-pooling routes a gradient and upsampling sums it; and
-# how to check all of it numerically.
+# the dense layer's three formulas; why the input gradient is a *full convolution* of δ with the kernel
+# (in the mathematical sense, which flips it); how max-pooling routes a gradient and upsampling sums it;
+# and how to check all of it numerically.
 #
 # **Prerequisites:** lesson 02 (backprop by hand, gradient checking) and lesson 20 (stacked layers).
 #
@@ -20,7 +20,7 @@ the convolutional layers and models (:mod:`npae.gradcheck.cases_conv`), quick mo
 #
 # Layout: images are arrays of shape (n, channels, height, width); a bank of kernels is `W` of shape
 # (C_out, C_in, k, k). The code is in `npae/core/conv.py` and `npae/core/pooling.py` — short files whose
-# docstrings carry the derivations below.
+# docstrings summarise the derivations below.
 #
 # ## The forward pass
 #
@@ -31,12 +31,13 @@ the convolutional layers and models (:mod:`npae.gradcheck.cases_conv`), quick mo
 # with $X_p$ the input padded with zeros — "same" padding keeps the size (a 3×3 kernel adds one zero on
 # each side), "valid" adds none (the output shrinks by $k - 1$).
 #
-# **im2col.** Put every $k\times k$ patch (all channels) of the input into one row of a matrix `cols` of
-# shape $(n H_{out} W_{out},\; C_{in} k^2)$. Then the convolution is *one* matrix product,
-# $Z = \text{cols}\; W_{mat}^\top + b$ with $W_{mat}$ the kernels flattened to $(C_{out}, C_{in}k^2)$:
-# exactly the dense layer $A W + b$ of the earlier lessons, with the patches as samples and **every
-# patch sharing the same weights**. `numpy.lib.stride_tricks.sliding_window_view` gives the patches as
-# a view; one reshape copies them into `cols`.
+# **im2col.** Put every $k\times k$ patch (all channels) of the input into one *column* of a matrix `cols`
+# of shape $(C_{in} k^2,\; n H_{out} W_{out})$, one column per output pixel of every image. Then the
+# convolution is *one* matrix product, $Z = W_{mat}\,\text{cols} + b$, with $W_{mat}$ the kernels
+# flattened to $(C_{out}, C_{in}k^2)$ and $Z$ of shape $(C_{out}, n H_{out} W_{out})$: exactly the dense
+# layer $z = W a + b$ of UFLDL's notes, with the patches as the samples $a$ (as columns, as UFLDL writes
+# them) and **every patch sharing the same weights**. `numpy.lib.stride_tricks.sliding_window_view` gives
+# the patches as a view; one reshape copies them into `cols`.
 
 # %%
 import numpy as np
@@ -44,7 +45,7 @@ import matplotlib.pyplot as plt
 from scipy.signal import convolve2d, correlate2d
 
 from npae.course import Lesson
-from npae.core.conv import conv2d_backward, conv2d_forward, im2col
+from npae.core.conv import col2im, conv2d_backward, conv2d_forward
 from npae.core.pooling import maxpool_backward, maxpool_forward, upsample_backward, upsample_forward
 from npae.gradcheck.cases_conv import layer_cases, model_cases
 
@@ -72,7 +73,7 @@ lesson.expect("|conv(X) − M vec(X)| (the convolution as a dense layer)", np.ab
               quick=(0, 1e-12), full=(0, 1e-12), fmt=".1e")
 lesson.expect("non-zeros per row of M (at most k² = 9)", (M != 0).sum(axis=1).max(), quick=(9, 9), full=(9, 9), fmt=".0f")
 print("distinct non-zero values in M:", len(np.unique(np.round(M[M != 0], 12))), "(the 9 kernel weights)")
-print("im2col matrix of one 6x6 image:", cols.shape, "= (output pixels, weights per patch)")
+print("im2col matrix of one 6x6 image:", cols.shape, "= (weights per patch, output pixels)")
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), dpi=100)
 axes[0].imshow(W[0, 0], cmap="RdBu_r", vmin=-2.5, vmax=2.5)
@@ -90,32 +91,42 @@ lesson.show(fig, "24_convolution_as_a_matrix")
 # %% [markdown]
 # ## The backward pass, step by step
 #
-# Write the delta $\delta = \partial J/\partial Z$ as rows $D$ of shape $(nH_{out}W_{out}, C_{out})$, like
-# $Z$ in the im2col product. The dense layer's three formulas (lesson 02; `npae/core/layers.py`) give:
+# Write the delta $\delta = \partial J/\partial Z$ as a matrix $D$ of shape $(C_{out}, nH_{out}W_{out})$, like
+# $Z$ in the im2col product. The dense layer's three formulas (lesson 02; `npae/core/layers.py`, there with
+# the samples as rows) give:
 #
-# 1. **Kernel gradient** $\partial J/\partial W_{mat} = D^\top \text{cols}$, i.e.
+# 1. **Kernel gradient** $\partial J/\partial W_{mat} = D\,\text{cols}^\top$, i.e.
 #    $\partial J/\partial W[o,c,p,q] = \sum_{i,y,x} \delta[i,o,y,x]\, X_p[i,c,y+p,x+q]$: the input
 #    **cross-correlated with δ** (every position where a weight was used contributes).
 # 2. **Bias gradient** $\partial J/\partial b_o = \sum_{i,y,x}\delta[i,o,y,x]$.
-# 3. **Input gradient** $\partial J/\partial\,\text{cols} = D\,W_{mat}$; and since every entry of `cols` is
-#    a copy of one input pixel, the pixel's gradient is the **sum over its copies** (*col2im*: $k^2$
-#    slice-adds, one per kernel offset). Written out,
-#    $\partial J/\partial X[i,c,u,v] = \sum_{o,p,q}\delta[i,o,u+\text{pad}-p, v+\text{pad}-q]\,W[o,c,p,q]$ —
-#    a **full convolution of δ with the kernel flipped** in both axes. In matrix terms it is
+# 3. **Input gradient** $\partial J/\partial\,\text{cols} = W_{mat}^\top D$; and since every entry of
+#    `cols` is a copy of one input pixel, the pixel's gradient is the **sum over its copies** (*col2im*,
+#    the adjoint of im2col: $k^2$ slice-adds, one per kernel offset). Written out, with the padding
+#    $t$ (the zeros added above and to the left of the input),
+#    $\partial J/\partial X[i,c,u,v] = \sum_{o,p,q}\delta[i,o,u+t-p, v+t-q]\,W[o,c,p,q]$, with δ taken
+#    as zero outside its grid. For each pair of channels this is the **full convolution of δ with the
+#    kernel**, *convolution* in the mathematical sense, which flips the kernel: SciPy's `convolve2d(δ, W)`.
+#    In deep-learning terms, where "convolution" means the cross-correlation of the forward pass, it is a
+#    cross-correlation of δ, zero-padded by $k-1-t$ on each side, with the kernel **flipped** in both
+#    spatial axes (and its two channel axes swapped): the same im2col product as the forward pass, which is
+#    how `conv2d_backward` computes it. One flip, said two ways; never two flips. In matrix terms it is
 #    $M^\top\delta$: the *transposed* convolution.
 #
 # Each identity is checked below against an independent formula: SciPy's `correlate2d` for the kernel
-# gradient, `convolve2d` (which flips the kernel) for the input gradient, and $M^\top$.
+# gradient, `convolve2d` for the input gradient, col2im (the other derivation), and $M^\top$.
 
 # %%
 delta = rng.normal(size=Z.shape)
 dX, dW, db = conv2d_backward(delta, cols, X.shape, W, "same")
 dW_scipy = correlate2d(np.pad(X[0, 0], 1), delta[0, 0], mode="valid")       # input ⋆ δ
-dX_scipy = convolve2d(delta[0, 0], W[0, 0], mode="same")                       # δ * W (flipped kernel)
+dX_scipy = convolve2d(delta[0, 0], W[0, 0], mode="same")                       # δ * W (convolution: W flipped)
+dX_col2im = col2im(W.reshape(1, -1).T @ delta.reshape(1, -1), (1, 1, size + 2, size + 2), 3, 3)[:, :, 1:-1, 1:-1]
 lesson.expect("|dW − correlate(X_padded, δ)|", np.abs(dW[0, 0] - dW_scipy).max(), quick=(0, 1e-12),
               full=(0, 1e-12), fmt=".1e")
 lesson.expect("|db − Σ δ|", abs(db[0] - delta.sum()), quick=(0, 1e-12), full=(0, 1e-12), fmt=".1e")
-lesson.expect("|dX − convolve(δ, W) (full convolution, flipped kernel)|", np.abs(dX[0, 0] - dX_scipy).max(),
+lesson.expect("|dX − convolve(δ, W)| (the full convolution, cropped to 6×6)", np.abs(dX[0, 0] - dX_scipy).max(),
+              quick=(0, 1e-12), full=(0, 1e-12), fmt=".1e")
+lesson.expect("|dX − col2im(W_matᵀ δ)| (the sum over copies)", np.abs(dX - dX_col2im).max(),
               quick=(0, 1e-12), full=(0, 1e-12), fmt=".1e")
 lesson.expect("|dX − Mᵀ δ| (the transposed convolution)", np.abs(dX.ravel() - M.T @ delta.ravel()).max(),
               quick=(0, 1e-12), full=(0, 1e-12), fmt=".1e")

@@ -32,8 +32,10 @@ the 60 000 training images (``--epochs 50`` runs the seed's 50); quick mode 2 ep
 # The "valid" convolution is what brings 16×16 back to 14×14, so that the last upsampling lands on 28×28.
 # Binary cross-entropy, Adadelta (lr 1, ρ 0.95, ε 1e-7, Keras' defaults), batch 256, Glorot-uniform kernels,
 # zero biases. In npae: `npae.models.conv_autoencoder.conv_autoencoder()`; a `ConvAutoencoder` is a list
-# of layers with one backward loop (`sequence_backward`), and it takes the images as rows of 784 pixels
-# like every npae model, so `train_minibatch` trains it unchanged.
+# of layers, and its `loss_and_grads` reads in three steps — the forward loop through the layers, the loss
+# and its delta at the logits, the backward loop (`sequence_backward`: each layer's `backward` turns the delta
+# of its output into the delta of its input). It takes the images as rows of 784 pixels like every npae
+# model, so `train_minibatch` trains it unchanged.
 #
 # **Which loss.** npae's losses are a mean over images of a *sum* over pixels; Keras' `binary_crossentropy`
 # is the *mean over pixels* too — the same function divided by 784. Plain gradient descent would not care
@@ -44,7 +46,6 @@ the 60 000 training images (``--epochs 50`` runs the seed's 50); quick mode 2 ep
 
 # %%
 import argparse
-import os
 
 import numpy as np
 import matplotlib.pyplot as plt
@@ -69,7 +70,9 @@ EPOCHS = _extra.parse_known_args()[0].epochs or (2 if QUICK else 10)
 # ## The data
 #
 # Fashion-MNIST (Zalando's 28×28 grey-level article images; MNIST's format and sizes), validated on the
-# test split as the seed does. Quick mode uses 1000 training and 300 test images.
+# test split as the seed does. Full mode trains each model 10 epochs on the 60 000 training images: the seed
+# trains 50 (`--epochs 50`), but 10 already separate the three models and keep the lesson to a few minutes on
+# 2 cores. Quick mode uses 1000 training and 300 test images, 2 epochs.
 
 # %%
 X, _ = lesson.fashion_mnist("train", dtype=np.float32)
@@ -81,10 +84,13 @@ print(f"training {X.shape}, validation {X_test.shape}, {X.dtype}; {EPOCHS} epoch
 # %% [markdown]
 # ## Three models, one recipe
 #
-# The conv model runs through the performance layer (`npae.perf.conv_fast.fast_model`): the same
-# parameters and the same loss and gradients as the readable layers of lesson 24 (the tests check it),
-# computed in a memory layout where every copy is contiguous. The dense models are lesson 17's
-# 784-32-784 (ReLU code) and lesson 22's 784-128-64-32 with its mirrored decoder (ReLU).
+# The dense models are lesson 17's 784-32-784 (ReLU code) and lesson 22's 784-128-64-32 with its mirrored
+# decoder (ReLU). The first table follows an image through the conv model, layer by layer: the shape
+# (channels, height, width) that each layer outputs. The conv model is trained as `fast_model(conv)`: the
+# same model (it shares `conv.params`, so training it trains `conv`), its layers computed by npae's fast path
+# (`npae.perf.conv_fast`), which the tests hold equal to lesson 24's readable layers to rounding: nothing here
+# depends on it but the speed. Everything after training (the validation loss, the reconstructions) calls
+# the readable `conv` itself.
 
 # %%
 conv = conv_autoencoder(reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
@@ -92,17 +98,19 @@ dense = Autoencoder(784, 32, encoder="relu", decoder="sigmoid", loss="cross_entr
                     reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 deep = DeepAutoencoder([784, 128, 64, 32], activation="relu", decoder="sigmoid", loss="cross_entropy",
                        init="glorot", reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
-fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
-models = {"conv 4×4×8": (fast, fast), "dense 784-32-784": (dense, dense),
-          "deep 784-128-64-32": (deep, deep)}
-print(f"{'model':20s} {'code size':>9s} {'parameters':>10s}")
-for name, (model, _) in models.items():
+print(f"{'layer':46s} output (C, H, W)")
+for layer, shape in zip(conv.layers, conv.shapes[1:]):
+    print(f"{layer!r:46s} {shape}")
+models = {"conv 4×4×8": conv, "dense 784-32-784": dense, "deep 784-128-64-32": deep}
+print(f"\n{'model':20s} {'code size':>9s} {'parameters':>10s}")
+for name, model in models.items():
     print(f"{name:20s} {model.n_hidden:9d} {sum(v.size for v in model.params.values()):10d}")
 
 histories, before = {}, {}
-for name, (model, trained) in models.items():
-    before[name] = trained.loss(X_test) if QUICK else None      # quick mode checks that training lowered it
-    lesson.stamp(f"training {name} ({EPOCHS} epochs, load average {os.getloadavg()[0]:.1f})")
+for name, model in models.items():
+    before[name] = model.loss(X_test) if QUICK else None      # quick mode checks that training lowered it
+    lesson.stamp(f"training {name} ({EPOCHS} epochs)")
+    trained = fast_model(model) if model is conv else model                 # the same parameters
     histories[name] = train_minibatch(trained, X, X_val=X_test, optimizer=Adadelta(learning_rate=1.0, rho=0.95,
                                       epsilon=1e-7), epochs=EPOCHS, batch_size=256, rng=np.random.default_rng(1),
                                       verbose=not QUICK)
@@ -112,24 +120,34 @@ for name, (model, trained) in models.items():
 #
 # The validation loss is the per-pixel BCE of the 10 000 test images (`reconstruction_error(...,
 # kind="bce_per_pixel")`, from the logits). The reference for the conv model is PyTorch 2.13 training the same
-# network with the same settings on Fashion-MNIST, **as measured by the issue's author** on a 2-core machine:
-# 0.3065 after 10 epochs, 0.2963 after 20, 0.2918 after 50; full mode checks that npae is within 0.002 of it
-# at the same number of epochs. Quick mode checks only that training lowered each model's loss.
+# network with the same recipe on the same data (Keras' objective, Adadelta, batch 256, Glorot-uniform kernels,
+# zero biases, reshuffled every epoch), three times with the seeds 0, 1 and 2:
+# `python benchmarks/bench_conv.py --model ae --torch-reference 10` prints their validation BCE after every
+# epoch. The figures below are those runs' (made once, outside this lesson). Full mode checks that npae's conv
+# model ends within 0.002 of the range of the three PyTorch runs, on either side, and that its validation
+# curve lies below both dense models' at every epoch. Quick mode checks that training lowered each model's
+# loss, and the same comparison of the curves over its 2 epochs.
 
 # %%
-PYTORCH = {10: 0.3065, 20: 0.2963, 50: 0.2918}      # external figures (issue 14), per-pixel BCE
-val = {name: reconstruction_error(model, X_test, kind="bce_per_pixel") for name, (model, _) in models.items()}
-full_range = (0.2, PYTORCH[EPOCHS] + 0.002) if EPOCHS in PYTORCH else None
+# PyTorch's lowest and highest validation BCE per pixel of its three runs after 10 epochs (external, see above)
+PYTORCH = {10: (0.3040, 0.3115)}
+val = {name: reconstruction_error(model, X_test, kind="bce_per_pixel") for name, model in models.items()}
+reference = PYTORCH.get(EPOCHS)
+if reference:
+    print(f"PyTorch after {EPOCHS} epochs, three seeds: {reference[0]:.4f} to {reference[1]:.4f}")
 lesson.expect(f"conv AE validation BCE per pixel after {EPOCHS} epochs", val["conv 4×4×8"],
-              quick=(0.0, before["conv 4×4×8"]) if QUICK else None, full=full_range)
-for name in ("dense 784-32-784", "deep 784-128-64-32"):
+              quick=(0.0, before["conv 4×4×8"]) if QUICK else None,
+              full=(reference[0] - 0.002, reference[1] + 0.002) if reference else None)
+# the dense models' ranges: a full run made while writing this lesson measured 0.3254 and 0.3217, ± 0.0075
+for name, full in (("dense 784-32-784", (0.318, 0.333)), ("deep 784-128-64-32", (0.314, 0.329))):
     lesson.expect(f"{name} validation BCE per pixel after {EPOCHS} epochs", val[name],
-                  quick=(0.0, before[name]) if QUICK else None)
-seconds = np.median(histories["conv 4×4×8"].seconds)
-lesson.expect("conv AE seconds per epoch (median, validation included)", seconds, unit="s", fmt=".1f")
-print(f"load average now: {os.getloadavg()}")
-print(f"\n{'model':20s} {'code':>5s} {'val BCE/pixel':>14s} {'s/epoch':>8s}")
-for name, (model, _) in models.items():
+                  quick=(0.0, before[name]) if QUICK else None, full=full if EPOCHS == 10 else None)
+conv_curve = np.array(histories["conv 4×4×8"].val_loss)
+dense_best = np.minimum(histories["dense 784-32-784"].val_loss, histories["deep 784-128-64-32"].val_loss)
+lesson.expect("epochs at which the conv model's validation BCE is below both dense models'",
+              int(np.sum(conv_curve < dense_best)), quick=(EPOCHS, EPOCHS), full=(EPOCHS, EPOCHS), fmt=".0f")
+print(f"\n{'model':20s} {'code':>5s} {'val BCE/pixel':>14s} {'s/epoch':>8s}   (seconds: reported only)")
+for name, model in models.items():
     print(f"{name:20s} {model.n_hidden:5d} {val[name]:14.4f} {np.median(histories[name].seconds):8.1f}")
 
 fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
@@ -137,8 +155,8 @@ for i, (name, history) in enumerate(histories.items()):
     epochs = np.arange(1, len(history.val_loss) + 1)
     ax.plot(epochs, history.val_loss, "o-", color=f"C{i}", label=f"{name}: validation")
     ax.plot(epochs, history.loss, "x--", color=f"C{i}", alpha=0.6, label=f"{name}: training")
-if EPOCHS in PYTORCH:
-    ax.axhline(PYTORCH[EPOCHS], color="grey", linestyle=":", label=f"PyTorch conv AE at {EPOCHS} epochs (issue 14)")
+if reference:
+    ax.axhspan(*reference, color="grey", alpha=0.3, label=f"PyTorch conv AE after {EPOCHS} epochs (three runs)")
 ax.set_xlabel("epoch")
 ax.set_ylabel("BCE per pixel")
 ax.set_title("Fashion-MNIST, Adadelta, batch 256, Keras' objective")
@@ -153,7 +171,7 @@ lesson.show(fig, "25_learning_curves")
 
 # %%
 shown = X_test[:10]
-rows = [shown] + [model.reconstruct(shown) for model, _ in models.values()]
+rows = [shown] + [model.reconstruct(shown) for model in models.values()]
 lesson.show(show_images(np.concatenate(rows), (28, 28), ncols=10,
                         title="test images / conv 4×4×8 / dense 784-32-784 / deep 784-128-64-32"),
             "25_reconstructions")

@@ -1,8 +1,8 @@
 """Lesson 26: the seed's convolutional denoising autoencoder — noisy, denoised and clean images, PSNR before and after.
 
 Run as a script (``python lessons/26_convolutional_denoising.py [--quick] [--out DIR] [--epochs N]``) or open it
-as a notebook with jupytext (percent format). Full mode trains 10 epochs on the 60 000 training images (the
-seed's count); quick mode 1 epoch on 600 images.
+as a notebook with jupytext (percent format). Full mode trains 5 epochs on the 60 000 training images
+(``--epochs 10`` runs the seed's 10); quick mode 1 epoch on 600 images.
 """
 # %% [markdown]
 # # 26 · Convolutional denoising
@@ -26,8 +26,10 @@ seed's count); quick mode 1 epoch on 600 images.
 #
 # **Recipe:** as lesson 25 — Adadelta (lr 1, ρ 0.95, ε 1e-7), batch 256, Keras' objective (the per-pixel mean
 # BCE, `reduction="mean"`). The dense comparison is lesson 09's denoising autoencoder (784-200-784, tied,
-# sigmoid, cross-entropy), trained here with the same corruption and the same recipe (through lesson 25's
-# per-pixel-mean wrapper), so that only the architecture differs.
+# sigmoid, cross-entropy), trained here with the same corruption and the same recipe (`reduction="mean"`, as in
+# lesson 25), so that only the architecture differs. Full mode trains both models 5 epochs on the 60 000
+# training images — the seed trains 10 (`--epochs 10`), but 5 already show the denoising and keep the lesson to
+# a few minutes on 2 cores; quick mode 1 epoch on 600 images.
 #
 # **PSNR** (peak signal-to-noise ratio) of an estimate $\hat x$ of clean images $x$ in [0, 1]:
 # $10\log_{10}(1/\mathrm{MSE})$ dB, the MSE over every pixel (`npae.analysis.metrics.psnr`); higher is better,
@@ -35,7 +37,6 @@ seed's count); quick mode 1 epoch on 600 images.
 
 # %%
 import argparse
-import os
 
 import numpy as np
 import matplotlib.pyplot as plt
@@ -53,8 +54,8 @@ from npae.training.optimizers import Adadelta
 lesson = Lesson(__doc__, name="26_convolutional_denoising", needs=("fashion-mnist",))
 QUICK = lesson.quick
 _extra = argparse.ArgumentParser(add_help=False)
-_extra.add_argument("--epochs", type=int, default=None, help="epochs (default 10; 1 in quick mode)")
-EPOCHS = _extra.parse_known_args()[0].epochs or (1 if QUICK else 10)
+_extra.add_argument("--epochs", type=int, default=None, help="epochs (default 5; 1 in quick mode; the seed: 10)")
+EPOCHS = _extra.parse_known_args()[0].epochs or (1 if QUICK else 5)
 
 X, _ = lesson.fashion_mnist("train", dtype=np.float32)
 X_test, _ = lesson.fashion_mnist("test", dtype=np.float32)
@@ -67,13 +68,12 @@ print(f"training {X.shape}, validation {X_test.shape}; {EPOCHS} epochs; corrupti
 # %%
 conv = conv_denoising_autoencoder(reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
 dense = Autoencoder(784, 200, loss="cross_entropy", tied=True, reduction="mean", dtype=np.float32, rng=np.random.default_rng(0))
-fast = fast_model(conv)           # trains and evaluates conv.params in the performance layer's layout
-models = {"conv DAE 7×7×32": (fast, fast), "dense DAE 784-200-784 tied": (dense, dense)}
+models = {"conv DAE 7×7×32": conv, "dense DAE 784-200-784 tied": dense}
 histories, before = {}, {}
-for name, (model, trained) in models.items():
-    before[name] = trained.loss(X_test_noisy, X_test) if QUICK else None    # quick mode: did training lower it?
-    lesson.stamp(f"training {name}: {sum(v.size for v in model.params.values())} parameters, code {model.n_hidden}, "
-                 f"load average {os.getloadavg()[0]:.1f}")
+for name, model in models.items():
+    before[name] = model.loss(X_test_noisy, X_test) if QUICK else None    # quick mode: did training lower it?
+    lesson.stamp(f"training {name}: {sum(v.size for v in model.params.values())} parameters, code {model.n_hidden}")
+    trained = fast_model(model) if model is conv else model    # the same parameters, the fast layers (lesson 25)
     histories[name] = train_minibatch(trained, X, X_val=X_test_noisy, target_val=X_test, corruption=noise,
                                       optimizer=Adadelta(learning_rate=1.0, rho=0.95, epsilon=1e-7), epochs=EPOCHS,
                                       batch_size=256, rng=np.random.default_rng(1), verbose=not QUICK)
@@ -81,39 +81,49 @@ for name, (model, trained) in models.items():
 # %% [markdown]
 # ## Results
 #
-# The validation loss is the per-pixel BCE of the clean test images from their noisy versions. The reference
-# for the conv model is PyTorch 2.13 training the same network with the same settings, **as measured by the
-# issue's author**: 0.3055 after 10 epochs; full mode checks that npae is within 0.002 of it after 10 epochs.
-# PSNR is measured against the clean test images, for the noisy inputs and for each model's output; full mode
-# checks that the conv DAE gains at least 3 dB. (Quick mode's few Adadelta steps barely move the weights —
-# Adadelta's first steps are tiny, lesson 17 — so it checks only that the validation loss fell.)
+# The validation loss is the per-pixel BCE of the clean test images from their noisy versions. The reference for
+# the conv model is PyTorch 2.13 training the same network with the same recipe and corruption, three times with
+# the seeds 0, 1 and 2 (`python benchmarks/bench_conv.py --model dae --torch-reference 5`, which validates on the
+# same noisy test images; those runs were made once, outside this lesson). PSNR is measured against the clean
+# test images, for the noisy inputs and for each model's output. Full mode checks that npae's conv DAE ends within
+# 0.002 of the range of the three PyTorch runs, on either side, that it gains at least 3 dB of PSNR over the
+# noisy inputs, and that it gains more than the dense DAE. Quick mode's few Adadelta steps barely
+# move the weights (Adadelta's first steps are tiny, lesson 17): it checks that each validation loss fell and the
+# PSNR of the noisy inputs, which depends only on the corruption; its denoised PSNRs are printed, not checked.
 
 # %%
-PYTORCH = {10: 0.3055}           # external figure (issue 14), per-pixel BCE after 10 epochs
-val = {name: reconstruction_error(model, X_test_noisy, X_test, kind="bce_per_pixel")
-       for name, (model, _) in models.items()}
+# PyTorch's lowest and highest validation BCE per pixel of its three runs after 5 epochs (external, see above)
+PYTORCH = {5: (0.3097, 0.3120)}
+val = {name: reconstruction_error(model, X_test_noisy, X_test, kind="bce_per_pixel") for name, model in models.items()}
+reference = PYTORCH.get(EPOCHS)
+if reference:
+    print(f"PyTorch after {EPOCHS} epochs, three seeds: {reference[0]:.4f} to {reference[1]:.4f}")
 lesson.expect(f"conv DAE validation BCE per pixel after {EPOCHS} epochs", val["conv DAE 7×7×32"],
               quick=(0.0, before["conv DAE 7×7×32"]) if QUICK else None,
-              full=(0.2, PYTORCH[EPOCHS] + 0.002) if EPOCHS in PYTORCH else None)
+              full=(reference[0] - 0.002, reference[1] + 0.002) if reference else None)
 lesson.expect(f"dense DAE validation BCE per pixel after {EPOCHS} epochs", val["dense DAE 784-200-784 tied"],
-              quick=(0.0, before["dense DAE 784-200-784 tied"]) if QUICK else None)
-psnr_noisy = lesson.expect("PSNR of the noisy test images", psnr(X_test, X_test_noisy), unit="dB", fmt=".2f")
-denoised = {name: model.reconstruct(X_test_noisy) for name, (model, _) in models.items()}
+              quick=(0.0, before["dense DAE 784-200-784 tied"]) if QUICK else None,
+              full=(0.437, 0.452) if EPOCHS == 5 else None)     # a full run while writing this lesson: 0.4443
+# The noise alone sets it: 10 log10(1/0.25) = 6.02 dB without the clipping, about 9.3 dB with it
+psnr_noisy = lesson.expect("PSNR of the noisy test images", psnr(X_test, X_test_noisy), unit="dB", fmt=".2f",
+                           quick=(9.0, 9.6), full=(9.0, 9.6))
+denoised = {name: model.reconstruct(X_test_noisy) for name, model in models.items()}
 psnr_conv = lesson.expect("PSNR after the conv DAE", psnr(X_test, denoised["conv DAE 7×7×32"]), unit="dB", fmt=".2f",
                           full=(psnr_noisy + 3.0, 60.0))
-psnr_dense = lesson.expect("PSNR after the dense DAE", psnr(X_test, denoised["dense DAE 784-200-784 tied"]),
-                           unit="dB", fmt=".2f")
-lesson.expect("conv DAE seconds per epoch (median, validation included)",
-              np.median(histories["conv DAE 7×7×32"].seconds), unit="s", fmt=".1f")
-print(f"load average now: {os.getloadavg()}")
+psnr_dense = psnr(X_test, denoised["dense DAE 784-200-784 tied"])
+print(f"PSNR after the dense DAE: {psnr_dense:.2f} dB")
+lesson.expect("PSNR of the conv DAE minus the dense DAE's", psnr_conv - psnr_dense, unit="dB", fmt=".2f",
+              full=(0.0, 30.0))
+print("seconds per epoch (median, validation included; reported only): "
+      + ", ".join(f"{name} {np.median(h.seconds):.1f}" for name, h in histories.items()))
 
 fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
 for i, (name, history) in enumerate(histories.items()):
     epochs = np.arange(1, len(history.val_loss) + 1)
     ax.plot(epochs, history.val_loss, "o-", color=f"C{i}", label=f"{name}: validation")
     ax.plot(epochs, history.loss, "x--", color=f"C{i}", alpha=0.6, label=f"{name}: training")
-if EPOCHS in PYTORCH:
-    ax.axhline(PYTORCH[EPOCHS], color="grey", linestyle=":", label=f"PyTorch conv DAE at {EPOCHS} epochs (issue 14)")
+if reference:
+    ax.axhspan(*reference, color="grey", alpha=0.3, label=f"PyTorch conv DAE after {EPOCHS} epochs (three runs)")
 ax.set_xlabel("epoch")
 ax.set_ylabel("BCE per pixel (clean targets)")
 ax.set_title("Denoising Fashion-MNIST (noise 0.5), Adadelta, batch 256")
@@ -138,7 +148,7 @@ lesson.show(show_images(np.concatenate(rows), (28, 28), ncols=k, title=title), "
 # - The PSNR lines: how many dB each model gains over the noisy inputs, and at what cost in parameters (printed
 #   above): the conv model's code is spatial (7×7×32 numbers), the dense one's 200 numbers for the whole image.
 # - `26_noisy_denoised_clean`: which details each output keeps — silhouette, grey level, edges, texture — and
-#   whether different inputs give different outputs. (In a 10-epoch full run made while writing this lesson,
+#   whether different inputs give different outputs. (In a full run of this lesson (5 epochs) made while writing it,
 #   the conv DAE gave clean, recognisable silhouettes with each article's grey level: trousers with two legs,
 #   sneakers and sandals told apart, but no print or checks. The dense DAE's outputs were blurred, grainy
 #   shapes on a grey haze, and three different tops came out as nearly the same grey garment.)

@@ -818,7 +818,7 @@ def build(full=False, out=None, only=None, verbose=True, languages=LANGUAGES):
 
 
 def _pages(names, only):
-    """The catalogue names (``"index"``, ``"lessons/03_sparse_autoencoder"``) that ``only`` selects."""
+    """The catalogue names (``"index"``, ``"lessons/NN_name"``) that ``only`` selects."""
     if not only:
         return sorted(names)
     return sorted(n for n in names if any(n == o or Path(n).name.startswith(o) for o in only))
@@ -839,7 +839,7 @@ def extract_messages(out=None, only=None, verbose=False):
     Returns
     -------
     pathlib.Path
-        ``<out>/gettext``, holding ``index.pot``, ``glossary.pot``, ``lessons/01_what_is_an_autoencoder.pot``...
+        ``<out>/gettext``, holding ``index.pot``, ``glossary.pot``, ``lessons/NN_name.pot``...
 
     Raises
     ------
@@ -870,7 +870,7 @@ def catalogue_status(language="zh_CN", only=None):
     Returns
     -------
     dict of str -> dict
-        ``{"lessons/01_what_is_an_autoencoder": {"messages": 52, "translated": 52, "fuzzy": 0,
+        ``{"lessons/NN_name": {"messages": 52, "translated": 52, "fuzzy": 0,
         "untranslated": 0}, ...}`` (a fuzzy message has a translation of an older English text: it is not used).
     """
     from babel.messages.pofile import read_po

@@ -9,13 +9,14 @@ Layouts (module docstrings): the plain layers take images of shape (n, channels,
 performance layer's (:mod:`npae.perf.conv_fast`) take (channels, n, height, width); the models take data as
 rows (m, C·H·W), as every npae model.
 
-Which values are bad. The layers' ``forward``/``backward`` and the functions they call (``conv2d_forward``,
-``im2col``, ``maxpool_backward`` ...) are the conv models' kernels, as ``dense_forward``/``affine_backward`` are
-the dense models': they run once per layer inside every ``loss_and_grads``, on data and parameters the model
-has checked, so they check kinds and shapes only (NaN/inf propagate: the ``KERNEL`` skip) — except
-``maxpool_backward``'s ``winner``, whose values index an array and are checked (an index out of range would
-raise IndexError or, negative, wrap around silently). The models, their constructors and the gradient-check
-cases check everything, values included.
+Which values are bad. The public functions of :mod:`npae.core.conv` and :mod:`npae.core.pooling`
+(``conv2d_forward``, ``im2col``, ``maxpool_backward`` ...) and :func:`~npae.models.conv_autoencoder.sequence_forward` /
+``sequence_backward`` check kinds and shapes (NaN/inf propagate: the ``KERNEL`` skip) — and ``maxpool_backward``'s
+``winner`` values, which index an array (an index out of range would raise IndexError or, negative, wrap
+around silently). The models, their constructors and the gradient-check cases check everything, values
+included. The layers' ``forward``/``backward`` methods are behind those boundaries (issue 23: arguments are
+checked once, at the public entry point; what it calls trusts them): they are listed with the note
+:data:`BEHIND`, and the bad values they used to refuse are refused by the entry points that call them.
 
 Two kinds of generated mutation do not apply to images: the hypothesis suite's "another width" changes the
 *last* axis, an image's width, which a "same" convolution, a pooling or a nonlinearity accepts; so those
@@ -25,6 +26,11 @@ arrays skip ``width`` and get the channel-axis mutation ("one channel more") as 
 import numpy as np
 
 IMAGE = frozenset({"nonfinite", "width"})       # kernels' images: no value checks, any image width
+
+#: The note of a layer method behind the boundary.
+BEHIND = ("behind the boundary: a layer's forward/backward runs inside ConvAutoencoder.loss_and_grads (or "
+          "sequence_forward/sequence_backward, or the fast path's own boundary), which check its arguments once; "
+          "it checks nothing itself, and the bad values it used to refuse are refused there (their entries)")
 
 
 def register(F):
@@ -47,23 +53,6 @@ def register(F):
                 ("floats", tuple(float(s) for s in valid), True), ("a bool", (True,) + tuple(valid[1:]), True),
                 ("a string", "(" + ", ".join(map(str, valid)) + ")", True), ("None", None, True),
                 ("an int", int(valid[0]), True), (f"{n} strings", tuple("a" * n), True))
-
-    def layer_params_cases(params):
-        """Bad ``params`` of one layer (kinds and shapes; a kernel does not look at the values)."""
-        out = [("int 3", 3, True), ("string", "p", True), ("None", None, True),
-               ("a list", [np.zeros(2)], True), ("extra key", {**params, "Z9": np.zeros(2)}, True)]
-        if not params:
-            return tuple(out + [("a parameter for a layer without any", {"W": np.zeros((1, 1, 1, 1))}, True)])
-        first = next(iter(params))
-        out += [("empty dict", {}, True), (f"missing {first!r}", {k: v for k, v in params.items() if k != first}, True),
-                (f"wrong shape of {first!r}", {**params, first: params[first][..., :-1]}, True),
-                (f"complex {first!r}", {**params, first: params[first] + 1e-3j}, True),
-                (f"integer {first!r}", {**params, first: params[first].astype(np.int64)}, True),
-                (f"{first!r} a nested list", {**params, first: params[first].tolist()}, True)]
-        return tuple(out)
-
-    def layer_params_arg(params):
-        return A("custom", names=("params",), extra=layer_params_cases(params))
 
     def images_arg(X, channel_axis=1, skip=IMAGE | {"rows"}):
         """An image batch of a layer: no value checks, any width; one more channel must be refused."""
@@ -110,14 +99,14 @@ def register(F):
         from npae.core.conv import im2col
         return im2col, {"Xp": rng.standard_normal((2, 2, 5, 6)), "kh": 3, "kw": 3}, []
 
-    dcols = rng0.standard_normal((24, 18))          # n·H_out·W_out = 2·3·4 rows, C·kh·kw = 2·3·3 columns
+    dcols = rng0.standard_normal((18, 24))          # C·kh·kw = 2·3·3 rows, n·H_out·W_out = 2·3·4 columns
 
     @entry("npae.core.conv.col2im", {"dcols": A("array", skip=KERNEL, extra=(int_array(dcols),)),
                                      "padded_shape": A("custom", extra=shape_cases((2, 2, 5, 6))),
                                      "kh": A("int", minimum=1, maximum=5), "kw": A("int", minimum=1, maximum=6)})
     def _(rng):
         from npae.core.conv import col2im
-        return col2im, {"dcols": rng.standard_normal((24, 18)), "padded_shape": (2, 2, 5, 6), "kh": 3, "kw": 3}, []
+        return col2im, {"dcols": rng.standard_normal((18, 24)), "padded_shape": (2, 2, 5, 6), "kh": 3, "kw": 3}, []
 
     X = rng0.standard_normal((2, 2, 5, 6))
     W = rng0.standard_normal((3, 2, 3, 3))
@@ -165,37 +154,9 @@ def register(F):
         from npae.core.conv import Conv2D
         return Conv2D(2, 3, 3, "same")
 
-    P = {"W": W, "b": np.zeros(3)}
     for fast, module, cname in ((False, "npae.core.conv", "Conv2D"), (True, "npae.perf.conv_fast", "FastConv2D")):
-        # the plain layer reads (n, C, H, W) = (2, 2, 5, 6); the fast one (C, n, H, W) = (2, 2, 5, 6)
-        def build_forward(rng, fast=fast):
-            layer = conv_layer(fast)
-            return layer.forward, {"A": rng.standard_normal((2, 2, 5, 6)), "params": {
-                "W": rng.standard_normal((3, 2, 3, 3)), "b": np.zeros(3)}}, []
-        c_axis = 0 if fast else 1
-        # one row fewer is one sample fewer (fine) in the plain layout, one channel fewer in the fast one
-        ENTRIES[f"{module}.{cname}.forward"] = Entry(build_forward, {
-            "A": images_arg(X, c_axis, skip=IMAGE | ({"width"} if fast else {"rows"})),
-            "params": layer_params_arg(P)})
-
-        def build_backward(rng, fast=fast):
-            layer = conv_layer(fast)
-            params = {"W": rng.standard_normal((3, 2, 3, 3)), "b": np.zeros(3)}
-            Z, cache = layer.forward(rng.standard_normal((2, 2, 5, 6)), params)
-            return layer.backward, {"delta": rng.standard_normal(Z.shape), "cache": cache, "params": params,
-                                    "need_input_grad": True}, []
-        _, kwb, _ = build_backward(np.random.default_rng(0), fast)
-        first, shape = kwb["cache"]
-        ENTRIES[f"{module}.{cname}.backward"] = Entry(build_backward, {
-            "delta": A("array", skip=KERNEL, extra=(int_array(kwb["delta"]),)),
-            "cache": A("custom", names=("cache", "cols", "input_shape"), extra=(
-                ("None", None, True), ("int 3", 3, True), ("a tuple of one", (first,), True),
-                ("the first entry a list", (first.tolist(), shape), True),
-                ("the first entry one row short", (first[:-1], shape), True),
-                ("another input shape", (first, (2, 2, 5, 7)), True),
-                ("an input shape of 3 axes", (first, shape[1:]), True))),
-            "params": layer_params_arg(P), "need_input_grad": NEED})
-
+        for method in ("forward", "backward"):
+            none_entry(f"{module}.{cname}.{method}", BEHIND)
         for method in ("fans", "param_shapes"):
             if not fast:
                 none_entry(f"{module}.{cname}.{method}", "no arguments")
@@ -262,53 +223,10 @@ def register(F):
               ("npae.perf.conv_fast", "FastReLU", True))
     for module, cname, fast in LAYERS:
         none_entry(f"{module}.{cname}", "a layer with no hyperparameter: the constructor takes no arguments")
-        shape = (2, 3, 5, 7) if "Pool" in cname else (2, 3, 3, 2)
-        c_axis = 0 if fast else 1
-
-        def build_forward(rng, module=module, cname=cname, shape=shape):
-            return paramless(module, cname).forward, {"A" if "ReLU" not in cname else "Z": rng.standard_normal(shape),
-                                                      "params": {}}, []
-        arg = "Z" if "ReLU" in cname else "A"
-        Ximg = rng0.standard_normal(shape)
-        if cname != "FastUpSample2D":     # forward is UpSample2D's, listed under the plain class
-            ENTRIES[f"{module}.{cname}.forward"] = Entry(build_forward, {
-                arg: A("array", skip=IMAGE | {"rows", "width"}, extra=(int_array(Ximg),)),
-                "params": layer_params_arg({})})
-
-        def build_backward(rng, module=module, cname=cname, shape=shape):
-            layer = paramless(module, cname)
-            out, cache = layer.forward(rng.standard_normal(shape), {})
-            return layer.backward, {"delta": rng.standard_normal(out.shape), "cache": cache, "params": {},
-                                    "need_input_grad": True}, []
-        _, kwl, _ = build_backward(np.random.default_rng(0))
-        cache = kwl["cache"]
-        if cache is None:                        # upsampling keeps nothing
-            cache_cases = (("int 3", 3, True), ("a tuple", (1, 2), True))
-        elif isinstance(cache, tuple):           # max-pooling: (winner, input shape)
-            first, in_shape = cache
-            cache_cases = (("None", None, True), ("int 3", 3, True), ("a tuple of one", (first,), True),
-                           ("winner one row short", (first[:-1], in_shape), True),
-                           ("winner floats", (first.astype(np.float64), in_shape), True),
-                           ("another input shape", (first, in_shape[:2] + (9, 9)), True),
-                           ("an input shape of 3 axes", (first, in_shape[1:]), True))
-        else:                                     # ReLU: its output
-            cache_cases = (("None", None, True), ("int 3", 3, True), ("one row short", cache[:-1], True),
-                           ("a list", cache.tolist(), True), ("integers", cache.astype(np.int64), True))
-        delta = kwl["delta"]
-        delta_skip = IMAGE | ({"width"} if fast else set())
-        delta_extra = (int_array(delta), ("one channel more", more_channels(delta, c_axis), True))
-        if "UpSample" in cname:
-            # upsampling keeps no cache: any batch of even-sized images is a valid delta (the sums of its blocks)
-            delta_skip |= {"rows", "width"}
-            delta_extra = (int_array(delta), ("an odd height", delta[:, :, :-1], True))
-        ENTRIES[f"{module}.{cname}.backward"] = Entry(build_backward, {
-            "delta": A("array", skip=delta_skip, extra=delta_extra),
-            "cache": A("custom", names=("cache", "winner", "input_shape"), extra=cache_cases),
-            "params": layer_params_arg({}), "need_input_grad": NEED})
-
+        for method in ("forward", "backward"):
+            none_entry(f"{module}.{cname}.{method}", BEHIND)
         if not fast:
-            for method in ("param_shapes",):
-                none_entry(f"{module}.{cname}.{method}", "no arguments")
+            none_entry(f"{module}.{cname}.param_shapes", "no arguments")
 
             def build_output_shape(rng, module=module, cname=cname):
                 return paramless(module, cname).output_shape, {"input_shape": (3, 5, 7)}, []
@@ -321,29 +239,8 @@ def register(F):
         from npae.models.conv_autoencoder import Nonlinearity
         return Nonlinearity, {"name": "relu"}, []
 
-    @entry("npae.models.conv_autoencoder.Nonlinearity.forward", {
-        "Z": A("array", skip=IMAGE | {"rows"}, extra=(int_array(X),)), "params": layer_params_arg({})})
-    def _(rng):
-        from npae.models.conv_autoencoder import Nonlinearity
-        return Nonlinearity("sigmoid").forward, {"Z": rng.standard_normal((2, 2, 5, 6)), "params": {}}, []
-
-    def nonlinearity_backward(rng):
-        from npae.models.conv_autoencoder import Nonlinearity
-        layer = Nonlinearity("sigmoid")
-        out, cache = layer.forward(rng.standard_normal((2, 2, 5, 6)), {})
-        return layer.backward, {"delta": rng.standard_normal(out.shape), "cache": cache, "params": {},
-                                "need_input_grad": True}, []
-
-    _, kwn, _ = nonlinearity_backward(np.random.default_rng(0))
-    Zc, Ac = kwn["cache"]
-
-    @entry("npae.models.conv_autoencoder.Nonlinearity.backward", {
-        "delta": A("array", skip=KERNEL, extra=(int_array(Zc),)),
-        "cache": A("custom", extra=(("None", None, True), ("int 3", 3, True), ("a tuple of one", (Zc,), True),
-                                    ("Z one row short", (Zc[:-1], Ac), True), ("A a list", (Zc, Ac.tolist()), True))),
-        "params": layer_params_arg({}), "need_input_grad": NEED})
-    def _(rng):
-        return nonlinearity_backward(rng)
+    for method in ("forward", "backward"):
+        none_entry(f"npae.models.conv_autoencoder.Nonlinearity.{method}", BEHIND)
 
     @entry("npae.models.conv_autoencoder.Nonlinearity.output_shape", {
         "input_shape": A("custom", extra=shape_cases((3, 5, 7)))})
@@ -375,7 +272,15 @@ def register(F):
     Xs = rng0.standard_normal((3, 1, 4, 4))
     lp_extra = (("int 3", 3, True), ("string", "abc", True), ("None", None, True), ("one dict fewer", "__SHORT__", True),
                 ("a dict more", "__LONG__", True), ("the first not a dict", "__FIRST_INT__", True),
-                ("W of the first layer misshapen", "__BAD_W__", True))
+                ("W of the first layer misshapen", "__BAD_W__", True),
+                # what a layer's forward used to refuse itself (it is behind this boundary now, issue 23)
+                ("an extra key in the first layer's dict", "__EXTRA_KEY__", True),
+                ("the first layer's dict empty", "__EMPTY_FIRST__", True),
+                ("the first layer's b missing", "__MISSING_B__", True),
+                ("W for the max-pooling layer, which has none", "__PARAM_FOR_POOL__", True),
+                ("the first layer's W complex", "__COMPLEX_W__", True),
+                ("the first layer's W integers", "__INT_W__", True),
+                ("the first layer's W a nested list", "__LIST_W__", True))
     ENTRIES["npae.models.conv_autoencoder.sequence_forward"] = Entry(_with_sentinels(seq_forward), {
         "layers": A("custom", extra=layers_extra + (("one layer fewer", "__SHORT__", True),)),
         "layer_params": A("custom", names=("layer_params",), extra=lp_extra),
@@ -459,6 +364,20 @@ def register(F):
         model = conv_model(rng)
         return fast_model, {"model": model}, [model.params]
 
+    ENTRIES["npae.perf.conv_fast.fast_loss_and_grads"] = Entry(
+        lambda rng: (None, {}, []), {}, note="takes any object and returns None for what it does not know (the "
+                                             "trainers call it for every model): no value is bad")
+    for method in ("encode", "loss", "loss_and_grads"):
+        def build_fast(rng, method=method):
+            from npae.perf.conv_fast import fast_model
+            model = fast_model(conv_model(rng))
+            return getattr(model, method), {"X": rows(rng)}, [model.params]
+        args = {"X": A("array", skip={"rows"}, extra=F.outside_unit((6, 16)) if method.startswith("loss") else ()),
+                "params": A("params")}
+        if method.startswith("loss"):
+            args["target"] = A("array", optional=True, extra=F.outside_unit((6, 16)))
+        ENTRIES[f"npae.perf.conv_fast.FastConvAutoencoder.{method}"] = Entry(build_fast, args)
+
     # ---------------------------------------------------------------- npae.gradcheck.cases_conv
     def layer_case_kwargs(rng):
         from npae.core.conv import Conv2D
@@ -482,7 +401,8 @@ def register(F):
     ENTRIES["npae.gradcheck.cases_conv.LayerCase.run"] = Entry(build_layer_case_run, run_args)
 
     model_case_kwargs = {"name": "fuzz", "builder": "smooth 2x5x5", "options": {"loss": "cross_entropy"},
-                         "n_samples": 2, "seed": 0, "corrupted": False, "fast": False}
+                         "n_samples": 2, "seed": 0, "corrupted": False, "fast": False,
+                         "entries_per_block": None}
 
     def build_model_case(rng):
         from npae.gradcheck.cases_conv import ModelCase
@@ -493,7 +413,8 @@ def register(F):
         "options": A("custom", names=("options",), extra=(
             ("int 3", 3, True), ("None", None, True), ("a list", [("loss", "cross_entropy")], True),
             ("an unknown key", {"colour": "red"}, True), ("a float32 dtype", {"dtype": np.float32}, True))),
-        "n_samples": A("int", minimum=1), "seed": A("int", minimum=0), "corrupted": A("bool"), "fast": A("bool")})
+        "n_samples": A("int", minimum=1), "seed": A("int", minimum=0), "corrupted": A("bool"), "fast": A("bool"),
+        "entries_per_block": A("int", minimum=1, optional=True)})
 
     def build_model_case_run(rng):
         from npae.gradcheck.cases_conv import ModelCase
@@ -552,6 +473,23 @@ def _sentinel(value, valid):
         first = dict(valid[0])
         first["W"] = first["W"][..., :-1]
         return [first] + list(valid)[1:]
+    first = dict(valid[0]) if value.endswith("_W__") or value in ("__EXTRA_KEY__", "__MISSING_B__") else None
+    if value == "__EXTRA_KEY__":
+        first["Z9"] = np.zeros(2)
+    if value == "__MISSING_B__":
+        del first["b"]
+    if value == "__COMPLEX_W__":
+        first["W"] = first["W"] + 1e-3j
+    if value == "__INT_W__":
+        first["W"] = first["W"].astype(np.int64)
+    if value == "__LIST_W__":
+        first["W"] = first["W"].tolist()
+    if first is not None:
+        return [first] + list(valid)[1:]
+    if value == "__EMPTY_FIRST__":
+        return [{}] + list(valid)[1:]
+    if value == "__PARAM_FOR_POOL__":
+        return list(valid)[:2] + [{"W": np.zeros((1, 1, 1, 1))}] + list(valid)[3:]
     if value == "__NO_LAST_CONV__":
         return list(valid)[:-1] + [UpSample2D()]
     if value == "__BAD_CHAIN__":

@@ -9,7 +9,7 @@ from npae.core.conv import Conv2D
 from npae.core.pooling import MaxPool2D, UpSample2D, maxpool_backward, maxpool_forward
 from npae.gradcheck.cases_conv import ModelCase
 from npae.models.conv_autoencoder import ConvAutoencoder, Nonlinearity, sequence_forward
-from npae.perf.conv_fast import FastConv2D, FastConvAutoencoder, fast_model
+from npae.perf.conv_fast import FastConvAutoencoder, fast_loss_and_grads, fast_model
 
 
 def small_layers():
@@ -34,19 +34,34 @@ def test_layer_params_of_another_length_are_refused_not_truncated():
         sequence_forward(small_layers(), params, rng.standard_normal((2, 1, 4, 4)))
 
 
-def test_a_layer_given_a_parameter_it_does_not_have_refuses_it():
+def test_a_layer_given_a_parameter_it_does_not_have_is_refused_at_the_boundary():
+    """The layers run behind the model's checks and check nothing themselves (issue 23); the entry points that call
+    them refuse a parameter a layer does not have, naming it."""
+    rng = np.random.default_rng(1)
+    params = [{"W": rng.standard_normal((2, 1, 3, 3)), "b": np.zeros(2)}, {}, {"W": np.zeros((1, 1, 1, 1))}, {},
+              {"W": rng.standard_normal((1, 2, 3, 3)), "b": np.zeros(1)}]
+    with pytest.raises(ValueError, match=r"layer_params\[2\]"):
+        sequence_forward(small_layers(), params, rng.standard_normal((2, 1, 4, 4)))
+    params[2] = {}
+    params[0]["X"] = np.zeros(1)
+    with pytest.raises(ValueError, match=r"layer_params\[0\]"):
+        sequence_forward(small_layers(), params, rng.standard_normal((2, 1, 4, 4)))
+    model = ConvAutoencoder(small_layers(), (1, 4, 4), rng=rng)
     with pytest.raises(ValueError, match="params"):
-        MaxPool2D().forward(np.zeros((1, 1, 4, 4)), {"W": np.zeros((1, 1, 1, 1))})
-    with pytest.raises(ValueError, match="params"):
-        Conv2D(1, 2).forward(np.zeros((1, 1, 4, 4)), {"W": np.zeros((2, 1, 3, 3)), "b": np.zeros(2),
-                                                       "X": np.zeros(1)})
+        model.loss(rng.uniform(size=(2, 16)), params={**model.params, "X": np.zeros(1)})
 
 
-def test_the_fast_convolution_refuses_an_input_of_the_plain_layout():
-    """(n, C, H, W) given to the (C, n, H, W) layer: refused by its channel count, naming A."""
-    layer = FastConv2D(1, 2)
-    with pytest.raises(ValueError, match="A must have 1 channels"):
-        layer.forward(np.zeros((3, 1, 4, 4)), {"W": np.zeros((2, 1, 3, 3)), "b": np.zeros(2)})
+def test_the_fast_path_refuses_layers_it_does_not_know_and_never_replaces_them():
+    """A subclass of a layer computes something else: fast_model refuses it (naming the layer) and
+    fast_loss_and_grads leaves such a model to its own methods."""
+
+    class MyConv(Conv2D):
+        pass
+
+    model = ConvAutoencoder(small_layers()[:-1] + [MyConv(2, 1)], (1, 4, 4), rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match=r"layers\[4\] is a MyConv"):
+        fast_model(model)
+    assert fast_loss_and_grads(model) is None
 
 
 def test_a_fast_model_built_directly_uses_the_fast_layers_and_equals_the_plain_model():

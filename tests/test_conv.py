@@ -263,6 +263,30 @@ def test_the_gradient_check_catches_a_wrong_input_gradient():
     assert result.per_block["W1"] > 1e-4 and result.per_block["W2"] < TOLERANCE
 
 
+def test_a_sampled_check_catches_one_wrong_entry_through_its_direction_row(monkeypatch):
+    """ModelCase(entries_per_block=k) differences k entries per block; its direction row covers the rest: a
+    gradient wrong in one entry of W1 only fails it whether or not that entry was sampled, and a correct
+    gradient passes every row."""
+    from npae.gradcheck.cases_conv import ModelCase
+
+    case = ModelCase("sampled", "small 2x6x6 sigmoid", dict(loss="squared_error"), seed=3, entries_per_block=2)
+    right = case.run()
+    assert right.passed() and len(right.per_block) == 2 * 4 + 1          # 4 conv layers' W, b and the direction
+    original = ConvAutoencoder.loss_and_grads
+
+    def one_entry_wrong(self, *args, **kwargs):
+        loss, grads = original(self, *args, **kwargs)
+        grads["W1"] = grads["W1"].copy()
+        grads["W1"].reshape(-1)[17] += 1e-3 * np.abs(grads["W1"]).max()
+        return loss, grads
+
+    monkeypatch.setattr(ConvAutoencoder, "loss_and_grads", one_entry_wrong)
+    wrong = case.run()
+    direction = [row for row in wrong.per_block if row.startswith("all of θ")]
+    assert wrong.per_block[direction[0]] > 1e-6 and not wrong.passed()
+    assert all(value < TOLERANCE for row, value in wrong.per_block.items() if row.startswith("W2 "))
+
+
 def test_conv_cases_have_unique_names_and_cover_every_layer_kind():
     names = [c.name for c in conv_cases()]
     assert len(names) == len(set(names))
@@ -275,6 +299,172 @@ def test_adjoint_errors_table_and_command(capsys):
     from npae.gradcheck.__main__ import ADJOINT_BAR, main
     from npae.gradcheck.cases_conv import adjoint_errors
     errors = adjoint_errors()
-    assert len(errors) == 14 and all(err < ADJOINT_BAR for _, err in errors), errors
+    assert len(errors) == 18 and all(err < ADJOINT_BAR for _, err in errors), errors
     assert main(["--adjoints"]) == 0
-    assert "14 passed, 0 failed" in capsys.readouterr().out
+    assert "18 passed, 0 failed" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the readable path and the fast path (issue 23)
+
+def _relative(fast, plain):
+    """max |fast - plain| / max |plain|: the error relative to the block's scale (sums in another order differ
+    by rounding relative to the largest term, not to each entry)."""
+    return float(np.max(np.abs(fast - plain)) / np.max(np.abs(plain)))
+
+
+FAST_CONFIGS = {
+    "seed conv AE, mean": (lambda rng: conv_autoencoder(reduction="mean", rng=rng), False),
+    "seed conv AE, sum": (lambda rng: conv_autoencoder(reduction="sum", rng=rng), False),
+    "seed conv DAE, noisy input": (lambda rng: conv_denoising_autoencoder(rng=rng), True),
+    "small odd, cross-entropy sum": (lambda rng: _small_odd(rng, reduction="sum"), True),
+    "small odd, squared error, linear decoder": (
+        lambda rng: _small_odd(rng, loss="squared_error", decoder="linear"), False),
+    "two channels, sigmoid hidden, squared error": (lambda rng: ConvAutoencoder(
+        [Conv2D(2, 3), Nonlinearity("sigmoid"), MaxPool2D(), Conv2D(3, 2, kernel_size=2), Nonlinearity("linear"),
+         UpSample2D(), Conv2D(2, 2, kernel_size=1)], (2, 6, 6), loss="squared_error", rng=rng), False),
+}
+
+
+def _small_odd(rng, **options):
+    layers = [Conv2D(1, 3), Nonlinearity("relu"), MaxPool2D(), Conv2D(3, 2), Nonlinearity("relu"), UpSample2D(),
+              Conv2D(2, 1, kernel_size=2, padding="valid"), Nonlinearity("relu"), Conv2D(1, 1, padding="valid",
+                                                                                           kernel_size=1)]
+    return ConvAutoencoder(layers, (1, 7, 7), n_encoder_layers=3, rng=rng, **options)
+
+
+# 70 rows: split between the threads; 300: in blocks of rows too (the small models only: the suite stays quick)
+@pytest.mark.parametrize("config, n_rows", [(c, n) for n in (3, 70) for c in FAST_CONFIGS]
+                         + [(c, 300) for c in FAST_CONFIGS if not c.startswith("seed")])
+def test_the_fast_path_equals_the_readable_path_to_1e_12(config, n_rows):
+    """fast_loss_and_grads (what the trainers call) and fast_model against model.loss_and_grads, float64; and
+    the readable model's loss (evaluated in blocks of rows) against its loss_and_grads (all rows at once)."""
+    make, noisy = FAST_CONFIGS[config]
+    rng = np.random.default_rng(11)
+    model = random_params(make(rng), rng)
+    X = rng.uniform(size=(n_rows, model.n_visible))
+    X_in = np.clip(X + 0.5 * rng.normal(size=X.shape), 0, 1) if noisy else X
+    loss, grads = model.loss_and_grads(X_in, X)
+    run = conv_fast.fast_loss_and_grads(model)
+    for loss_fast, grads_fast in (run(X_in, X), conv_fast.fast_model(model).loss_and_grads(X_in, X)):
+        assert abs(loss_fast - loss) <= 1e-12 * abs(loss)
+        assert list(grads_fast) == list(grads)
+        for k in grads:
+            assert grads_fast[k].shape == grads[k].shape and _relative(grads_fast[k], grads[k]) <= 1e-12, k
+    assert abs(model.loss(X_in, X) - loss) <= 1e-12 * abs(loss)
+    assert abs(run(X_in, X, need_grads=False)[0] - loss) <= 1e-12 * abs(loss)
+    fast = conv_fast.fast_model(model)
+    assert _relative(fast.logits(X_in), model.logits(X_in)) <= 1e-12
+    assert _relative(fast.encode(X_in), model.encode(X_in)) <= 1e-12
+    assert run(X_in, X, need_grads=False)[1] is None
+    other = {k: v * 0.5 for k, v in model.params.items()}              # params= evaluates elsewhere
+    assert abs(run(X_in, X, other)[0] - model.loss(X_in, X, params=other)) <= 1e-12 * abs(model.loss(X_in, X, other))
+
+
+def test_the_fast_path_applies_only_to_the_classes_it_knows():
+    """Never in place of a method a subclass, a layer's subclass or the instance overrides: then None, and the
+    trainers call the model's own method."""
+    rng = np.random.default_rng(12)
+
+    def small(layer_class=Conv2D):
+        return ConvAutoencoder([Conv2D(1, 2), Nonlinearity("relu"), MaxPool2D(), UpSample2D(), layer_class(2, 1)],
+                               (1, 4, 4), rng=rng)
+
+    class OwnLoss(ConvAutoencoder):
+        def loss_and_grads(self, X, target=None, params=None):
+            return super().loss_and_grads(X, target, params)
+
+    class WrongConv(Conv2D):
+        def backward(self, delta, cache, params, need_input_grad=True):
+            dA, grads = super().backward(delta, cache, params, need_input_grad)
+            return dA, {k: 2 * g for k, g in grads.items()}
+
+    assert callable(conv_fast.fast_loss_and_grads(small()))
+    subclass = OwnLoss(small().layers, (1, 4, 4), rng=rng)
+    assert conv_fast.fast_loss_and_grads(subclass) is None
+    assert conv_fast.fast_loss_and_grads(small(WrongConv)) is None
+    replaced = small()
+    replaced.loss_and_grads = lambda X, target=None, params=None: (0.0, {})
+    assert conv_fast.fast_loss_and_grads(replaced) is None
+    layer_replaced = small()
+    layer_replaced.layers[0].backward = lambda *args, **kwargs: None
+    assert conv_fast.fast_loss_and_grads(layer_replaced) is None
+    assert conv_fast.fast_loss_and_grads(conv_fast.fast_model(small())) is None    # its own methods are fast
+    from npae.models.autoencoder import Autoencoder
+    assert conv_fast.fast_loss_and_grads(Autoencoder(4, 2, rng=rng)) is None
+    assert conv_fast.fast_loss_and_grads(None) is None
+
+
+def test_the_trainers_call_an_overriding_subclass_and_a_wrong_layer():
+    """A subclass's override is never bypassed: train_minibatch calls it (and its wrong layer's gradients)."""
+    calls = []
+
+    class Counting(ConvAutoencoder):
+        def loss_and_grads(self, X, target=None, params=None):
+            calls.append(len(X))
+            return super().loss_and_grads(X, target, params)
+
+    rng = np.random.default_rng(13)
+    layers = [Conv2D(1, 2), Nonlinearity("relu"), MaxPool2D(), UpSample2D(), Conv2D(2, 1)]
+    model = Counting(layers, (1, 4, 4), rng=rng)
+    train_minibatch(model, rng.uniform(size=(12, 16)), optimizer="sgd", epochs=2, batch_size=4, rng=rng,
+                    verbose=False)
+    assert calls == [4, 4, 4] * 2
+
+
+def test_the_trainers_use_the_fast_path_for_an_exact_conv_model(monkeypatch):
+    """With the readable methods made to fail, training still works: the trainers went through the fast path."""
+    rng = np.random.default_rng(14)
+    model = ConvAutoencoder([Conv2D(1, 2), Nonlinearity("relu"), MaxPool2D(), UpSample2D(), Conv2D(2, 1)],
+                            (1, 4, 4), rng=rng)
+
+    def readable(*args, **kwargs):
+        raise AssertionError("the readable path was called")
+
+    monkeypatch.setattr(ConvAutoencoder, "loss_and_grads", readable)
+    monkeypatch.setattr(ConvAutoencoder, "loss", readable)
+    X = rng.uniform(size=(12, 16))
+    history = train_minibatch(model, X, X_val=X, optimizer="adadelta", epochs=2, batch_size=4, rng=rng,
+                              verbose=False)
+    assert len(history.val_loss) == 2
+
+
+def test_the_model_checks_its_arguments_once_and_the_layers_not_at_all(monkeypatch):
+    """Validation once, at the boundary: during model.loss_and_grads no layer function checks anything, while a
+    student's direct call of conv2d_forward / maxpool_forward is checked."""
+    import npae.core.conv as conv_module
+    import npae.core.pooling as pooling_module
+    import npae.models.conv_autoencoder as model_module
+    from npae.checks import check_float_array
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return check_float_array(*args, **kwargs)
+
+    for module in (conv_module, pooling_module, model_module):
+        monkeypatch.setattr(module, "check_float_array", counting)
+    rng = np.random.default_rng(15)
+    model = conv_autoencoder(rng=rng)
+    model.loss_and_grads(rng.uniform(size=(2, 784)))
+    model.loss(rng.uniform(size=(2, 784)))
+    assert calls == []
+    conv2d_forward(rng.normal(size=(1, 1, 4, 4)), rng.normal(size=(2, 1, 3, 3)), np.zeros(2), "same")
+    maxpool_forward(rng.normal(size=(1, 1, 4, 4)))
+    assert calls == ["X", "W", "b", "X"]
+
+
+@pytest.mark.parametrize("padding, kernel, shape", [("same", 3, (2, 3, 6, 5)), ("valid", 2, (2, 2, 5, 6)),
+                                                     ("same", 2, (1, 2, 4, 4))])
+def test_the_input_gradient_is_col2im_of_the_patch_gradient(padding, kernel, shape):
+    """The two derivations of ∂J/∂X agree: col2im(Wmatᵀ δ) cropped (the adjoint of im2col) and the padded δ
+    cross-correlated with the flipped kernel (what conv2d_backward computes)."""
+    from npae.core.conv import col2im
+    rng = np.random.default_rng(16)
+    X, W = rng.normal(size=shape), rng.normal(size=(3, shape[1], kernel, kernel))
+    Z, cols = conv2d_forward(X, W, np.zeros(3), padding)
+    delta = rng.normal(size=Z.shape)
+    dX, _, _ = conv2d_backward(delta, cols, X.shape, W, padding)
+    (top, bottom), (left, right) = padding_amounts(kernel, padding), padding_amounts(kernel, padding)
+    padded_shape = (shape[0], shape[1], shape[2] + top + bottom, shape[3] + left + right)
+    dXp = col2im(W.reshape(3, -1).T @ delta.transpose(1, 0, 2, 3).reshape(3, -1), padded_shape, kernel, kernel)
+    np.testing.assert_allclose(dX, dXp[:, :, top:top + shape[2], left:left + shape[3]], rtol=1e-12, atol=1e-12)

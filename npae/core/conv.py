@@ -1,62 +1,60 @@
 """2-D convolution (stride 1, "same" or "valid" padding, any channels, bias) and its hand-derived backward pass.
 
-Layout: images are arrays of shape (n, channels, height, width) ("NCHW"); a kernel bank is
-``W`` of shape (C_out, C_in, kh, kw) and the bias ``b`` has shape (C_out,).
+Layout: images are arrays of shape (n, channels, height, width) ("NCHW"); a kernel bank is ``W`` of shape
+(C_out, C_in, kh, kw) and the bias ``b`` has shape (C_out,). The derivation is lesson 24's; in short:
 
-Forward (what deep-learning libraries call convolution is a cross-correlation; Goodfellow et al. 2016,
-§9.1, eq. 9.6). With the input padded by ``pad`` zeros on each side (:func:`padding_amounts`)::
+**Forward** (what deep-learning libraries call convolution is a cross-correlation; Goodfellow et al. 2016,
+§9.1, eq. 9.6). With the input padded by zeros (:func:`padding_amounts`), Xp::
 
-    Z[i, o, y, x] = b[o] + Σ_{c, p, q} Xp[i, c, y + p, x + q] · W[o, c, p, q]                     (1)
+    Z[i, o, y, x] = b[o] + Σ_{c, p, q} W[o, c, p, q] · Xp[i, c, y + p, x + q]                     (1)
 
-for y in [0, H_out), x in [0, W_out). "valid" uses no padding (H_out = H - kh + 1); "same" pads so that
-H_out = H (for an odd kernel, (kh - 1)/2 on each side; for an even one the extra zero goes after, as in
-TensorFlow/Keras).
+**As a matrix product (im2col).** The *patch matrix* ``cols`` has one column per output pixel (i, y, x) of
+every image, holding the patch Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order: shape
+(C_in·kh·kw, n·H_out·W_out). With the kernel bank flattened the same way, ``Wmat = W.reshape(C_out, C_in·kh·kw)``::
 
-**A locally connected layer with shared weights.** Collect every kh×kw patch of every channel into a row:
-the *im2col* matrix ``cols`` of shape (n·H_out·W_out, C_in·kh·kw), row (i, y, x) holding
-Xp[i, :, y:y+kh, x:x+kw]. Then (1) is one matrix product with the kernel bank flattened to
-``Wmat = W.reshape(C_out, C_in·kh·kw)``::
+    Z = Wmat cols + b                               (C_out, n·H_out·W_out)                       (2)
 
-    Z (as rows (i, y, x), columns o) = cols @ Wmatᵀ + b                                        (2)
+— UFLDL's dense layer z = W a + b, with the patches as the columns a (samples are columns, as in UFLDL's
+notes): every patch shares the same weights. Z's columns are (i, y, x): swapping its first two axes gives
+the (n, C_out, H_out, W_out) layout.
 
-— exactly the affine layer ``A @ W + b`` of the dense models, where the "samples" are the n·H_out·W_out
-patches and every patch shares the same weights. :func:`im2col` builds ``cols`` from the strided view
-``numpy.lib.stride_tricks.sliding_window_view`` (no copy until the reshape).
+**Backward.** From δ = ∂J/∂Z, written as (C_out, n·H_out·W_out) like Z in (2), the dense layer's three
+formulas give::
 
-**Backward.** Given δ = ∂J/∂Z of shape (n, C_out, H_out, W_out), written as rows ``D`` of shape
-(n·H_out·W_out, C_out) like Z in (2), the affine layer's three formulas (:mod:`npae.core.layers`) give:
+    ∂J/∂Wmat = δ colsᵀ           ∂J/∂b[o] = Σ_{i,y,x} δ[o, (i, y, x)]           ∂J/∂cols = Wmatᵀ δ          (3)
 
-- weight gradient: ∂J/∂Wmat = Dᵀ cols, i.e. ∂J/∂W[o, c, p, q] = Σ_{i,y,x} δ[i, o, y, x] Xp[i, c, y+p, x+q]
-  — the cross-correlation of the input with δ;
-- bias gradient: ∂J/∂b[o] = Σ_{i,y,x} δ[i, o, y, x];
-- input gradient: ∂J/∂cols = D Wmat, then every entry of ``cols`` is a copy of one entry of Xp, so its
-  gradient is the *sum* of the gradients of its copies (the multivariate chain rule). That is the adjoint
-  of im2col, *col2im* (:func:`col2im`): for each of the kh·kw kernel offsets (p, q), add the slice of
-  ∂J/∂cols belonging to that offset into ∂J/∂Xp[:, :, p:p+H_out, q:q+W_out]. Cropping the padding gives
-  ∂J/∂X. Written out, ∂J/∂X[i, c, u, v] = Σ_{o,p,q} δ[i, o, u + pad - p, v + pad - q] W[o, c, p, q]: the
-  *full* convolution of δ with the kernel flipped in both spatial axes — the transposed convolution.
+Every entry of ``cols`` is a copy of one pixel of Xp, so a pixel's gradient is the *sum* of its copies'
+gradients: col2im of Wmatᵀ δ (:func:`col2im`, the adjoint of im2col), with the padding cropped. Written
+out, that sum is
 
-So the layer's backward pass is the affine layer's, on the patch matrix, followed by col2im. The
-adjoint identity ⟨conv(X), Y⟩ = ⟨X, convᵀ(Y)⟩ (bias 0) checks the pair (``tests/test_conv.py``).
+    ∂J/∂X[i, c, u, v] = Σ_{o, p, q} δ[i, o, u + top - p, v + left - q] · W[o, c, p, q]              (4)
+
+(δ taken as 0 outside its H_out × W_out grid): for each pair (o, c), the *full convolution* of δ[i, o] with
+W[o, c] — convolution in the mathematical sense, which flips the kernel (``scipy.signal.convolve2d``) —
+cropped to the input's size. In deep-learning terms, where "convolution" means cross-correlation, (4) is the
+cross-correlation (1) of δ zero-padded by kh - 1 - top above (kh - 1 - bottom below, the same for the width)
+with the kernel flipped in both spatial axes and its channel axes swapped, ``W[:, :, ::-1, ::-1].transpose(1, 0,
+2, 3)``: the transposed convolution. :func:`conv2d_backward` computes ∂J/∂X that way, with the forward pass's
+own im2col product; col2im, the other derivation, gives the same numbers (lesson 24 and ``tests/test_conv.py``
+compare them), and costs more when C_in > C_out (the patch gradient Wmatᵀ δ has C_in·kh·kw rows, the padded
+δ's patch matrix C_out·kh·kw).
+
+**Checks.** The public functions check their arguments, kinds and shapes, once (NaN/inf propagate); the
+layer :class:`Conv2D`, which the models call on arguments they have checked, calls their ``.unchecked``
+mathematics directly (:func:`checked_by`).
 """
+
+import functools
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from npae.checks import (check_array_dict, check_bool, check_choice, check_float_array, check_int, check_shape,
-                         check_tuple)
+from npae.checks import check_bool, check_choice, check_float_array, check_int, check_shape
 
 PADDINGS = ("same", "valid")
 
 __all__ = ["PADDINGS", "padding_amounts", "conv_output_size", "im2col", "col2im",
            "conv2d_forward", "conv2d_backward", "Conv2D", "IMAGES", "KERNELS"]
-
-
-# ---------------------------------------------------------------------------------------- argument checks
-# The layers' forward and backward passes run once per layer inside every loss_and_grads, on data and
-# parameters the model has already checked (values included, once per call). Like the dense models'
-# dense_forward/affine_backward, they check kinds and shapes only — no pass over the values — with the
-# shared checks of :mod:`npae.checks`: an image batch is ``check_float_array(name, A, **IMAGES)``.
 
 #: The keyword arguments of :func:`npae.checks.check_float_array` for a batch of images: a float array of
 #: 4 non-empty axes (n, channels, height, width).
@@ -66,32 +64,31 @@ IMAGES = {"ndim": 4, "nonempty": True, "layout": "(n, channels, height, width)"}
 KERNELS = {"ndim": 4, "nonempty": True, "layout": "(C_out, C_in, kh, kw)"}
 
 
-def _check_padding(padding):
-    return check_choice("padding", padding, PADDINGS)
+def checked_by(check):
+    """Decorate a mathematical function with the check of its arguments.
+
+    Calling the result runs ``check(*args, **kwargs)`` (which raises TypeError/ValueError on bad input), then
+    the function; ``result.unchecked`` is the function alone, for callers behind a boundary that has checked
+    the arguments already (a model's layers).
+    """
+    def decorate(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            check(*args, **kwargs)
+            return function(*args, **kwargs)
+        checked.unchecked = function
+        return checked
+    return decorate
 
 
 def padding_amounts(kernel, padding):
-    """Zeros added before and after each spatial axis for a stride-1 convolution.
+    """Zeros added (before, after) each spatial axis: "valid" (0, 0); "same" kernel - 1 in all, ``(kernel - 1) // 2``
+    before and the rest after (TensorFlow/Keras' rule; symmetric for odd kernels).
 
-    Parameters
-    ----------
-    kernel : int ≥ 1
-        Kernel size along the axis.
-    padding : {"same", "valid"}
-
-    Returns
-    -------
-    (before, after) : pair of int
-        "valid": (0, 0). "same": kernel - 1 zeros in all, ``(kernel - 1) // 2`` before and the rest after
-        (TensorFlow/Keras' rule; symmetric for odd kernels).
-
-    Raises
-    ------
-    ValueError, TypeError
-        For an unknown ``padding``, or a ``kernel`` that is not an integer ≥ 1.
+    Raises ValueError/TypeError for an unknown ``padding`` or a ``kernel`` that is not an integer ≥ 1.
     """
     kernel = check_int("kernel", kernel, 1)
-    _check_padding(padding)
+    check_choice("padding", padding, PADDINGS)
     if padding == "valid":
         return 0, 0
     before = (kernel - 1) // 2
@@ -101,14 +98,11 @@ def padding_amounts(kernel, padding):
 def conv_output_size(size, kernel, padding):
     """Output length of a stride-1 convolution along one axis: ``size`` ("same") or ``size - kernel + 1`` ("valid").
 
-    Raises
-    ------
-    ValueError, TypeError
-        For an unknown ``padding``, ``size`` or ``kernel`` not an integer ≥ 1, or a "valid" convolution with a
-        kernel larger than the input.
+    Raises ValueError/TypeError for an unknown ``padding``, ``size`` or ``kernel`` not an integer ≥ 1, or a
+    "valid" convolution with a kernel larger than the input.
     """
     size, kernel = check_int("size", size, 1), check_int("kernel", kernel, 1)
-    _check_padding(padding)
+    check_choice("padding", padding, PADDINGS)
     if padding == "same":
         return size
     if kernel > size:
@@ -117,50 +111,56 @@ def conv_output_size(size, kernel, padding):
     return size - kernel + 1
 
 
-def _pad(X, kh, kw, padding):
-    """X (n, C, H, W) with the zeros of ``padding`` added: (n, C, H + kh - 1, W + kw - 1) for "same"."""
-    (top, bottom), (left, right) = padding_amounts(kh, padding), padding_amounts(kw, padding)
-    if top == bottom == left == right == 0:
-        return X
-    return np.pad(X, ((0, 0), (0, 0), (top, bottom), (left, right)))
+def _check_im2col(Xp, kh, kw):
+    _, _, Hp, Wp = check_float_array("Xp", Xp, **IMAGES).shape
+    check_int("kh", kh, 1, Hp)
+    check_int("kw", kw, 1, Wp)
 
 
+@checked_by(_check_im2col)
 def im2col(Xp, kh, kw):
-    """The patch matrix of an (already padded) input: one row per output pixel, one column per weight.
+    """The patch matrix of an (already padded) batch: one column per output pixel of every image, one row per weight.
 
     Parameters
     ----------
     Xp : ndarray of shape (n, C, Hp, Wp)
     kh, kw : int
-        Kernel height and width.
+        Kernel height and width, in [1, Hp] and [1, Wp].
 
     Returns
     -------
-    cols : ndarray of shape (n·H_out·W_out, C·kh·kw), H_out = Hp - kh + 1, W_out = Wp - kw + 1
-        Row (i, y, x) (in that order) is Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order,
-        which matches ``W.reshape(C_out, C·kh·kw)``. A new C-contiguous array (the reshape copies
-        the strided window view).
+    cols : ndarray of shape (C·kh·kw, n·H_out·W_out), H_out = Hp - kh + 1, W_out = Wp - kw + 1
+        Column (i, y, x) (in that order) is Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order, which matches
+        ``W.reshape(C_out, C·kh·kw)``. A new array (the reshape copies the strided window view).
 
     Raises
     ------
     TypeError, ValueError
-        If ``Xp`` is not a float array of 4 non-empty axes (:data:`IMAGES`), or ``kh``/``kw`` are not
-        integers in [1, Hp] / [1, Wp].
+        If ``Xp`` is not a float array of 4 non-empty axes (:data:`IMAGES`), or ``kh``/``kw`` are out of range.
     """
-    n, C, Hp, Wp = check_float_array("Xp", Xp, **IMAGES).shape
+    n, C = Xp.shape[:2]
+    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))      # (n, C, H_out, W_out, kh, kw), a view
+    H_out, W_out = windows.shape[2:4]
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * kh * kw, n * H_out * W_out)
+
+
+def _check_col2im(dcols, padded_shape, kh, kw):
+    n, C, Hp, Wp = check_shape("padded_shape", padded_shape, 4)
     kh, kw = check_int("kh", kh, 1, Hp), check_int("kw", kw, 1, Wp)
-    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))         # (n, C, H_out, W_out, kh, kw), a view
-    H_out, W_out = windows.shape[2], windows.shape[3]
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * H_out * W_out, C * kh * kw)
+    expected = (C * kh * kw, n * (Hp - kh + 1) * (Wp - kw + 1))
+    if check_float_array("dcols", dcols).shape != expected:
+        raise ValueError(f"dcols must have shape (C·kh·kw, n·H_out·W_out) = {expected} for "
+                         f"padded_shape={tuple(padded_shape)}, kh={kh}, kw={kw}, got {dcols.shape}")
 
 
+@checked_by(_check_col2im)
 def col2im(dcols, padded_shape, kh, kw):
-    """The adjoint of :func:`im2col`: sum every column entry back onto the input pixel it was copied from.
+    """The adjoint of :func:`im2col`: sum every entry of the patch matrix back onto the pixel it was copied from.
 
     Parameters
     ----------
-    dcols : ndarray of shape (n·H_out·W_out, C·kh·kw)
-        A gradient with respect to the patch matrix.
+    dcols : ndarray of shape (C·kh·kw, n·H_out·W_out)
+        A gradient with respect to ``cols``.
     padded_shape : tuple (n, C, Hp, Wp)
         The shape of the padded input the patches were taken from.
     kh, kw : int
@@ -168,32 +168,50 @@ def col2im(dcols, padded_shape, kh, kw):
     Returns
     -------
     ndarray of shape (n, C, Hp, Wp), dtype of ``dcols``
-        Entry [i, c, u, v] = Σ of the entries of ``dcols`` that :func:`im2col` copied from Xp[i, c, u, v].
-        Built with kh·kw slice-adds (one per kernel offset), never a loop over samples or pixels.
+        Entry [i, c, u, v] = the sum of the entries of ``dcols`` that :func:`im2col` copied from Xp[i, c, u, v]:
+        for each kernel offset (p, q), the slice of ``dcols`` holding that offset is added onto
+        [:, :, p:p+H_out, q:q+W_out] (kh·kw slice-adds, no loop over samples or pixels).
 
     Raises
     ------
     TypeError, ValueError
-        If ``padded_shape`` is not 4 integers ≥ 1, ``kh``/``kw`` not integers in [1, Hp] / [1, Wp], or
-        ``dcols`` not a float array of shape (n·H_out·W_out, C·kh·kw).
+        If ``padded_shape`` is not 4 integers ≥ 1, ``kh``/``kw`` out of range, or ``dcols`` not a float array
+        of the shape above.
     """
-    n, C, Hp, Wp = padded_shape = check_shape("padded_shape", padded_shape, 4)
-    kh, kw = check_int("kh", kh, 1, Hp), check_int("kw", kw, 1, Wp)
+    n, C, Hp, Wp = padded_shape
     H_out, W_out = Hp - kh + 1, Wp - kw + 1
-    if check_float_array("dcols", dcols).shape != (n * H_out * W_out, C * kh * kw):
-        raise ValueError(f"dcols must have shape (n·H_out·W_out, C·kh·kw) = {(n * H_out * W_out, C * kh * kw)} "
-                         f"for padded_shape={padded_shape}, kh={kh}, kw={kw}, got {dcols.shape}")
-    patches = dcols.reshape(n, H_out, W_out, C, kh, kw)
+    patches = dcols.reshape(C, kh, kw, n, H_out, W_out)
     dXp = np.zeros(padded_shape, dtype=dcols.dtype)
     for p in range(kh):
-        for q in range(kw):
-            # offset (p, q) of output pixel (y, x) was input pixel (y + p, x + q)
-            dXp[:, :, p:p + H_out, q:q + W_out] += patches[:, :, :, :, p, q].transpose(0, 3, 1, 2)
+        for q in range(kw):        # offset (p, q) of output pixel (y, x) was input pixel (y + p, x + q)
+            dXp[:, :, p:p + H_out, q:q + W_out] += patches[:, p, q].transpose(1, 0, 2, 3)
     return dXp
 
 
+def _correlate(Xp, W):
+    """Eq. (1) without the bias on an already padded Xp, by the product (2): (Z, cols), Z of shape (n, C_out, H_out, W_out)."""
+    n, _, Hp, Wp = Xp.shape
+    C_out, _, kh, kw = W.shape
+    cols = im2col.unchecked(Xp, kh, kw)                               # (C_in·kh·kw, n·H_out·W_out)
+    Z = W.reshape(C_out, -1) @ cols                                   # eq. (2): (C_out, n·H_out·W_out)
+    return Z.reshape(C_out, n, Hp - kh + 1, Wp - kw + 1).transpose(1, 0, 2, 3), cols
+
+
+def _check_forward(X, W, b, padding):
+    _, C, H, W_in = check_float_array("X", X, **IMAGES).shape
+    C_out, C_in, kh, kw = check_float_array("W", W, **KERNELS).shape
+    if C != C_in:
+        raise ValueError(f"X has {C} channels but W expects {C_in} (W: (C_out, C_in, kh, kw) = {W.shape})")
+    if check_float_array("b", b).shape != (C_out,):
+        raise ValueError(f"b must have shape (C_out,) = ({C_out},), one bias per kernel of W, got {b.shape}")
+    check_choice("padding", padding, PADDINGS)
+    if padding == "valid" and (kh > H or kw > W_in):
+        raise ValueError(f"X ({H}×{W_in} pixels) is smaller than the kernel of W ({kh}×{kw}) for padding='valid'")
+
+
+@checked_by(_check_forward)
 def conv2d_forward(X, W, b, padding):
-    """Convolution (1) of the module docstring, as the matrix product (2) on the patch matrix.
+    """The convolution (1) as the matrix product (2) on the patch matrix (module docstring).
 
     Parameters
     ----------
@@ -205,69 +223,30 @@ def conv2d_forward(X, W, b, padding):
     Returns
     -------
     Z : ndarray of shape (n, C_out, H_out, W_out)
-        The pre-activation (a transposed view of the product's result).
-    cols : ndarray of shape (n·H_out·W_out, C_in·kh·kw)
-        The patch matrix, kept for the weight gradient.
-
-    Raises
-    ------
-    TypeError
-        If ``X``, ``W`` or ``b`` is not a float32/float64 ndarray.
-    ValueError
-        If the shapes do not fit together (channel counts of ``X`` and ``W``, ``b`` not (C_out,)), an axis is
-        empty, ``padding`` is unknown, or a "valid" kernel is larger than ``X``. Kinds and shapes only (module
-        section "argument checks").
-    """
-    n, C, H, W_in = check_float_array("X", X, **IMAGES).shape
-    C_out, C_in, kh, kw = check_float_array("W", W, **KERNELS).shape
-    if C != C_in:
-        raise ValueError(f"X has {C} channels but W expects {C_in} (W: (C_out, C_in, kh, kw) = {W.shape})")
-    if check_float_array("b", b).shape != (C_out,):
-        raise ValueError(f"b must have shape (C_out,) = ({C_out},), one bias per kernel of W, got {b.shape}")
-    _check_padding(padding)
-    if padding == "valid" and (kh > H or kw > W_in):
-        raise ValueError(f"X ({H}×{W_in} pixels) is smaller than the kernel of W ({kh}×{kw}) for padding='valid'")
-    H_out, W_out = conv_output_size(H, kh, padding), conv_output_size(W_in, kw, padding)
-    cols = im2col(_pad(X, kh, kw, padding), kh, kw)
-    Z_rows = cols @ W.reshape(C_out, -1).T                     # (n·H_out·W_out, C_out): eq. (2)
-    Z_rows += b
-    return Z_rows.reshape(n, H_out, W_out, C_out).transpose(0, 3, 1, 2), cols
-
-
-def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
-    """Gradients of the convolution from its delta δ = ∂J/∂Z (module docstring, "Backward").
-
-    Parameters
-    ----------
-    delta : ndarray of shape (n, C_out, H_out, W_out)
-        ∂J/∂Z, any 1/m of a mean already included.
-    cols : ndarray of shape (n·H_out·W_out, C_in·kh·kw)
-        The patch matrix returned by :func:`conv2d_forward`.
-    input_shape : tuple (n, C_in, H, W_in)
-        Shape of the layer's (unpadded) input X.
-    W : ndarray of shape (C_out, C_in, kh, kw)
-    padding : {"same", "valid"}
-    need_dX : bool
-        Skip ∂J/∂X (the first layer does not need the gradient with respect to the data).
-
-    Returns
-    -------
-    dX : ndarray of shape input_shape, or None     the transposed convolution of δ (col2im of δ Wmat)
-    dW : ndarray of shape (C_out, C_in, kh, kw)    Dᵀ cols: the input cross-correlated with δ
-    db : ndarray of shape (C_out,)                 δ summed over samples and pixels
+        The pre-activation.
+    cols : ndarray of shape (C_in·kh·kw, n·H_out·W_out)
+        The patch matrix (:func:`im2col`), kept for the weight gradient.
 
     Raises
     ------
     TypeError, ValueError
-        If an array is not a float ndarray or the shapes do not fit together (``delta`` and ``cols`` must be
-        those of a forward pass of ``W`` on an input of ``input_shape`` with ``padding``), or ``need_dX`` is
-        not a bool. Kinds and shapes only.
+        If ``X``, ``W`` or ``b`` is not a float ndarray, the shapes do not fit together (channels of ``X`` and
+        ``W``, ``b`` not (C_out,)), an axis is empty, ``padding`` is unknown, or a "valid" kernel is larger than
+        ``X``. Kinds and shapes only (NaN propagates).
     """
+    kh, kw = W.shape[2:]
+    Xp = np.pad(X, ((0, 0), (0, 0), padding_amounts(kh, padding), padding_amounts(kw, padding)))
+    Z, cols = _correlate(Xp, W)                                       # eq. (1) as the product (2)
+    Z += b[:, None, None]
+    return Z, cols
+
+
+def _check_backward(delta, cols, input_shape, W, padding, need_dX=True):
     C_out, C_in, kh, kw = check_float_array("W", W, **KERNELS).shape
     n, C, H, W_in = input_shape = check_shape("input_shape", input_shape, 4)
     if C != C_in:
         raise ValueError(f"input_shape {input_shape} has {C} channels but W expects {C_in}")
-    _check_padding(padding)
+    check_choice("padding", padding, PADDINGS)
     if padding == "valid" and (kh > H or kw > W_in):
         raise ValueError(f"input_shape {input_shape} is smaller than the kernel of W ({kh}×{kw}) for padding='valid'")
     H_out, W_out = conv_output_size(H, kh, padding), conv_output_size(W_in, kw, padding)
@@ -275,22 +254,57 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
         raise ValueError(f"delta must have the shape (n, C_out, H_out, W_out) = {(n, C_out, H_out, W_out)} of the "
                          f"forward pass's output for input_shape={input_shape}, W of shape {W.shape} and "
                          f"padding={padding!r}, got {delta.shape}")
-    if check_float_array("cols", cols).shape != (n * H_out * W_out, C_in * kh * kw):
-        raise ValueError(f"cols must be the patch matrix of the forward pass, of shape (n·H_out·W_out, C_in·kh·kw) = "
-                         f"{(n * H_out * W_out, C_in * kh * kw)}, got {cols.shape}")
+    if check_float_array("cols", cols).shape != (C_in * kh * kw, n * H_out * W_out):
+        raise ValueError(f"cols must be the patch matrix of the forward pass, of shape (C_in·kh·kw, "
+                         f"n·H_out·W_out) = {(C_in * kh * kw, n * H_out * W_out)}, got {cols.shape}")
     check_bool("need_dX", need_dX)
-    D = delta.transpose(0, 2, 3, 1).reshape(-1, C_out)          # rows (i, y, x), as Z in eq. (2)
-    dW = (D.T @ cols).reshape(W.shape)
-    db = D.sum(axis=0)
+
+
+@checked_by(_check_backward)
+def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
+    """Gradients of the convolution from its delta δ = ∂J/∂Z: eqs. (3) and (4) (module docstring).
+
+    Parameters
+    ----------
+    delta : ndarray of shape (n, C_out, H_out, W_out)
+        ∂J/∂Z, any 1/m of a mean already included.
+    cols : ndarray of shape (C_in·kh·kw, n·H_out·W_out)
+        The patch matrix returned by :func:`conv2d_forward`.
+    input_shape : tuple (n, C_in, H, W_in)
+        Shape of the layer's (unpadded) input X.
+    W : ndarray of shape (C_out, C_in, kh, kw)
+    padding : {"same", "valid"}
+    need_dX : bool
+        False skips ∂J/∂X (the first layer does not need the gradient with respect to the data).
+
+    Returns
+    -------
+    dX : ndarray of shape input_shape, or None     eq. (4), as the padded δ cross-correlated with the flipped kernel
+    dW : ndarray of shape (C_out, C_in, kh, kw)    δ colsᵀ: the input cross-correlated with δ
+    db : ndarray of shape (C_out,)                 δ summed over images and pixels
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an array is not a float ndarray, the shapes do not fit together (``delta`` and ``cols`` must be those
+        of a forward pass of ``W`` on an input of ``input_shape`` with ``padding``), or ``need_dX`` is not a bool.
+    """
+    C_out, _, kh, kw = W.shape
+    D = delta.transpose(1, 0, 2, 3).reshape(C_out, -1)                # δ as (C_out, n·H_out·W_out), like Z in (2)
+    dW = (D @ cols.T).reshape(W.shape)                                # δ colsᵀ                         eq. (3)
+    db = D.sum(axis=1)                                                # Σ over images and pixels        eq. (3)
     if not need_dX:
         return None, dW, db
+    # eq. (4): δ padded to the full convolution's size (k - 1 - pad zeros), cross-correlated with the kernel
+    # flipped in both spatial axes and its channel axes swapped, (C_in, C_out, kh, kw): (n, C_in, H, W_in)
     (top, bottom), (left, right) = padding_amounts(kh, padding), padding_amounts(kw, padding)
-    dXp = col2im(D @ W.reshape(C_out, -1), (n, C_in, H + top + bottom, W_in + left + right), kh, kw)
-    return dXp[:, :, top:top + H, left:left + W_in], dW, db
+    delta_full = np.pad(delta, ((0, 0), (0, 0), (kh - 1 - top, kh - 1 - bottom), (kw - 1 - left, kw - 1 - right)))
+    dX, _ = _correlate(delta_full, W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+    return dX, dW, db
 
 
 class Conv2D:
-    """A convolution layer for :class:`~npae.models.conv_autoencoder.ConvAutoencoder`: parameters ``W`` and ``b``.
+    """A convolution layer of :class:`~npae.models.conv_autoencoder.ConvAutoencoder`: parameters ``W`` and ``b``.
 
     Parameters
     ----------
@@ -305,14 +319,17 @@ class Conv2D:
         For a size that is not an integer (bools and floats included).
     ValueError
         For a size below 1 or an unknown padding.
+
+    Its :meth:`forward` and :meth:`backward` are the model's building blocks: they run behind the model's
+    checks and check nothing themselves (call :func:`conv2d_forward` / :func:`conv2d_backward` to have the
+    arguments checked).
     """
 
     def __init__(self, in_channels, out_channels, kernel_size=3, padding="same"):
-        in_channels = check_int("in_channels", in_channels, 1)
-        out_channels = check_int("out_channels", out_channels, 1)
-        kernel_size = check_int("kernel_size", kernel_size, 1)
-        self.padding = _check_padding(padding)
-        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
+        self.in_channels = check_int("in_channels", in_channels, 1)
+        self.out_channels = check_int("out_channels", out_channels, 1)
+        self.kernel_size = check_int("kernel_size", kernel_size, 1)
+        self.padding = check_choice("padding", padding, PADDINGS)
 
     def __repr__(self):
         return (f"Conv2D({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -342,33 +359,14 @@ class Conv2D:
             raise ValueError(f"input_shape {(C, H, W)} is smaller than the kernel of {self!r}")
         return self.out_channels, conv_output_size(H, k, self.padding), conv_output_size(W, k, self.padding)
 
-    def _check_params(self, params):
-        """``params`` after checking its keys, kinds and shapes (:func:`npae.checks.check_array_dict`; no pass over the
-        values: the model's, checked once per call by :func:`npae.core.flat.check_params`)."""
-        return check_array_dict("params", params, finite=False, shapes=self.param_shapes())
-
     def forward(self, A, params):
-        """Z = conv(A) + b: (n, C_out, H_out, W_out), and the cache for :meth:`backward`.
-
-        ``A``: (n, C_in, H, W) float; ``params``: {"W": (C_out, C_in, k, k), "b": (C_out,)}. Raises
-        TypeError/ValueError for other kinds or shapes (:func:`conv2d_forward`).
-        """
-        params = self._check_params(params)
-        if check_float_array("A", A, **IMAGES).shape[1] != self.in_channels:
-            raise ValueError(f"A must have {self.in_channels} channels (axis 1 of (n, C, H, W)) for {self!r}, "
-                             f"got shape {A.shape}")
-        Z, cols = conv2d_forward(A, params["W"], params["b"], self.padding)
+        """(Z, cache): Z = conv(A) + b of shape (n, C_out, H_out, W_out) for A (n, C_in, H, W) and
+        ``params`` {"W", "b"}; the cache (cols, A.shape) is what :meth:`backward` needs. Unchecked."""
+        Z, cols = conv2d_forward.unchecked(A, params["W"], params["b"], self.padding)
         return Z, (cols, A.shape)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ = ∂J/∂Z (:func:`conv2d_backward`).
-
-        ``cache`` is the pair (cols, input shape) :meth:`forward` returned. Raises TypeError/ValueError for
-        other kinds or shapes.
-        """
-        params = self._check_params(params)
-        cols, input_shape = check_tuple("cache", cache, 2, "(cols, input_shape) that forward returned")
-        check_bool("need_input_grad", need_input_grad)
-        dA, dW, db = conv2d_backward(delta, cols, input_shape, params["W"], self.padding, need_input_grad)
+        """(∂J/∂A or None, {"W": ∂J/∂W, "b": ∂J/∂b}) from δ = ∂J/∂Z and the cache of :meth:`forward`. Unchecked."""
+        cols, input_shape = cache
+        dA, dW, db = conv2d_backward.unchecked(delta, cols, input_shape, params["W"], self.padding, need_input_grad)
         return dA, {"W": dW, "b": db}
-

@@ -3,7 +3,10 @@
 
 Same recipe as :mod:`npae.gradcheck.cases`: float64, small shapes, parameters drawn away from the
 initialisation (normal, std 0.6, biases non-zero), every block compared separately with the five-point
-formula.
+formula — every entry of every block, except in the one case whose parameters are too many for that (the
+seed's conv autoencoder has 4385 whatever its input size): there a random subset of each block's entries is
+differenced, and one directional derivative along a random direction over all of θ checks every entry at
+once (:meth:`ModelCase.run`).
 
 - **Layer cases** check one layer alone through the scalar J = ⟨layer(X), R⟩ for a fixed random R, so
   that ∂J/∂out = R and the layer's backward pass receives R as its delta; the input X is a parameter
@@ -23,12 +26,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from npae.checks import check_bool, check_choice, check_instance, check_int, check_shape
+from npae.core.flat import flatten
 from npae.core.conv import Conv2D
 from npae.core.pooling import MaxPool2D, UpSample2D
 from npae.models.conv_autoencoder import (LAYER_TYPES, ConvAutoencoder, Nonlinearity, conv_autoencoder,
                                           conv_denoising_autoencoder, sequence_forward)
 from npae.perf import conv_fast
-from . import check_gradients
+from . import TOLERANCES, STEPS, GradCheck, check_gradients, check_method_and_step, numerical_gradient, relative_difference
 
 #: Smallest allowed distance of a ReLU input from 0, or between a pooling window's two largest entries,
 #: relative to the standard deviation of that layer's values.
@@ -178,6 +182,10 @@ class ModelCase:
         Feed a Gaussian-corrupted input with the clean target (the denoising setting).
     fast : bool
         Check the performance layer's model (:func:`npae.perf.conv_fast.fast_model`) instead.
+    entries_per_block : int or None
+        None (the default): difference every entry of every block. An integer k: difference k entries of
+        each block drawn at random (all of a block with at most k), plus the directional derivative
+        along a random unit direction over all of θ (:meth:`run`) — for a model with thousands of parameters.
 
     Raises
     ------
@@ -194,6 +202,7 @@ class ModelCase:
     seed: int = 0
     corrupted: bool = False
     fast: bool = False
+    entries_per_block: int = None
 
     def __post_init__(self):
         _check_name(self.name)
@@ -205,6 +214,8 @@ class ModelCase:
         check_int("seed", self.seed, 0)
         check_bool("corrupted", self.corrupted)
         check_bool("fast", self.fast)
+        if self.entries_per_block is not None:
+            check_int("entries_per_block", self.entries_per_block, 1)
 
     def build(self):
         """Return (loss_and_grads(params) callable, params) for :func:`~npae.gradcheck.check_gradients`."""
@@ -227,9 +238,50 @@ class ModelCase:
         return (lambda p: model.loss_and_grads(X_in, X, params=p)), params
 
     def run(self, method="five_point", step=None):
-        """Build the problem and return its :class:`~npae.gradcheck.GradCheck`."""
+        """Build the problem and return its :class:`~npae.gradcheck.GradCheck`.
+
+        With ``entries_per_block`` set, the table's rows are each block's sampled entries (the finite
+        differences of :func:`~npae.gradcheck.numerical_gradient` at those entries only, the other entries
+        held fixed) and one row "all of θ along a random direction": the analytic ⟨∇J, v⟩ against the
+        same stencil's derivative of t ↦ J(θ + t v), v a random unit vector over every entry of every block
+        (a wrong entry anywhere changes ⟨∇J, v⟩ almost surely). Both are judged against the method's bar.
+        """
+        method, step = check_method_and_step(method, step)
         loss_and_grads, params = self.build()
-        return check_gradients(loss_and_grads, params, method, step)
+        if self.entries_per_block is None:
+            return check_gradients(loss_and_grads, params, method, step)
+        rng = np.random.default_rng(self.seed + 1)
+        _, analytic = loss_and_grads(params)
+
+        def with_entries(entries):           # θ with the sampled entries replaced by entries' values
+            p = {name: value.copy() for name, value in params.items()}
+            for name, (where, _) in picked.items():
+                p[name].reshape(-1)[where] = entries[name]
+            return loss_and_grads(p)
+
+        picked = {}
+        for name, value in params.items():
+            where = np.sort(rng.choice(value.size, min(self.entries_per_block, value.size), replace=False))
+            picked[name] = (where, value.reshape(-1)[where].copy())
+        numeric = numerical_gradient(with_entries, {name: v for name, (_, v) in picked.items()}, method, step)
+        rows = {f"{name} [{where.size} of {params[name].size}]": (analytic[name].reshape(-1)[where], numeric[name])
+                for name, (where, _) in picked.items()}
+
+        direction = {name: rng.standard_normal(value.shape) for name, value in params.items()}
+        norm = np.linalg.norm(flatten(direction))
+        direction = {name: v / norm for name, v in direction.items()}
+        along = numerical_gradient(
+            lambda t: loss_and_grads({name: params[name] + t["t"][0] * direction[name] for name in params}),
+            {"t": np.zeros(1)}, method, step)["t"]
+        slope = np.array([sum(float(np.vdot(analytic[name], direction[name])) for name in params)])
+        rows[f"all of θ along a random direction [{sum(v.size for v in params.values())}]"] = (slope, along)
+
+        per_block = {row: relative_difference(a, n) for row, (a, n) in rows.items()}
+        overall = relative_difference(np.concatenate([a for a, _ in rows.values()]),
+                                      np.concatenate([n for _, n in rows.values()]))
+        return GradCheck(per_block, overall, {row: a for row, (a, _) in rows.items()},
+                         {row: n for row, (_, n) in rows.items()}, method=method,
+                         step=STEPS[method] if step is None else float(step), tolerance=TOLERANCES[method])
 
 
 def layer_cases():
@@ -250,7 +302,7 @@ def layer_cases():
         seed += 1
         cases.append(LayerCase(f"layer {name}", make(), shape, seed))
         # the fast layers read the first two axes as (C, n): swap them in the shape
-        cases.append(LayerCase(f"layer {name} [perf]", conv_fast._fast_layer(make()),
+        cases.append(LayerCase(f"layer {name} [perf]", conv_fast._fast_layers([make()])[0],
                                (shape[1], shape[0]) + shape[2:], seed))
     return cases
 
@@ -268,7 +320,9 @@ def model_cases():
                   dict(loss="squared_error"), n_samples=3, seed=923),
         ModelCase("conv AE small 1x7x7 denoising (noisy input, clean target)", "small 1x7x7", dict(ce),
                   corrupted=True, seed=924),
-        ModelCase("seed conv AE architecture at 1x4x4 mean", "seed conv AE at 1x4x4", seed=925),
+        # 4385 parameters whatever the input: 24 entries of each block and one direction over all of them
+        ModelCase("seed conv AE architecture at 1x4x4 mean (24 entries per block, one direction)",
+                  "seed conv AE at 1x4x4", seed=925, entries_per_block=24),
         ModelCase("seed conv denoising AE architecture (3 channels) at 1x8x8, noisy input", "seed denoising AE "
                   "(3 channels) at 1x8x8", corrupted=True, seed=926),
         ModelCase("conv AE small 1x7x7 cross_entropy sum [perf]", "small 1x7x7", dict(ce, reduction="sum"),
@@ -291,7 +345,8 @@ def adjoint_errors(seed=0):
     A linear map A and its transpose satisfy ⟨A x, y⟩ = ⟨x, Aᵀ y⟩ for every x and y. The backward pass of
     a linear layer is exactly Aᵀ applied to δ, so the identity checks the backward pass without finite
     differences: for the convolution (b = 0) A is the layer and Aᵀ its input gradient, the full
-    convolution with the flipped kernel; for max-pooling A is the routing of each window's winner, fixed
+    convolution with the flipped kernel; for im2col A copies the patches into the patch matrix and Aᵀ
+    (col2im) sums them back; for max-pooling A is the routing of each window's winner, fixed
     by x (Aᵀ sends δ back to the winner); for upsampling A copies each pixel into a 2×2 block (Aᵀ sums it).
     Both the plain layers (:mod:`npae.core.conv`, :mod:`npae.core.pooling`) and the performance layer's
     convolution (:mod:`npae.perf.conv_fast`, layout (channels, n, height, width)) are checked.
@@ -312,7 +367,7 @@ def adjoint_errors(seed=0):
     TypeError, ValueError
         If ``seed`` is not an integer >= 0.
     """
-    from npae.core.conv import conv2d_backward, conv2d_forward
+    from npae.core.conv import col2im, conv2d_backward, conv2d_forward, im2col, padding_amounts
     from npae.core.pooling import maxpool_backward, maxpool_forward, upsample_backward, upsample_forward
 
     rng = np.random.default_rng(check_int("seed", seed, 0))
@@ -332,6 +387,10 @@ def adjoint_errors(seed=0):
         Y = rng.normal(size=Z.shape)
         dX, _, _ = conv2d_backward(Y, cols, X.shape, W, padding)
         errors.append((f"conv {padding} {k}x{k}, X {shape}", error(inner(Z, Y), inner(X, dX))))
+        Xp = np.pad(X, ((0, 0), (0, 0), padding_amounts(k, padding), padding_amounts(k, padding)))
+        V = rng.normal(size=cols.shape)                           # cols = im2col(Xp, k, k)
+        errors.append((f"im2col/col2im {k}x{k}, Xp {Xp.shape}", error(inner(im2col(Xp, k, k), V),
+                                                                       inner(Xp, col2im(V, Xp.shape, k, k)))))
         fast = conv_fast.FastConv2D(shape[1], 4, k, padding)
         Xf, Yf = X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3)
         Zf, cache = fast.forward(Xf, {"W": W, "b": b})

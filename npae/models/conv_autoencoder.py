@@ -9,11 +9,12 @@ The network is a list of layers (:class:`~npae.core.conv.Conv2D`, :class:`~npae.
   δ = ∂J/∂out, the delta of its input and the gradients of its own parameters ``p`` (empty for
   pooling, upsampling and nonlinearities).
 
-The chain rule through a composition f_L ∘ … ∘ f_1 is then one loop (:func:`sequence_backward`),
-the same recurrence as the dense stacks' δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾ᵀ) ∘ f'(z⁽ˡ⁻¹⁾) (:mod:`npae.models.deep`)
-with the affine layer and the slope as two separate layers. The last layer is a convolution whose
-pre-activation goes to the loss (cross-entropy from the logits, :mod:`npae.core.losses`), as the dense
-models' ``Z2``.
+The chain rule through a composition f_L ∘ … ∘ f_1 is then one loop (:func:`sequence_backward`), the same
+recurrence as the dense stacks' δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾ᵀ) ∘ f'(z⁽ˡ⁻¹⁾) (:mod:`npae.models.deep`) with the affine
+layer and the slope as two separate layers. The last layer is a convolution whose output, the logits,
+goes to the loss (cross-entropy from the logits, :mod:`npae.core.losses`), as the dense models' ``Z2``.
+:meth:`ConvAutoencoder.loss_and_grads` reads in that order: the forward loop, the loss and its delta, the
+backward loop.
 
 Data are rows, as everywhere in npae: ``X`` has shape (m, C·H·W) — an image flattened in (channel,
 row, column) order, which for one channel is the usual 784-pixel row of MNIST — so that
@@ -26,14 +27,19 @@ seed trains, is the *mean over pixels* as well (``"mean"``): the same function d
 Gradient descent with a learning rate just rescales, but Adadelta is not invariant to the loss's scale
 (its ε is compared with the running mean of squared gradients), so the two are different
 optimisations; reproducing the seed's curves needs ``"mean"``.
+
+**Checks.** The constructor and the public methods (``loss_and_grads``, ``loss``, ``encode``, ``logits``,
+``reconstruct``) check their arguments once, values included; :func:`sequence_forward` and
+:func:`sequence_backward` check theirs (kinds and shapes). Behind them the layers and the loops' ``.unchecked``
+mathematics trust their arguments.
 """
 
 import numpy as np
 
-from npae.checks import (check_array_dict, check_bool, check_choice, check_data, check_float_array, check_float_dtype,
+from npae.checks import (check_array_dict, check_choice, check_data, check_float_array, check_float_dtype,
                          check_input_and_target, check_int, check_rng, check_sequence, check_shape, check_tuple)
 from npae.core.activations import get_activation
-from npae.core.conv import IMAGES, Conv2D
+from npae.core.conv import IMAGES, Conv2D, checked_by
 from npae.core.flat import check_params
 from npae.core.layers import initial_weights
 from npae.core.losses import LOSSES
@@ -49,7 +55,8 @@ HIDDEN_ACTIVATIONS = ("relu", "sigmoid", "linear")
 class Nonlinearity:
     """An elementwise activation A = f(Z) as a layer (ReLU, sigmoid or linear, :mod:`npae.core.activations`).
 
-    Backward: ∂J/∂Z = ∂J/∂A ∘ f'(Z) (the slope of the dense models' recurrence).
+    Backward: ∂J/∂Z = ∂J/∂A ∘ f'(Z) (the slope of the dense models' recurrence). :meth:`forward` and
+    :meth:`backward` run behind the model's checks and check nothing.
 
     Parameters
     ----------
@@ -76,26 +83,28 @@ class Nonlinearity:
         return check_shape("input_shape", input_shape, 3)
 
     def forward(self, Z, params):
-        """(A, cache) with A = f(Z) for Z of shape (n, C, H, W); ``params`` must be {}."""
-        check_array_dict("params", params, finite=False, shapes={})
-        check_float_array("Z", Z, **IMAGES)
+        """(A, (Z, A)) with A = f(Z), Z of shape (n, C, H, W). Unchecked."""
         A = self.activation.forward(Z)
         return A, (Z, A)
 
     def backward(self, delta, cache, params, need_input_grad=True):
-        """(∂J/∂Z = δ ∘ f'(Z), {}); ``cache`` is the pair (Z, A) forward returned, ``params`` {}."""
-        check_array_dict("params", params, finite=False, shapes={})
-        Z, A = check_tuple("cache", cache, 2, "(Z, A) that forward returned")
-        check_float_array("delta", delta, **IMAGES)
-        for name, array in (("cache[0] (Z)", Z), ("cache[1] (A)", A)):
-            if check_float_array(name, array).shape != delta.shape:
-                raise ValueError(f"{name} must have the shape of delta {delta.shape}, got {array.shape}")
-        check_bool("need_input_grad", need_input_grad)
+        """(∂J/∂Z = δ ∘ f'(Z), {}) with (Z, A) the cache of :meth:`forward`. Unchecked."""
+        Z, A = cache
         return delta * self.activation.derivative(Z, A), {}
 
 
+LAYER_TYPES = (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)
+_LAYERS = "layers (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)"
+
+
+def _check_sequence_forward(layers, layer_params, A):
+    layers, _ = _check_layers_and_params(layers, layer_params)
+    _output_shapes(layers, check_float_array("A", A, **IMAGES).shape[1:], "A's images")
+
+
+@checked_by(_check_sequence_forward)
 def sequence_forward(layers, layer_params, A):
-    """Run ``A`` through the layers in order.
+    """Run ``A`` through the layers in order: A⁽ˡ⁾ = layer_l(A⁽ˡ⁻¹⁾).
 
     Parameters
     ----------
@@ -114,23 +123,29 @@ def sequence_forward(layers, layer_params, A):
     ------
     TypeError, ValueError
         If ``layers`` is not a sequence of layers, ``layer_params`` not a sequence of as many dicts of the
-        layers' parameter shapes, or ``A`` not a float array of 4 non-empty axes (kinds and shapes only;
-        each layer checks its own input).
+        layers' parameter shapes, or ``A`` not a float array of 4 non-empty axes that the layers can take
+        (kinds and shapes only).
     """
-    layers, layer_params = _check_sequence_args(layers, layer_params)
-    check_float_array("A", A, **IMAGES)
     caches = []
-    for l, (layer, p) in enumerate(zip(layers, layer_params)):
-        try:
-            A, cache = layer.forward(A, p)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"layers[{l}] ({layer!r}) cannot take A through the layers before it: {exc}") from None
+    for layer, p in zip(layers, layer_params):
+        A, cache = layer.forward(A, p)
         caches.append(cache)
     return A, caches
 
 
+def _check_sequence_backward(layers, layer_params, caches, delta):
+    layers, _ = _check_layers_and_params(layers, layer_params)
+    caches = check_sequence("caches", caches, "caches (one per layer, from sequence_forward)")
+    if len(caches) != len(layers):
+        raise ValueError(f"caches must hold one cache per layer ({len(layers)}), got {len(caches)}")
+    shape = check_float_array("delta", delta, **IMAGES).shape
+    for l in range(len(layers) - 1, -1, -1):      # from the last layer back: each cache must fit its output
+        shape = _cache_input_shape(l, layers[l], caches[l], shape)
+
+
+@checked_by(_check_sequence_backward)
 def sequence_backward(layers, layer_params, caches, delta):
-    """The backward recurrence for any sequence: δ ← layerₗ.backward(δ) from the last layer to the first.
+    """The backward recurrence for any sequence: δ ← layer_l.backward(δ), from the last layer to the first.
 
     Parameters
     ----------
@@ -146,36 +161,13 @@ def sequence_backward(layers, layer_params, caches, delta):
     Raises
     ------
     TypeError, ValueError
-        As :func:`sequence_forward`, and if ``caches`` is not a sequence of one cache per layer (each layer's
-        ``backward`` checks its own, and ``delta``).
+        As :func:`sequence_forward`, and if ``caches`` is not a sequence of one cache per layer, each of the
+        kind and shape that layer's forward pass returns for an output of ``delta``'s shape.
     """
-    layers, layer_params = _check_sequence_args(layers, layer_params)
-    caches = check_sequence("caches", caches, "caches (one per layer, from sequence_forward)")
-    if len(caches) != len(layers):
-        raise ValueError(f"caches must hold one cache per layer ({len(layers)}), got {len(caches)}")
-    check_float_array("delta", delta, **IMAGES)
     grads = [None] * len(layers)
     for l in range(len(layers) - 1, -1, -1):
-        try:
-            delta, grads[l] = layers[l].backward(delta, caches[l], layer_params[l], need_input_grad=l > 0)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"layers[{l}] ({layers[l]!r}) refuses caches[{l}] or the delta of the layers "
-                            f"after it: {exc}") from None
+        delta, grads[l] = layers[l].backward(delta, caches[l], layer_params[l], need_input_grad=l > 0)
     return grads
-
-
-LAYER_TYPES = (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)
-_LAYERS = "layers (Conv2D, MaxPool2D, UpSample2D, Nonlinearity)"
-
-
-def _check_sequence_args(layers, layer_params):
-    layers = check_sequence("layers", layers, _LAYERS, item_type=LAYER_TYPES, nonempty=True)
-    layer_params = check_sequence("layer_params", layer_params, "dicts (one per layer)")
-    if len(layer_params) != len(layers):
-        raise ValueError(f"layer_params must hold one dict per layer of layers ({len(layers)}), got {len(layer_params)}")
-    for i, (layer, p) in enumerate(zip(layers, layer_params)):
-        check_array_dict(f"layer_params[{i}]", p, finite=False, shapes=layer.param_shapes())
-    return layers, layer_params
 
 
 class ConvAutoencoder:
@@ -207,6 +199,8 @@ class ConvAutoencoder:
     ----------
     params : dict of str -> ndarray
         ``W1`` (C_out, C_in, k, k), ``b1`` (C_out,), … for the convolutions in order.
+    shapes : list of tuples (C, H, W)
+        ``input_shape``, then each layer's output shape.
     n_visible : int
         C·H·W, the width of a data row.
     code_shape : tuple (C, H, W)
@@ -225,13 +219,7 @@ class ConvAutoencoder:
         if not isinstance(layers[-1], Conv2D):
             raise ValueError("layers must be a non-empty list whose last layer is a Conv2D (the decoder's logits)")
         input_shape = check_shape("input_shape", input_shape, 3)
-        shapes = [input_shape]
-        for i, layer in enumerate(layers):
-            try:
-                shapes.append(layer.output_shape(shapes[-1]))
-            except ValueError as exc:
-                raise ValueError(f"layers[{i}] ({layer!r}) cannot take the output {shapes[-1]} of input_shape "
-                                 f"{input_shape} through the layers before it: {exc}") from None
+        shapes = _output_shapes(layers, input_shape, f"input_shape {input_shape}")
         if shapes[-1] != input_shape:
             raise ValueError(f"the layers map input_shape {input_shape} to {shapes[-1]}: an autoencoder must "
                              f"output the input's shape")
@@ -285,49 +273,8 @@ class ConvAutoencoder:
                 "n_encoder_layers": self.n_encoder_layers, "decoder": self.decoder.name, "loss": self.loss_name,
                 "reduction": self.reduction, "dtype": self.dtype.name}
 
-    def _layer_params(self, params):
-        params = check_params(self.params if params is None else params, self.param_shapes())
-        return [{local: params[key] for local, key in keys.items()} for keys in self._keys]
-
-    def _images(self, X, name="X"):
-        return self._rows_to_images(check_data(X, name, self.n_visible, self.dtype))
-
-    # The layout the layers work in. Here (m, C, H, W); the performance layer
-    # (:mod:`npae.perf.conv_fast`) overrides these two with its own layout.
-    def _rows_to_images(self, rows):
-        """(m, C·H·W) rows -> (m, C, H, W) images (a view)."""
-        return rows.reshape(rows.shape[0], *self.input_shape)
-
-    def _images_to_rows(self, images):
-        """(m, C', H', W') images -> (m, C'·H'·W') rows (a copy only if the images are not contiguous)."""
-        return np.ascontiguousarray(images).reshape(images.shape[0], -1)
-
-    def encode(self, X, params=None):
-        """The code: (m, n_hidden) rows of ``self.dtype`` (the encoder's (C, H, W) output flattened).
-
-        Raises ValueError/TypeError for a bad ``X`` (as :func:`npae.checks.check_data`) or ``params``.
-        """
-        layer_params = self._layer_params(params)
-        A = self._images(X)
-        k = self.n_encoder_layers
-        code, _ = sequence_forward(self.layers[:k], layer_params[:k], A)
-        return self._images_to_rows(code)
-
-    def logits(self, X, params=None):
-        """The last convolution's output, the decoder's pre-activation: (m, n_visible) rows of ``self.dtype``.
-
-        (What :func:`npae.analysis.metrics.reconstruction_error` computes the cross-entropies from.)
-        """
-        layer_params = self._layer_params(params)
-        Z, _ = sequence_forward(self.layers, layer_params, self._images(X))
-        return self._images_to_rows(Z)
-
-    def reconstruct(self, X, params=None):
-        """The reconstruction x̂ = g(logits): (m, n_visible) rows of ``self.dtype``."""
-        return self.decoder.forward(self.logits(X, params))
-
     def loss_and_grads(self, X, target=None, params=None):
-        """Reconstruction loss and its gradient for every convolution.
+        """Reconstruction loss J and its gradient for every convolution.
 
         Parameters
         ----------
@@ -349,33 +296,144 @@ class ConvAutoencoder:
         ValueError, TypeError
             For a bad ``X``/``target`` (as :func:`npae.checks.check_input_and_target`) or ``params``.
         """
-        return self._forward_backward(X, target, params, need_grads=True)
+        X, T, layer_params = self._checked(X, target, params)                          # the boundary, once
+        m = X.shape[0]
+        # forward: A⁽⁰⁾ = X as images (m, C, H, W), A⁽ˡ⁾ = layer_l(A⁽ˡ⁻¹⁾); the last one, Z, is the logits
+        Z, caches = sequence_forward.unchecked(self.layers, layer_params, X.reshape(m, *self.input_shape))
+        # J = scale Σᵢⱼ ℓ(g(Zᵢⱼ), Tᵢⱼ) and δ = ∂J/∂Z, as rows (m, n_visible); scale 1/m or 1/(m·n_visible)
+        J, delta = LOSSES[self.loss_name](Z.reshape(m, -1), T, self.decoder, self._scale(m))
+        # backward: δ⁽ˡ⁻¹⁾ = layer_lᵀ(δ⁽ˡ⁾) from the logits down to the input, each layer's ∂J/∂W, ∂J/∂b on the way
+        layer_grads = sequence_backward.unchecked(self.layers, layer_params, caches, delta.reshape(Z.shape))
+        return J, {key: grads[local] for keys, grads in zip(self._keys, layer_grads) for local, key in keys.items()}
 
     def loss(self, X, target=None, params=None):
-        """The loss alone; arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, target, params, need_grads=False)[0]
+        """The loss alone; arguments and errors as :meth:`loss_and_grads`."""
+        X, T, layer_params = self._checked(X, target, params)
+        Z = self._logits(X, layer_params)
+        return LOSSES[self.loss_name](Z, T, self.decoder, self._scale(X.shape[0]))[0]
 
-    def _forward_backward(self, X, target, params, need_grads):
-        layer_params = self._layer_params(params)
-        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
-        return self._rows_loss_and_grads(X, T, layer_params, self._scale(X.shape[0]), need_grads)
+    def encode(self, X, params=None):
+        """The code: (m, n_hidden) rows of ``self.dtype`` (the encoder's (C, H, W) output flattened).
+
+        Raises ValueError/TypeError for a bad ``X`` (as :func:`npae.checks.check_data`) or ``params``.
+        """
+        layer_params = self._checked_params(params)
+        X = check_data(X, "X", self.n_visible, self.dtype)
+        k = self.n_encoder_layers
+        return self._forward(self.layers[:k], layer_params[:k], X)
+
+    def logits(self, X, params=None):
+        """The last convolution's output, the decoder's pre-activation: (m, n_visible) rows of ``self.dtype``.
+
+        (What :func:`npae.analysis.metrics.reconstruction_error` computes the cross-entropies from.) Raises
+        as :meth:`encode`.
+        """
+        layer_params = self._checked_params(params)
+        return self._logits(check_data(X, "X", self.n_visible, self.dtype), layer_params)
+
+    def reconstruct(self, X, params=None):
+        """The reconstruction x̂ = g(logits): (m, n_visible) rows of ``self.dtype``. Raises as :meth:`encode`."""
+        return self.decoder.forward(self.logits(X, params))
+
+    # ------------------------------------------------------------------ behind the boundary
+    #: Rows that encode, logits, reconstruct and loss run through the layers at once: the patch matrices of 256
+    #: images of the seed's models take tens of MB, those of a 10 000-image test set gigabytes.
+    #: (``loss_and_grads`` takes the caller's minibatch whole.)
+    BLOCK_ROWS = 256
+
+    def _forward(self, layers, layer_params, X):
+        """The output of ``layers`` for checked rows X, as rows, :data:`BLOCK_ROWS` rows at a time."""
+        blocks = []
+        for start in range(0, X.shape[0], self.BLOCK_ROWS):
+            rows = X[start:start + self.BLOCK_ROWS]
+            A, _ = sequence_forward.unchecked(layers, layer_params, rows.reshape(-1, *self.input_shape))
+            blocks.append(A.reshape(rows.shape[0], -1))
+        return np.concatenate(blocks)
+
+    def _logits(self, X, layer_params):
+        """The logits (m, n_visible) of checked rows X."""
+        return self._forward(self.layers, layer_params, X)
 
     def _scale(self, m):
         """The loss's weight of one (image, pixel) term: 1/m ("sum") or 1/(m·n_visible) ("mean")."""
         return 1.0 / m if self.reduction == "sum" else 1.0 / (m * self.n_visible)
 
-    def _rows_loss_and_grads(self, X, T, layer_params, scale, need_grads):
-        """``scale`` times the loss summed over the rows of X (checked arrays), and its gradient dict (or None).
+    def _layer_params(self, params):
+        """The parameter dict split into one dict per layer ({"W": …, "b": …} or {})."""
+        return [{local: params[key] for local, key in keys.items()} for keys in self._keys]
 
-        Sums over rows add up: the performance layer calls this on blocks of rows and adds the results.
-        """
-        Z, caches = sequence_forward(self.layers, layer_params, self._rows_to_images(X))
-        value, delta = LOSSES[self.loss_name](self._images_to_rows(Z), T, self.decoder, scale)
-        if not need_grads:
-            return value, None
-        layer_grads = sequence_backward(self.layers, layer_params, caches, self._rows_to_images(delta))
-        grads = {key: g[local] for keys, g in zip(self._keys, layer_grads) for local, key in keys.items()}
-        return value, {name: grads[name] for name in self.params}
+    def _checked_params(self, params):
+        """The boundary's check of ``params`` (keys, shapes, finite values), split per layer."""
+        return self._layer_params(check_params(self.params if params is None else params, self.param_shapes()))
+
+    def _checked(self, X, target, params):
+        """(X, T, layer_params) after the boundary's checks (:meth:`loss_and_grads`)."""
+        layer_params = self._checked_params(params)
+        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
+        return X, T, layer_params
+
+
+# ---------------------------------------------------------------------------------------- the checks
+def _output_shapes(layers, input_shape, what):
+    """[input_shape, each layer's output shape], naming the layer that cannot take its input."""
+    shapes = [input_shape]
+    for i, layer in enumerate(layers):
+        try:
+            shapes.append(layer.output_shape(shapes[-1]))
+        except ValueError as exc:
+            raise ValueError(f"layers[{i}] ({layer!r}) cannot take the output {shapes[-1]} of {what} through the "
+                             f"layers before it: {exc}") from None
+    return shapes
+
+
+def _check_layers_and_params(layers, layer_params):
+    layers = check_sequence("layers", layers, _LAYERS, item_type=LAYER_TYPES, nonempty=True)
+    layer_params = check_sequence("layer_params", layer_params, "dicts (one per layer)")
+    if len(layer_params) != len(layers):
+        raise ValueError(f"layer_params must hold one dict per layer of layers ({len(layers)}), got {len(layer_params)}")
+    for i, (layer, p) in enumerate(zip(layers, layer_params)):
+        check_array_dict(f"layer_params[{i}]", p, finite=False, shapes=layer.param_shapes())
+    return layers, layer_params
+
+
+def _cache_input_shape(l, layer, cache, out_shape):
+    """The input shape (n, C, H, W) of layer ``l`` whose output has ``out_shape``, after checking that ``cache`` is
+    of the kind and shape that the layer's forward pass returns (TypeError/ValueError naming ``caches[l]``)."""
+    name = f"caches[{l}]"
+    if isinstance(layer, UpSample2D):
+        if cache is not None:
+            raise TypeError(f"{name} must be the None that {layer!r}.forward returns, got {type(cache).__name__}")
+        if out_shape[2] % 2 or out_shape[3] % 2:
+            raise ValueError(f"the delta of layers[{l}] ({layer!r}) must have an even height and width, got {out_shape}")
+        return out_shape[:2] + (out_shape[2] // 2, out_shape[3] // 2)
+    if isinstance(layer, Nonlinearity):
+        Z, A = check_tuple(name, cache, 2, "(Z, A) that forward returned")
+        for what, array in ((f"{name}[0] (Z)", Z), (f"{name}[1] (A)", A)):
+            if check_float_array(what, array).shape != out_shape:
+                raise ValueError(f"{what} must have the shape of that layer's delta {out_shape}, got {array.shape}")
+        return out_shape
+    first, in_shape = check_tuple(name, cache, 2, f"(cols or winner, input_shape) that {layer!r}.forward returned")
+    in_shape = check_shape(f"{name}[1] (input_shape)", in_shape, 4)
+    try:
+        fits = in_shape[0] == out_shape[0] and layer.output_shape(in_shape[1:]) == out_shape[1:]
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{name}[1]: {layer!r} maps input_shape {in_shape} to another shape than its delta's "
+                         f"{out_shape}")
+    if isinstance(layer, Conv2D):
+        k = layer.kernel_size
+        expected = (layer.in_channels * k * k, out_shape[0] * out_shape[2] * out_shape[3])
+        if check_float_array(f"{name}[0] (cols)", first).shape != expected:
+            raise ValueError(f"{name}[0] (cols) must be the patch matrix of shape (C_in·k·k, n·H_out·W_out) = "
+                             f"{expected}, got {first.shape}")
+    else:                                          # max-pooling: the winners, window indices 0-3 of the output's shape
+        if not isinstance(first, np.ndarray) or first.dtype.kind not in "iu" or first.shape != out_shape:
+            raise TypeError(f"{name}[0] (winner) must be the integer array of shape {out_shape} that "
+                            f"maxpool_forward returned")
+        if first.min() < 0 or first.max() > 3:
+            raise ValueError(f"{name}[0] (winner) must hold window indices 0-3")
+    return in_shape
 
 
 def conv_autoencoder(*, input_shape=(1, 28, 28), reduction="mean", rng=None, dtype=np.float64):

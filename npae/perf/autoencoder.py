@@ -102,6 +102,10 @@ def loss_and_grads(model, X, target=None, params=None, code_noise=None, need_gra
     check_model_interface("model", model, ("loss_and_grads",) if need_grads else ("loss_and_grads", "loss"))
     if block_size is not None:
         block_size = check_int("block_size", block_size, 1)
+    from npae.perf import conv_fast                 # here: conv_fast imports the models, which import npae.perf
+    if conv_fast.fast_loss_and_grads(model) is not None:   # an exact ConvAutoencoder: its own fast path
+        fast = conv_fast.fast_model(model)
+        return fast.loss_and_grads(X, target, params) if need_grads else (fast.loss(X, target, params), None)
     if not knows(model):
         check_target_given(model, target, "loss_and_grads" if need_grads else "loss")
         kwargs = {name: value for name, value in (("params", params), ("code_noise", code_noise))

@@ -15,7 +15,7 @@ from npae.checks import as_real_array, check_array_dict, check_data
 from npae.core.flat import check_params
 from npae.models.psd import PSD
 from npae.models.softmax import check_labels, one_hot
-from npae.perf import parallel
+from npae.perf import conv_fast, parallel
 from npae.perf.autoencoder import fused_loss_and_grads, knows
 
 TRAINABLE = ("params", "loss_and_grads", "loss", "dtype")
@@ -108,7 +108,8 @@ def step_function(model):
     :func:`~npae.perf.autoencoder.knows`, the model's keys and shapes. For such a model ``f`` is
     :func:`~npae.perf.autoencoder.fused_loss_and_grads`, which checks nothing: the trainer passes only data it
     has checked and parameters it has seen to be finite. For any other model (a subclass, a wrapper, a deep
-    model) ``f`` calls the model's own ``loss_and_grads`` or ``loss``, never a replacement of it.
+    model) ``f`` calls the model's own ``loss_and_grads`` or ``loss``, never a replacement of it; an exact
+    ``ConvAutoencoder`` gets :func:`~npae.perf.conv_fast.fast_loss_and_grads`.
     ``NPAE_NUM_THREADS`` is read here too, so that a bad value is refused before the first step.
 
     Raises
@@ -118,6 +119,10 @@ def step_function(model):
         shape, naming ``params``; if ``NPAE_NUM_THREADS`` is set to anything but a positive integer.
     """
     parallel.num_threads()
+    conv_run = conv_fast.fast_loss_and_grads(model)   # an exact ConvAutoencoder: its own fast path, unchecked
+    if conv_run is not None:
+        check_params(model.params, model.param_shapes())
+        return conv_run
     if knows(model):
         check_params(model.params, model.param_shapes())
 
