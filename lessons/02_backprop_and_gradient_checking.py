@@ -21,7 +21,7 @@ it as a notebook with jupytext (percent format). Quick mode sweeps 7 step sizes,
 # shows how to *verify* any hand-written gradient numerically.
 #
 # **Key terms:** back-propagation (反向传播), chain rule (链式法则), gradient (梯度),
-# finite difference (有限差分), central difference (中心差分), gradient checking (梯度检查),
+# finite difference (有限差分), central difference (中心差分), gradient checking (梯度检验),
 # truncation error (截断误差), rounding error (舍入误差), machine precision (机器精度), parameter (参数).
 #
 # ## The forward pass (lesson 01), for a batch of $m$ rows

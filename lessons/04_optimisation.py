@@ -17,7 +17,7 @@ mode uses 300 images, a 784-16-784 model and 2 epochs.
 #
 # **Key terms:** gradient descent (梯度下降), stochastic gradient descent (随机梯度下降), minibatch (小批量),
 # learning rate (学习率), momentum (动量), adaptive learning rate (自适应学习率), Adam (Adam),
-# AdaDelta (AdaDelta), Newton's method (牛顿法), BFGS (BFGS), L-BFGS (L-BFGS), validation set (验证集).
+# Adadelta (Adadelta), Newton's method (牛顿法), BFGS (BFGS), L-BFGS (L-BFGS), validation set (验证集).
 #
 # Lesson 02 gave us $J(\theta)$ and $\nabla J(\theta)$ for every parameter. Training is minimising $J$; this
 # lesson is about *how*. Every rule below is in `npae/training/optimizers.py` (about a dozen lines each) or

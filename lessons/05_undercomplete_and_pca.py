@@ -20,7 +20,7 @@ mode: 1000 patches, 30 iterations.
 #
 # **Key terms:** undercomplete (欠完备), principal components analysis (主成分分析),
 # singular value decomposition (奇异值分解), subspace (子空间), linear autoencoder (线性自编码器),
-# tied weights (绑定权重), reconstruction error (重构误差), eigenvalue (特征值).
+# tied weights (绑定的权重), reconstruction error (重构误差), eigenvalue (特征值).
 #
 # ## The derivation, step by step
 #

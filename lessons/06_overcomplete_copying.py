@@ -18,7 +18,7 @@ jupytext (percent format). Full mode: six 49-100-49 autoencoders on 2000 Fashion
 #
 # **Key terms:** overcomplete (过完备), undercomplete (欠完备), identity function (恒等函数),
 # regularized autoencoder (正则自编码器), weight decay (权重衰减), sparse autoencoder (稀疏自编码器),
-# denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian 矩阵).
+# denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian矩阵).
 #
 # ## The copying problem (§14.1)
 #

@@ -16,7 +16,7 @@ with jupytext (percent format). Full mode: a 2-128-2 denoising autoencoder (ReLU
 # **Prerequisites:** lessons 09 (the denoising autoencoder) and 10 (the denoising score field).
 #
 # **Key terms:** denoising autoencoder (去噪自编码器), score (得分), score matching (得分匹配),
-# Markov chain (马尔可夫链), Markov chain Monte Carlo (马尔可夫链蒙特卡罗), stationary distribution (稳态分布),
+# Markov chain (马尔可夫链), Markov chain Monte Carlo (马尔可夫链蒙特卡罗), stationary distribution (平稳分布),
 # manifold (流形), corruption process (损坏过程), Langevin dynamics (朗之万动力学), generative model (生成模型).
 #
 # ## The score and score matching (§14.5.1)

@@ -22,8 +22,8 @@ patches, 64 hidden units, 500 images, 1 epoch.
 # $$J_{\text{CAE}} = \frac1m\sum_i L\big(x^{(i)}, g(f(x^{(i)}))\big) + \lambda\,\frac1m\sum_i
 #   \Big\lVert \frac{\partial f}{\partial x}(x^{(i)}) \Big\rVert_F^2 .$$
 #
-# **Key terms:** contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian 矩阵),
-# Frobenius norm (Frobenius 范数), regularization (正则化), tied weights (绑定权重), saturation (饱和),
+# **Key terms:** contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian矩阵),
+# Frobenius norm (Frobenius 范数), regularization (正则化), tied weights (绑定的权重), saturation (饱和),
 # weight decay (权重衰减), cross-entropy (交叉熵), test set (测试集).
 #
 # ## The closed form

@@ -18,7 +18,7 @@ points, 20 draws.
 # contractive penalty on the code).
 #
 # **Key terms:** denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器),
-# Jacobian matrix (Jacobian 矩阵), Frobenius norm (Frobenius 范数), Taylor expansion (泰勒展开),
+# Jacobian matrix (Jacobian矩阵), Frobenius norm (Frobenius 范数), Taylor expansion (泰勒展开),
 # Gaussian noise (高斯噪声), Monte Carlo (蒙特卡罗), standard error (标准误差), fixed point (不动点).
 #
 # ## The expansion, step by step

@@ -14,9 +14,9 @@ Fashion-MNIST images, 10 epochs each; quick mode: 30 units, 800 images, 1 epoch.
 # **Prerequisites:** lessons 09 (denoising), 12 (contractive autoencoder, the ε-trap of untied weights),
 # 13 (DAE and CAE) and 15 (tangents from the Jacobian).
 #
-# **Key terms:** Jacobian matrix (Jacobian 矩阵), singular value (奇异值), contractive autoencoder
+# **Key terms:** Jacobian matrix (Jacobian矩阵), singular value (奇异值), contractive autoencoder
 # (收缩自编码器), denoising autoencoder (去噪自编码器), weight decay (权重衰减), saturation (饱和),
-# tied weights (绑定权重), Frobenius norm (Frobenius 范数).
+# tied weights (绑定的权重), Frobenius norm (Frobenius 范数).
 #
 # ## The derivation
 #

@@ -16,9 +16,9 @@ uses 500 images and 20 iterations.
 #
 # **Prerequisites:** lessons 02 (gradients and gradient checking) and 04 (L-BFGS).
 #
-# **Key terms:** softmax (softmax), softmax regression / multinomial logistic regression (多项逻辑回归),
+# **Key terms:** softmax (softmax 函数), softmax regression / multinomial logistic regression (多项逻辑回归),
 # negative log-likelihood (负对数似然), cross-entropy (交叉熵), weight decay (权重衰减),
-# logit (logit), numerical overflow (上溢), validation set (验证集), test set (测试集).
+# logit (分对数), numerical overflow (上溢), validation set (验证集), test set (测试集).
 #
 # ## The model
 #
@@ -232,7 +232,7 @@ lesson.expect("worst class is Shirt (1 = yes)", float(FASHION_MNIST_CLASSES[int(
 #
 # - UFLDL tutorial, "Softmax Regression" (and the exercise `softmaxCost.m`, `softmaxTrain.m`).
 # - Goodfellow, Bengio & Courville, *Deep Learning*, §6.2.2.3 softmax units (《深度学习》6.2.2.3 用于 Multinoulli
-#   输出分布的 softmax 单元), §4.1 overflow and underflow (上溢和下溢).
+#   输出分布的 softmax 单元), §4.1 (overflow and underflow; 4.1 上溢和下溢).
 # - H. Xiao, K. Rasul, R. Vollgraf (2017), "Fashion-MNIST: a novel image dataset for benchmarking machine
 #   learning algorithms", arXiv:1708.07747 (its benchmark table).
 

@@ -12,7 +12,7 @@ with jupytext (percent format). Full mode: two sparse autoencoders 784-200-200 o
 #
 # **Prerequisites:** lessons 03 and 18 (the sparse autoencoder on images), 02 (the backward recurrence).
 #
-# **Key terms:** stacked autoencoder (堆叠自编码器), greedy layer-wise unsupervised pretraining
+# **Key terms:** stacked autoencoder (栈式自编码器), greedy layer-wise unsupervised pretraining
 # (贪心逐层无监督预训练), representation (表示), feature (特征), vanishing gradient (梯度消失),
 # sparse autoencoder (稀疏自编码器).
 #

@@ -15,7 +15,7 @@ from a random start, and 784-32, all on 60 000 images in float32 with minibatch 
 # **Prerequisites:** lessons 02 (backprop), 20 (stacked autoencoders and greedy pretraining), 21 (fine-tuning).
 #
 # **Key terms:** deep autoencoder (深度自编码器), depth (深度), unsupervised pretraining (无监督预训练),
-# fine-tuning (精调), tied weights (绑定权重), cross-entropy (交叉熵), back-propagation (反向传播),
+# fine-tuning (精调), tied weights (绑定的权重), cross-entropy (交叉熵), back-propagation (反向传播),
 # representational power (表示能力).
 #
 # ## The derivation
