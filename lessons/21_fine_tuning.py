@@ -138,7 +138,7 @@ train_classifier(net, X, y, rng=rng, **FINE_TUNE,
 lesson.stamp(f"validation accuracy: before fine-tuning {val_before:.4f}, after {curve[-1]:.4f}")
 
 fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-ax.plot(range(1, len(curve) + 1), curve, "o-", label="fine-tuned stack")
+ax.plot(range(len(curve) + 1), [val_before] + curve, "o-", label="fine-tuned stack (epoch 0: the frozen features)")
 ax.axhline(val_before, color="C1", ls="--", label="softmax on frozen features")
 ax.axhline(accuracy(raw, X_val, y_val), color="C2", ls=":", label="softmax on pixels")
 ax.set_xlabel("fine-tuning epoch")
@@ -250,9 +250,9 @@ lesson.expect("seeds in which contractive pretraining is ahead after fine-tuning
 
 # ## What to look for in the figure
 #
-# - `21_fine_tuning_accuracy`: the fine-tuned curve starts near the dashed line (the frozen features: it *is*
-#   that classifier at epoch 0) and climbs above the dotted one (pixels) within the first epochs; the last,
-#   smaller-step stage flattens it.
+# - `21_fine_tuning_accuracy`: the fine-tuned curve starts on the dashed line (at epoch 0 it *is* the
+#   classifier on the frozen features), jumps above the dotted one (pixels) in the first epoch, and keeps
+#   climbing slowly; the last, smaller-step stage flattens it.
 #
 # ## Exercises
 #
