@@ -30,12 +30,14 @@ with jupytext (percent format). Full mode: a 2-128-2 denoising autoencoder (ReLU
 # which Hyvärinen rewrote, by integration by parts, without the unknown data score. Vincent (2011) showed that
 # a *denoising* autoencoder with Gaussian corruption $\tilde x = x + \varepsilon$, $\varepsilon \sim \mathcal N(0, \sigma^2 I)$, and
 # squared error is score matching of a particular model on the noised density (*denoising score matching*);
-# Alain & Bengio (2014) showed that for small $\sigma$ the optimal reconstruction satisfies
+# Alain & Bengio (2014, Theorem 1) showed that for a smooth, positive data density the reconstruction function
+# $r^*_\sigma$ that minimises the *expected* denoising loss satisfies
 #
-# $$ r(x) - x \approx \sigma^2\, \nabla_x \log p(x) , $$
+# $$ r^*_\sigma(x) - x = \sigma^2\, \nabla_x \log p(x) + o(\sigma^2) \qquad \text{as } \sigma \to 0 , $$
 #
 # which lesson 10 measured on a circle: the reconstruction displacement *is* an estimate of the score, scaled
-# by $\sigma^2$ (Goodfellow et al. Fig. 14.4).
+# by $\sigma^2$ (Goodfellow et al. Fig. 14.4); a trained network approaches $r^*_\sigma$, and at a finite σ it
+# estimates the score of the noised density $p_\sigma$ (lesson 10, step 4).
 #
 # ## From a score to samples: the corrupt-reconstruct chain
 #

@@ -20,7 +20,7 @@ Fashion-MNIST images, 10 epochs each; quick mode: 30 units, 800 images, 1 epoch.
 #
 # ## The derivation
 #
-# 1. For $h = \sigma(x W_1 + b_1)$, $J(x) = \partial h/\partial x = \mathrm{diag}(h(1-h))\,W_1^\top$. Its
+# 1. For a sigmoid code $h = \operatorname{sigmoid}(x W_1 + b_1)$, $J(x) = \partial h/\partial x = \mathrm{diag}(h(1-h))\,W_1^\top$. Its
 #    singular values $s_1 \ge s_2 \ge \dots$ say how much the code moves per unit of input movement along each
 #    right-singular direction: $s_i > 1$ expands, $s_i < 1$ contracts (Rifai et al. 2011, §5).
 # 2. $\lVert J\rVert_F^2 = \sum_i s_i^2$ is what the CAE penalises. A CAE should keep a few large $s_i$ (the
