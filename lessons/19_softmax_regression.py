@@ -192,8 +192,9 @@ lesson.show(fig, "19_confusion")
 # Printed by this run. A linear classifier on raw pixels reaches a test accuracy in the low 80s on
 # Fashion-MNIST (Xiao et al. 2017 list about 84 % for scikit-learn's logistic regression trained on all 60 000
 # images; we train on 10 000). The confusions are among the upper-body garments (T-shirt, pullover, coat, shirt):
-# the test accuracy of the shirt class is the lowest. Lessons 20–23 put this same model on top of learned
-# codes instead of pixels.
+# the test accuracy of the shirt class is the lowest, well below the mean (between 0.3 and 0.7), in quick mode
+# too. The weight decay chosen on the validation set is only reported. Lessons 20–23 put this same model on top
+# of learned codes instead of pixels.
 
 # %%
 lesson.expect("chosen weight decay λ", best, fmt=".0e")
@@ -203,10 +204,10 @@ print(f"test set: {len(y_test)} images")
 lesson.expect("test accuracy (scored once)", test_accuracy, quick=(0.4, 1.0), full=(0.80, 0.87))
 per_class = np.diag(confusion) / confusion.sum(axis=1)
 print("test accuracy per class:", {FASHION_MNIST_CLASSES[k]: round(float(a), 3) for k, a in enumerate(per_class)})
-lesson.expect("test accuracy of the worst class", per_class.min(), quick=(0.0, 1.0), full=(0.3, 0.7))
+lesson.expect("test accuracy of the worst class", per_class.min(), quick=(0.3, 0.7), full=(0.3, 0.7))
 print(f"worst class: {FASHION_MNIST_CLASSES[int(per_class.argmin())]}")
 lesson.expect("worst class is Shirt (1 = yes)", float(FASHION_MNIST_CLASSES[int(per_class.argmin())] == "Shirt"),
-              full=(1, 1), fmt=".0f")
+              quick=(1, 1), full=(1, 1), fmt=".0f")
 
 # %% [markdown]
 # ## What to look for in the figures
