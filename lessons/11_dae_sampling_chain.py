@@ -203,7 +203,7 @@ lesson.expect("samples' distance / data's distance", d_samples.mean() / d_data.m
               fmt=".3f")
 share = np.histogram(t_samples, bins=t_bins)[0] / len(t_samples)
 lesson.expect("stretches of the spiral holding at least 2 % of the samples (of 12)", np.sum(share >= 0.02),
-              quick=(1, 12), full=(8, 12), fmt=".0f")
+              quick=(8, 12), full=(8, 12), fmt=".0f")
 
 # %% [markdown]
 # ## What to look for in the figures
