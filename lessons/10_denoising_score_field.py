@@ -255,11 +255,12 @@ for sigma, fit in fits.items():
 # ## What to look for in the figures
 #
 # - `10_denoising_score_field`: on the right, the exact field points radially towards the ring and vanishes
-#   on it (where the density peaks); away from the centre its length grows linearly with the distance from
-#   the ring, so the longest arrows are in the corners; near the centre the pulls towards opposite sides of
-#   the ring cancel and the arrows shrink to nothing at the centre itself. Where the left panel differs from
-#   the right is where the DAE has not learnt the optimum — typically near the centre and in the corners,
-#   where training data are rare.
+#   on it (where the density peaks); its length grows linearly with the distance from the ring, inside it as
+#   outside, so the arrows near the centre are almost as long as those in the corners, which are the longest.
+#   Only at the centre itself, where the pulls towards opposite sides of the ring cancel, is it zero (the
+#   linear growth holds except within about $(s^2+\sigma^2)/R$ of the centre). Where the left panel differs from
+#   the right is where the DAE has not learnt the optimum — near the centre, where its arrows are short, and in
+#   the corners: where training data are rare.
 #
 # ## Exercises
 #
