@@ -33,17 +33,19 @@ notebook with jupytext (percent format). Full mode: three DAEs (σ = 0.05, 0.1, 
 #    = p_\sigma(\tilde x)\,(\mathbb E[x\mid\tilde x] - \tilde x)$.
 # 4. Dividing by $p_\sigma$ gives **Tweedie's formula**:
 #    $$ r^*(\tilde x) = \mathbb E[x \mid \tilde x] = \tilde x + \sigma^2 \nabla \log p_\sigma(\tilde x). $$
-# 5. **Alain & Bengio (2014), Theorem 1.** Let $p$ be the data density, smooth and positive everywhere, and
-#    let $r^*_\sigma$ be the function that minimises the *expected* denoising loss
-#    $\mathbb E_{x\sim p}\,\mathbb E_{\varepsilon\sim N(0,\sigma^2 I)}\lVert r(x + \varepsilon) - x\rVert^2$ over all functions. Then
-#    $$ r^*_\sigma(x) = x + \sigma^2 \nabla \log p(x) + o(\sigma^2) \qquad\text{as } \sigma \to 0 . $$
-#    (By step 4, $r^*_\sigma(x) - x = \sigma^2\nabla\log p_\sigma(x)$ exactly, and $\nabla\log p_\sigma \to \nabla\log p$ as the
-#    blur vanishes.) The displacement is a vector field pointing up the data density — towards the
-#    manifold. The theorem is about the minimiser over all functions of the loss's expectation, in the limit of
-#    small noise; a network trained on finite data at a fixed σ can only approach it, which is what this lesson
-#    measures. Vincent (2011) proves a different statement, at fixed σ: the denoising loss equals, up to a
-#    constant, a score-matching objective for the *noisy* density $p_\sigma$ (denoising score matching) — the
-#    finite-σ fact of step 4, not the small-σ limit.
+# **Alain & Bengio (2014), Theorem 1.** Let $p$ be the data density, smooth and positive everywhere, and let
+# $r^*_\sigma$ be the function that minimises the *expected* denoising loss
+# $\mathbb E_{x\sim p}\,\mathbb E_{\varepsilon\sim N(0,\sigma^2 I)}\lVert r(x + \varepsilon) - x\rVert^2$ over all functions. Then
+#
+# $$ r^*_\sigma(x) = x + \sigma^2 \nabla \log p(x) + o(\sigma^2) \qquad\text{as } \sigma \to 0 . $$
+#
+# (By step 4, $r^*_\sigma(x) - x = \sigma^2\nabla\log p_\sigma(x)$ exactly, and $\nabla\log p_\sigma \to \nabla\log p$ as the blur
+# vanishes.) The displacement is a vector field pointing up the data density — towards the manifold. The
+# theorem is about the minimiser over all functions of the loss's expectation, in the limit of small noise; a
+# network trained on finite data at a fixed σ can only approach it, which is what this lesson measures.
+# Vincent (2011) proves a different statement, at fixed σ: the denoising loss equals, up to a constant, a
+# score-matching objective for the *noisy* density $p_\sigma$ (denoising score matching) — the finite-σ fact of
+# step 4, not the small-σ limit.
 #
 # Data with a density we can write down: a circle of radius $R$ with uniform angle, blurred by Gaussian
 # noise of standard deviation $s$. Then (`npae.analysis.manifold.circle_log_density`), writing $\lVert x\rVert$ for the
