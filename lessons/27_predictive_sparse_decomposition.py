@@ -24,7 +24,7 @@ images, 5 epochs each; quick mode: 2000 patches, 800 images, 1 epoch.
 #    optimisation problem per input — accurate but slow.
 # 2. **PSD** (Kavukcuoglu, Ranzato & LeCun 2008) trains, at the same time, a fast encoder
 #    $f(x) = g \circ \tanh(xW + b)$ to *predict* the optimal code. The energy (a mean over samples):
-#    $$E = \frac1m\sum_i \lVert x_i - h_i D\rVert^2 + \lambda\lVert h_i\rVert_1 + \gamma\lVert h_i - f(x_i)\rVert^2 .$$
+#    $$E = \frac1m\sum_i \big(\lVert x_i - h_i D\rVert^2 + \lambda\lVert h_i\rVert_1 + \gamma\lVert h_i - f(x_i)\rVert^2\big) .$$
 # 3. **Inference** minimises $E$ over $h$ with $D, f$ fixed. Split $E$ into the smooth part
 #    $s(h) = \lVert x - hD\rVert^2 + \gamma\lVert h - f(x)\rVert^2$, with
 #    $\nabla s = 2(hD - x)D^\top + 2\gamma(h - f(x))$, Lipschitz with $L = 2(\sigma_{\max}(D)^2 + \gamma)$, and the
