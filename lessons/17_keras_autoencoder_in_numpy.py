@@ -250,8 +250,8 @@ lesson.stamp(f"sparse model: validation BCE per pixel {sparse_curve[-1]:.4f} (pl
 #
 # Both are trained here with the blog's recipe (ReLU, Adadelta, the per-pixel cross-entropy, batch 256) from
 # Glorot-initialised weights. The intended one is npae's `DeepAutoencoder([784, 128, 64, 32], activation="relu")`.
-# The written one is a stack of four affine layers that npae has no class for; it is built below from the same
-# two functions every npae network uses, `stack_forward` and `stack_backward` (lesson 22's recurrence
+# The written one is a stack of four affine layers that npae has no class for; it is built below from the two
+# functions npae's deep networks are made of, `stack_forward` and `stack_backward` (lesson 22's recurrence
 # $\delta^{(l)} = (\delta^{(l+1)}W^{(l)\top}) \circ f'(z^{(l)})$), and its gradient is checked against finite
 # differences before it is trained.
 
