@@ -311,10 +311,15 @@ lesson.expect("gradient-check command exit status", completed.returncode, quick=
 #
 # ## Exercises
 #
-# - Graded: write the finite-difference gradient yourself:
-#   `python -m npae.exercises start numerical_gradient`, then `python -m npae.exercises check numerical_gradient`.
-# - Graded: write the autoencoder's backward pass (the six steps above) yourself:
-#   `python -m npae.exercises start autoencoder_backprop`, then `python -m npae.exercises check autoencoder_backprop`.
+# - Graded: the two-point and five-point finite differences, per block (at the derive level you
+#   derive their weights from the Taylor series).
+#   `python -m npae.exercises start numerical_gradient` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start numerical_gradient --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check numerical_gradient` (with `--derive` for the derive level).
+# - Graded: the autoencoder's forward and backward pass (the six steps above).
+#   `python -m npae.exercises start autoencoder_backprop` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start autoencoder_backprop --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check autoencoder_backprop` (with `--derive` for the derive level).
 # - Introduce a bug of your own (drop the factor $1 - H$ in $\delta^{(2)}$, or forget the $1/m$): which blocks
 #   does the check flag, and by how much?
 # - Why is the gradient check done at random parameters rather than at the model's initial ones (where

@@ -149,7 +149,7 @@ result = train_lbfgs(model, X, maxiter=20 if QUICK else 400, print_every=100)
 
 # %%
 title = f"W1[:, j] of the 25 hidden units after {result.nit} L-BFGS iterations"
-filters_path = lesson.show(display_network(model.params["W1"], title=title, pixels_per_cell=20), "03_sparse_filters")
+lesson.show(display_network(model.params["W1"], title=title, pixels_per_cell=20), "03_sparse_filters")
 
 # %% [markdown]
 # ## Did the code become sparse?
@@ -220,8 +220,7 @@ lesson.expect("largest KL(rho ‖ rho_hat_j) over the units", kl_curve(rho, rho_
               full=(0.0, 0.01), fmt=".2e")
 lesson.expect("median over units of the largest activation", np.median(H.max(axis=0)), full=(0.9, 1.0))
 print(f"iterations {result.nit}  ({result.message})")
-print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho})  time {lesson.elapsed():.1f} s  "
-      f"figure {filters_path}")
+print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho})  time {lesson.elapsed():.1f} s")
 
 # %% [markdown]
 # ## What to look for in the figures
@@ -236,10 +235,12 @@ print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho
 #
 # ## Exercises
 #
-# - Graded: write UFLDL's sparse-autoencoder cost yourself and train it on these patches:
-#   `python -m npae.exercises start sparse_autoencoder_cost`, then
-#   `python -m npae.exercises check sparse_autoencoder_cost` and
-#   `python -m npae.exercises train sparse_autoencoder_cost`.
+# - Graded: UFLDL's sparse-autoencoder cost, its weight decay and its KL delta term.
+#   `python -m npae.exercises start sparse_autoencoder_cost` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start sparse_autoencoder_cost --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check sparse_autoencoder_cost` (with `--derive` for the derive level).
+#   Once it passes, `python -m npae.exercises train sparse_autoencoder_cost` trains your cost on these patches
+#   and draws your filters.
 # - Set `beta=0` (no sparsity) and compare the filters with the ones above. Which units still look like edges?
 # - Try ρ = 0.05 and ρ = 0.001: how do the filters and the histogram change?
 #

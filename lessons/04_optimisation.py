@@ -26,8 +26,8 @@ mode uses 300 images, a 784-16-784 model and 2 epochs.
 # ## Gradient descent and its stochastic version
 #
 # The first-order Taylor expansion $J(\theta + \Delta) \approx J(\theta) + \nabla J^\top \Delta$ is smallest,
-# among steps of a given length, along $\Delta = -\eta \nabla J$: **gradient descent**, $\theta \leftarrow \theta
-# - \eta \nabla J(\theta)$. Our $J$ is a mean over $m$ samples, $J = \frac1m\sum_i L_i$, so its gradient costs a
+# among steps of a given length, along $\Delta = -\eta \nabla J$: **gradient descent**, $\theta \leftarrow \theta -
+# \eta \nabla J(\theta)$. Our $J$ is a mean over $m$ samples, $J = \frac1m\sum_i L_i$, so its gradient costs a
 # pass over all the data. A **minibatch** $B$ of $b$ random samples gives an unbiased estimate
 # $g = \frac1b\sum_{i\in B}\nabla L_i$ with $\mathbb E[g] = \nabla J$ at $m/b$ times less cost; **SGD** steps
 # along it, $\theta \leftarrow \theta - \eta g$, and makes $m/b$ steps per *epoch* (one pass over the data).
@@ -104,7 +104,7 @@ from npae.training.lbfgs import train_lbfgs
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import SGD, Adadelta, Adam
 
-lesson = Lesson(__doc__, name="04_optimisation")
+lesson = Lesson(__doc__, name="04_optimisation", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]

@@ -184,10 +184,14 @@ lesson.expect("sigmoid AE largest principal angle", angles_sigmoid.max(), full=(
 #
 # ## Exercises
 #
-# - Graded: the linear decoder (UFLDL's *Linear Decoders* exercise):
-#   `python -m npae.exercises start linear_decoder`, then `python -m npae.exercises check linear_decoder`.
-# - Graded: tied weights — the gradient of $W_1$ collects both its encoder and its decoder use:
-#   `python -m npae.exercises start tied_weights`, then `python -m npae.exercises check tied_weights`.
+# - Graded: the linear decoder (UFLDL's *Linear Decoders* exercise).
+#   `python -m npae.exercises start linear_decoder` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start linear_decoder --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check linear_decoder` (with `--derive` for the derive level).
+# - Graded: tied weights, a parameter used twice.
+#   `python -m npae.exercises start tied_weights` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start tied_weights --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check tied_weights` (with `--derive` for the derive level).
 # - Train the linear autoencoder *untied*. Does it reach PCA's error? Are its encoder's columns still
 #   orthonormal? Print $W_1^\top W_1$ and $W_2 W_2^\top$.
 # - Why does the eigenvalue gap $\lambda_k/\lambda_{k+1}$ matter for how fast L-BFGS finds the subspace? Try

@@ -65,7 +65,7 @@ from npae.models.autoencoder import Autoencoder
 from npae.plotting import show_images
 from npae.training.lbfgs import train_lbfgs
 
-lesson = Lesson(__doc__, name="06_overcomplete_copying")
+lesson = Lesson(__doc__, name="06_overcomplete_copying", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]

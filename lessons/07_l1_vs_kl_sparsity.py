@@ -61,7 +61,7 @@ from npae.plotting import display_network
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="07_l1_vs_kl_sparsity")
+lesson = Lesson(__doc__, name="07_l1_vs_kl_sparsity", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]
@@ -238,8 +238,10 @@ lesson.expect("L1 sigmoid bce / plain bce", bce["L1 sigmoid"] / bce["plain"], qu
 #
 # ## Exercises
 #
-# - Graded: the L1 penalty's value and its gradient with respect to the code:
-#   `python -m npae.exercises start l1_sparsity`, then `python -m npae.exercises check l1_sparsity`.
+# - Graded: the L1 penalty's value, and its gradient with respect to the code.
+#   `python -m npae.exercises start l1_sparsity` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start l1_sparsity --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check l1_sparsity` (with `--derive` for the derive level).
 # - The L1 gradient $\frac\lambda m \operatorname{sign} h$ is undefined at $h = 0$. What does npae use there,
 #   and why does it matter only for the ReLU code?
 # - Raise $\lambda$ for the ReLU code until most units are dead. Could a KL penalty on the same code

@@ -72,7 +72,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="08_stochastic_encoders_decoders")
+lesson = Lesson(__doc__, name="08_stochastic_encoders_decoders", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]

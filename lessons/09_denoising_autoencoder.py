@@ -28,8 +28,11 @@ images, up to 10 epochs with early stopping, 1 000 test images; quick mode: 800 
 # 1. An ordinary autoencoder minimises $\frac1m \sum_i L\big(x^{(i)}, g(f(x^{(i)}))\big)$ and can succeed by
 #    copying.
 # 2. The DAE replaces the input by a corrupted copy and keeps the clean target:
-#    $$J = \mathbb{E}_{x}\,\mathbb{E}_{\tilde x \sim C(\tilde x\mid x)}\; L\big(x,\ g(f(\tilde x))\big).$$
-#    Copying $\tilde x$ now pays the full corruption; the network must learn what clean data look like.
+#
+# $$J = \mathbb{E}_{x}\,\mathbb{E}_{\tilde x \sim C(\tilde x\mid x)}\; L\big(x,\ g(f(\tilde x))\big).$$
+#
+# Copying $\tilde x$ now pays the full corruption; the network must learn what clean data look like.
+#
 # 3. The gradient of one term is the ordinary backward pass of lesson 02 with the target $x$ in place of
 #    the input in $\hat x - x$: in npae the loss is the ordinary one with `target=` the clean batch.
 # 4. The inner expectation is estimated by sampling: `train_minibatch(..., corruption=Corruption(...))`
@@ -53,7 +56,7 @@ from npae.plotting import display_network, show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="09_denoising_autoencoder")
+lesson = Lesson(__doc__, name="09_denoising_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]
@@ -225,8 +228,10 @@ lesson.expect("gaussian: correlation of the DAE's gain with the corrupted image'
 #
 # ## Exercises
 #
-# - Graded: the denoising loss — corrupt, reconstruct, compare with the clean batch:
-#   `python -m npae.exercises start denoising`, then `python -m npae.exercises check denoising`.
+# - Graded: masking noise, and the denoising loss — corrupt, reconstruct, compare with the clean batch.
+#   `python -m npae.exercises start denoising` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start denoising --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check denoising` (with `--derive` for the derive level).
 # - Choose the Gaussian DAE's training noise level on the validation split: train with σ = 0.1, 0.3 and
 #   0.5 and score each on validation images corrupted at σ = 0.3. Is the best training σ the test σ?
 # - Why is the plain AE's validation loss computed on clean images but the DAE's on corrupted ones? What

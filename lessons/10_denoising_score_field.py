@@ -32,7 +32,9 @@ notebook with jupytext (percent format). Full mode: three DAEs (σ = 0.05, 0.1, 
 #    \mathcal N(\tilde x; x, \sigma^2 I)$, so $\sigma^2 \nabla p_\sigma(\tilde x) = \int (x - \tilde x)\, p(x)\, \mathcal N\, dx
 #    = p_\sigma(\tilde x)\,(\mathbb E[x\mid\tilde x] - \tilde x)$.
 # 4. Dividing by $p_\sigma$ gives **Tweedie's formula**:
-#    $$ r^*(\tilde x) = \mathbb E[x \mid \tilde x] = \tilde x + \sigma^2 \nabla \log p_\sigma(\tilde x). $$
+#
+# $$ r^*(\tilde x) = \mathbb E[x \mid \tilde x] = \tilde x + \sigma^2 \nabla \log p_\sigma(\tilde x). $$
+#
 # **Alain & Bengio (2014), Theorem 1.** Let $p$ be the data density, smooth and positive everywhere, and let
 # $r^*_\sigma$ be the function that minimises the *expected* denoising loss
 # $\mathbb E_{x\sim p}\,\mathbb E_{\varepsilon\sim N(0,\sigma^2 I)}\lVert r(x + \varepsilon) - x\rVert^2$ over all functions. Then

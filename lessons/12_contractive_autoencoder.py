@@ -68,7 +68,7 @@ from npae.training.lbfgs import train_lbfgs
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="12_contractive_autoencoder")
+lesson = Lesson(__doc__, name="12_contractive_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %%
@@ -291,7 +291,8 @@ lesson.expect("rounding cost, CAE / AE", corner["CAE"][1] / corner["AE"][1], ful
 #   right, as ε shrinks the untied model's error settles on the dotted linear-AE line while the tied
 #   model's climbs to the dashed line of predicting b₂ (here the mean, to within 1 %).
 # - `12_code_histograms`: the CAE's code values pile up in the shaded saturated bands at 0 and 1; the
-#   plain AE's spread across the middle.
+#   plain AE's spread across the middle. In quick mode (one epoch on 500 images) the three histograms still
+#   look alike: the piling up takes the full run's ten epochs.
 # - `12_cae_filters`: the CAE's first 36 filters.
 #
 # **What to take away.** The contractive penalty makes the code insensitive to the input in every
@@ -303,8 +304,17 @@ lesson.expect("rounding cost, CAE / AE", corner["CAE"][1] / corner["AE"][1], ful
 #
 # ## Exercises
 #
-# - Graded: the contractive penalty's value, its code gradient `dH` and its direct gradient on $W_1$:
-#   `python -m npae.exercises start contractive`, then `python -m npae.exercises check contractive`.
+# - Graded: the contractive penalty's gradient in the form derived above: its ∂Ω/∂H, added to
+#   the error from the decoder before the slope σ′, its direct term on the encoder's weights, and the bias.
+#   The grader checks untied *and* tied weights (the stub's `params` has no `W2` when they are tied).
+#   `python -m npae.exercises start contractive` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start contractive --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check contractive` (with `--derive` for the derive level).
+# - Graded: the encoder's Jacobian ∂h/∂x itself, and its squared norm in closed form without
+#   building it — the term the penalty averages.
+#   `python -m npae.exercises start encoder_jacobian` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start encoder_jacobian --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check encoder_jacobian` (with `--derive` for the derive level).
 # - Train an *untied* CAE with λ = 0.3 and print $\lVert W_1\rVert_F$ and $\lVert W_2\rVert_F$ after every epoch. Does
 #   it fall into the ε-trap?
 # - Choose λ on a validation split carved from the training set: for λ in {0.03, 0.1, 0.3, 1}, which

@@ -30,8 +30,8 @@ points, 20 draws.
 # `npae.analysis.jacobian.reconstruction_jacobian`).
 #
 # 1. Expand the reconstruction around a clean $x$: $r(x + \varepsilon) = r(x) + J_r \varepsilon + \tfrac12 \varepsilon^\top\nabla^2 r\,\varepsilon + O(\lVert\varepsilon\rVert^3)$.
-# 2. Subtract $x$ and square: $\lVert r(x+\varepsilon) - x\rVert^2 = \lVert r - x\rVert^2 + 2(r - x)\cdot J_r\varepsilon
-#    + \lVert J_r \varepsilon\rVert^2 + (r - x)\cdot \varepsilon^\top\nabla^2 r\,\varepsilon + O(\lVert\varepsilon\rVert^3)$.
+# 2. Subtract $x$ and square: $\lVert r(x+\varepsilon) - x\rVert^2 = \lVert r - x\rVert^2 + 2(r - x)\cdot J_r\varepsilon +
+#    \lVert J_r \varepsilon\rVert^2 + (r - x)\cdot \varepsilon^\top\nabla^2 r\,\varepsilon + O(\lVert\varepsilon\rVert^3)$.
 # 3. Take the expectation: odd moments of $\varepsilon$ vanish; $\mathbb E\lVert J_r\varepsilon\rVert^2 = \sigma^2 \operatorname{tr}(J_r^\top J_r)
 #    = \sigma^2\lVert J_r\rVert_F^2$; and $\mathbb E[\varepsilon^\top \nabla^2 r_k\, \varepsilon] = \sigma^2 \Delta r_k$ (the Laplacian of
 #    each output). So
@@ -62,7 +62,7 @@ from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
 
-lesson = Lesson(__doc__, name="13_dae_and_cae")
+lesson = Lesson(__doc__, name="13_dae_and_cae", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(17)

@@ -23,13 +23,18 @@ notebook with jupytext (percent format). Full mode: tied CAEs with 500 code unit
 #
 # 1. A CAE (Rifai et al. 2011) minimises the reconstruction error plus $\lambda\,\frac1m\sum_i \lVert J(x_i)\rVert_F^2$.
 #    With a sigmoid code $h = \sigma(x W_1 + b_1)$ the Jacobian is, row $j$ being unit $j$'s gradient,
-#    $$ J(x) = \mathrm{diag}\big(h(1-h)\big)\, W_1^\top \qquad (n_{\text{hidden}} \times n_{\text{visible}}). $$
+#
+# $$ J(x) = \mathrm{diag}\big(h(1-h)\big)\, W_1^\top \qquad (n_{\text{hidden}} \times n_{\text{visible}}). $$
+#
 # 2. The penalty pushes the code to ignore *every* input direction; the reconstruction term keeps it sensitive
 #    to the directions it needs to tell training images apart — the directions *along* the data.
 # 3. The directions to which $h$ is most sensitive are the leading right-singular vectors of $J(x)$:
-#    $$ J(x) = U\,\mathrm{diag}(s_1 \ge s_2 \ge \dots)\,V^\top, \qquad \lVert J(x)\,v_i\rVert = s_i . $$
-#    So $v_1, \dots, v_d$ are the CAE's estimate of a $d$-dimensional tangent plane at $x$
-#    (`npae.analysis.manifold.jacobian_tangents`).
+#
+# $$ J(x) = U\,\mathrm{diag}(s_1 \ge s_2 \ge \dots)\,V^\top, \qquad \lVert J(x)\,v_i\rVert = s_i . $$
+#
+# So $v_1, \dots, v_d$ are the CAE's estimate of a $d$-dimensional tangent plane at $x$
+# (`npae.analysis.manifold.jacobian_tangents`).
+#
 # 4. The non-parametric baseline, **local PCA**: the top $d$ principal directions of the $k$ training images
 #    nearest to $x$ (`local_pca_tangents`). It needs the training set at test time; the CAE needs only $W_1, b_1$.
 # 5. Two $d$-dimensional planes $P, Q$ are compared by their **principal angles** $\theta_1 \le \dots \le \theta_d$:
@@ -53,7 +58,7 @@ from npae.models.autoencoder import Autoencoder
 from npae.plotting import show_tangents
 from npae.training.minibatch import train_minibatch
 
-lesson = Lesson(__doc__, name="15_tangents_cae_vs_local_pca")
+lesson = Lesson(__doc__, name="15_tangents_cae_vs_local_pca", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(14)

@@ -47,7 +47,7 @@ from npae.course import Lesson
 from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
 
-lesson = Lesson(__doc__, name="16_jacobian_spectra_and_contraction")
+lesson = Lesson(__doc__, name="16_jacobian_spectra_and_contraction", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(15)

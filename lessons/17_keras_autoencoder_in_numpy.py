@@ -45,9 +45,12 @@ miswired variant 8 epochs each (the blog: 100). Quick mode: 800 images, 2 epochs
 #    (the graded exercise `cross_entropy_delta`): the sigmoid's derivative cancels the cross-entropy's.
 #    The gradients of the two scales differ by the factor 784, nothing else.
 # 3. Adadelta (Zeiler 2012) keeps running means $E[g^2]$ and $E[\Delta\theta^2]$ and steps
-#    $$\Delta\theta = -\eta\,\frac{\sqrt{E[\Delta\theta^2] + \varepsilon}}{\sqrt{E[g^2] + \varepsilon}}\, g .$$
-#    At the first step $E[\Delta\theta^2] = 0$ and $E[g^2] = (1-\rho)g^2$, so
-#    $|\Delta\theta_1| = \sqrt{\varepsilon}\,|g| / \sqrt{(1-\rho)g^2 + \varepsilon}$.
+#
+# $$\Delta\theta = -\eta\,\frac{\sqrt{E[\Delta\theta^2] + \varepsilon}}{\sqrt{E[g^2] + \varepsilon}}\, g .$$
+#
+# At the first step $E[\Delta\theta^2] = 0$ and $E[g^2] = (1-\rho)g^2$, so
+# $|\Delta\theta_1| = \sqrt{\varepsilon}\,|g| / \sqrt{(1-\rho)g^2 + \varepsilon}$.
+#
 # 4. If $|g| \gg \sqrt{\varepsilon/(1-\rho)} \approx 1.4\times10^{-3}$, this is $\approx\sqrt{\varepsilon/(1-\rho)}$:
 #    a unit-free step, the same for every parameter, whatever the loss's scale. If $|g| \ll 1.4\times10^{-3}$,
 #    it is $\approx |g|$: a plain gradient step with step size 1, **proportional to the loss's scale**. Dividing
@@ -77,7 +80,7 @@ from npae.serialize import load_model, save_model
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adadelta
 
-lesson = Lesson(__doc__, name="17_keras_autoencoder_in_numpy")
+lesson = Lesson(__doc__, name="17_keras_autoencoder_in_numpy", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 EPOCHS = 2 if QUICK else 20
@@ -416,8 +419,10 @@ lesson.expect(f"written wiring / intended wiring, validation after {DEEP_EPOCHS}
 #
 # ## Exercises
 #
-# - Graded: the delta of the cross-entropy at the logits, $\frac1m(\hat x - x)$, written and checked by you:
-#   `python -m npae.exercises start cross_entropy_delta`, then `python -m npae.exercises check cross_entropy_delta`.
+# - Graded: the cross-entropy computed from the logits, and its delta at the logits.
+#   `python -m npae.exercises start cross_entropy_delta` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start cross_entropy_delta --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check cross_entropy_delta` (with `--derive` for the derive level).
 # - Train the per-pixel mean with ε = 784² · 10⁻⁷. Why does it now follow the summed-loss curve (step 4)?
 # - Change one word, `encoder="sigmoid"`, and keep everything else. Watch the mean code and its slope
 #   $h(1-h)$ during the first epoch: what does Adadelta's unit-free first step do to a code that can only grow

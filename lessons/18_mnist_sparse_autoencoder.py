@@ -53,7 +53,7 @@ from npae.models.autoencoder import Autoencoder
 from npae.plotting import display_network, show_images
 from npae.training.lbfgs import train_lbfgs
 
-lesson = Lesson(__doc__, name="18_mnist_sparse_autoencoder")
+lesson = Lesson(__doc__, name="18_mnist_sparse_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 N_IMAGES = 800 if QUICK else 5000

@@ -77,7 +77,7 @@ from npae.gradcheck import check_gradients
 from npae.models.softmax import Softmax, log_softmax, softmax
 from npae.training.lbfgs import train_lbfgs
 
-lesson = Lesson(__doc__, name="19_softmax_regression")
+lesson = Lesson(__doc__, name="19_softmax_regression", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 # %% [markdown]
@@ -220,9 +220,14 @@ lesson.expect("worst class is Shirt (1 = yes)", float(FASHION_MNIST_CLASSES[int(
 #
 # ## Exercises
 #
-# - Graded: write `softmaxCost` yourself — the loss with the max shift, its gradient, weight decay — and check
-#   it: `python -m npae.exercises start softmax_regression`, then
-#   `python -m npae.exercises check softmax_regression`.
+# - Graded: the softmax's Jacobian and the softmax-plus-cross-entropy delta, from scratch.
+#   `python -m npae.exercises start softmax_delta` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start softmax_delta --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check softmax_delta` (with `--derive` for the derive level).
+# - Graded: UFLDL's `softmaxCost` — the loss with the max shift, its gradient, weight decay.
+#   `python -m npae.exercises start softmax_regression` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start softmax_regression --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check softmax_regression` (with `--derive` for the derive level).
 # - Show that for K = 2 softmax regression is logistic regression on $z_1 - z_0$.
 # - Remove the max shift from a copy of `log_softmax` and train with a large learning rate: when does the loss
 #   become NaN?

@@ -43,7 +43,7 @@ from npae.course import Lesson, ufldl_sparse_layer
 from npae.plotting import display_network, show_images
 from npae.training.stacking import Layer, deep_autoencoder, greedy_pretrain
 
-lesson = Lesson(__doc__, name="20_stacked_autoencoders")
+lesson = Lesson(__doc__, name="20_stacked_autoencoders", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(0)

@@ -56,7 +56,7 @@ from npae.training.lbfgs import train_lbfgs
 from npae.training.stacking import (Layer, accuracy, encode_stack, greedy_pretrain, stacked_classifier,
                                     train_classifier)
 
-lesson = Lesson(__doc__, name="21_fine_tuning")
+lesson = Lesson(__doc__, name="21_fine_tuning", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(0)
@@ -256,9 +256,11 @@ lesson.expect("seeds in which contractive pretraining is ahead after fine-tuning
 #
 # ## Exercises
 #
-# - Graded: `python -m npae.exercises start softmax_regression` (the softmax cost and gradient), then
-#   `python -m npae.exercises start stacked_finetuning` (the backward pass through the stack); check each with
-#   `python -m npae.exercises check NAME`.
+# - Graded first, if not done yet: `softmax_regression` (lesson 19), the softmax cost and gradient.
+# - Graded: the backward pass through the whole stack, any depth.
+#   `python -m npae.exercises start stacked_finetuning` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start stacked_finetuning --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check stacked_finetuning` (with `--derive` for the derive level).
 # - Measure the KL bias at batch sizes 32 and 512. How does it scale with the batch size (think of the
 #   variance of $\hat\rho^B_j$ and the curvature of KL)?
 # - Choose the number of fine-tuning epochs on the validation curve (the epoch of its maximum), retrain, and

@@ -56,7 +56,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.stacking import Layer, deep_autoencoder, greedy_pretrain
 
-lesson = Lesson(__doc__, name="22_deep_vs_shallow")
+lesson = Lesson(__doc__, name="22_deep_vs_shallow", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 X, _ = lesson.fashion_mnist("train", dtype=np.float32)

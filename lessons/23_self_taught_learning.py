@@ -33,9 +33,12 @@ hundred images, 20 iterations.
 #    $P = \mathrm{softmax}(\Phi W + b)$ row by row, where $\Phi$ stacks the $\phi(x_\ell)$ ($m \times 200$).
 # 3. **Its cost and gradient.** $J(W, b) = -\frac1m\sum_i \log P_{i, y_i} + \frac\lambda2\lVert W\rVert_F^2$. With
 #    $Y$ the one-hot labels, $\partial J/\partial Z = \frac1m(P - Y)$ for the logits $Z = \Phi W + b$, so
-#    $$\nabla_W J = \Phi^\top \tfrac1m(P - Y) + \lambda W, \qquad \nabla_b J = \mathbf 1^\top \tfrac1m(P - Y).$$
-#    $J$ is convex in $(W, b)$ because $\phi$ is fixed: L-BFGS finds its minimum. The encoder is not changed by
-#    the labels (no fine-tuning: that is lesson 21).
+#
+# $$\nabla_W J = \Phi^\top \tfrac1m(P - Y) + \lambda W, \qquad \nabla_b J = \mathbf 1^\top \tfrac1m(P - Y).$$
+#
+# $J$ is convex in $(W, b)$ because $\phi$ is fixed: L-BFGS finds its minimum. The encoder is not changed by
+# the labels (no fine-tuning: that is lesson 21).
+#
 # 4. **Baseline.** The same softmax on the raw pixels, $\Phi = X$, trained on the same labelled images.
 # 5. **Test** on the test images of classes 0-4, once. Nothing is chosen here (the sizes and iteration counts
 #    are UFLDL's, fixed in advance), so no validation set is needed.
@@ -53,7 +56,7 @@ from npae.plotting import display_network
 from npae.training.lbfgs import train_lbfgs
 from npae.training.stacking import accuracy
 
-lesson = Lesson(__doc__, name="23_self_taught_learning")
+lesson = Lesson(__doc__, name="23_self_taught_learning", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 N_HIDDEN = 50 if QUICK else 200
@@ -89,7 +92,7 @@ lesson.show(display_network(ae.params["W1"][:, :100], patch_shape=(28, 28), pixe
 raw = Softmax(784, 5, weight_decay=1e-4, rng=rng, dtype=np.float32)
 train_lbfgs(raw, X_lab, y_lab, maxiter=SOFTMAX_ITERATIONS, verbose=False)
 learned = Softmax(N_HIDDEN, 5, weight_decay=1e-4, rng=rng, dtype=np.float32)
-train_lbfgs(learned, ae.encode(X_lab), y_lab, maxiter=SOFTMAX_ITERATIONS, verbose=False)
+_ = train_lbfgs(learned, ae.encode(X_lab), y_lab, maxiter=SOFTMAX_ITERATIONS, verbose=False)
 
 # %% [markdown]
 # ## Results

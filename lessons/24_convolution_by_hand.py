@@ -216,9 +216,22 @@ lesson.expect(f"worst per-block relative error over {len(cases)} checks", worst,
 #
 # ## Exercises
 #
-# - Write the input gradient as an explicit "full" convolution: pad δ by $k-1-\text{pad}$, flip the kernel,
-#   swap its channel axes, and call `conv2d_forward`. Compare with `conv2d_backward`.
-# - Break the tie rule (send ties to the *last* maximum): which checks still pass, and why?
+# - Graded: the convolution's backward pass through the patch matrix: ∂J/∂W, ∂J/∂b, and ∂J/∂X
+#   by col2im.
+#   `python -m npae.exercises start conv2d_backward` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start conv2d_backward --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check conv2d_backward` (with `--derive` for the derive level).
+# - Graded: ∂J/∂X again, as one "full" convolution of the padded δ with the kernel
+#   flipped and its channel axes swapped.
+#   `python -m npae.exercises start conv_input_gradient` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start conv_input_gradient --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check conv_input_gradient` (with `--derive` for the derive level).
+# - Graded: max-pooling's backward pass — routing, the tie rule, odd sizes.
+#   `python -m npae.exercises start maxpool_backward` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start maxpool_backward --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check maxpool_backward` (with `--derive` for the derive level).
+# - Break the tie rule in your `maxpool_backward` (send ties to the *last* maximum): which of the grader's
+#   checks still pass, and why?
 # - Derive the gradient of a stride-2 convolution; where do the zeros of the "dilated" δ come from?
 #
 # ## Further reading

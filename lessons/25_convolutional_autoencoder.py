@@ -59,7 +59,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adadelta
 
-lesson = Lesson(__doc__, name="25_convolutional_autoencoder")
+lesson = Lesson(__doc__, name="25_convolutional_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 _extra = argparse.ArgumentParser(add_help=False)
 _extra.add_argument("--epochs", type=int, default=None, help="epochs (default 10; 2 in quick mode; the seed: 50)")
@@ -182,6 +182,10 @@ lesson.show(show_images(np.concatenate(rows), (28, 28), ncols=10,
 #   scale ε by 784² and compare again (why 784²?).
 # - Remove the "valid" convolution (make it "same"): what breaks, and where does the model say so?
 # - Replace max-pooling by stride-2 convolutions (derive their backward pass first, lesson 24's exercise).
+# - Graded: upsampling and its backward pass (the adjoint of copying is summing).
+#   `python -m npae.exercises start upsample_backward` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start upsample_backward --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check upsample_backward` (with `--derive` for the derive level).
 #
 # ## Further reading
 #

@@ -50,7 +50,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adadelta
 
-lesson = Lesson(__doc__, name="26_convolutional_denoising")
+lesson = Lesson(__doc__, name="26_convolutional_denoising", needs=("fashion-mnist",))
 QUICK = lesson.quick
 _extra = argparse.ArgumentParser(add_help=False)
 _extra.add_argument("--epochs", type=int, default=None, help="epochs (default 10; 1 in quick mode)")

@@ -24,15 +24,20 @@ images, 5 epochs each; quick mode: 2000 patches, 800 images, 1 epoch.
 #    optimisation problem per input — accurate but slow.
 # 2. **PSD** (Kavukcuoglu, Ranzato & LeCun 2008) trains, at the same time, a fast encoder
 #    $f(x) = g \circ \tanh(xW + b)$ to *predict* the optimal code. The energy (a mean over samples):
-#    $$E = \frac1m\sum_i \big(\lVert x_i - h_i D\rVert^2 + \lambda\lVert h_i\rVert_1 + \gamma\lVert h_i - f(x_i)\rVert^2\big) .$$
+#
+# $$E = \frac1m\sum_i \big(\lVert x_i - h_i D\rVert^2 + \lambda\lVert h_i\rVert_1 + \gamma\lVert h_i - f(x_i)\rVert^2\big) .$$
+#
 # 3. **Inference** minimises $E$ over $h$ with $D, f$ fixed. Split $E$ into the smooth part
 #    $s(h) = \lVert x - hD\rVert^2 + \gamma\lVert h - f(x)\rVert^2$, with
 #    $\nabla s = 2(hD - x)D^\top + 2\gamma(h - f(x))$, Lipschitz with $L = 2(\sigma_{\max}(D)^2 + \gamma)$, and the
 #    non-smooth $\lambda\lVert h\rVert_1$. **ISTA** takes a gradient step on $s$ and then the proximal step of the
 #    L1 norm, the soft threshold $\mathrm{shrink}(v, t) = \mathrm{sign}(v)\max(|v| - t, 0)$:
-#    $$h \leftarrow \mathrm{shrink}\big(h - \nabla s(h)/L,\ \lambda/L\big).$$
-#    **FISTA** (Beck & Teboulle 2009) adds a momentum step between iterations and converges as $O(1/k^2)$
-#    instead of $O(1/k)$ in the energy.
+#
+# $$h \leftarrow \mathrm{shrink}\big(h - \nabla s(h)/L,\ \lambda/L\big).$$
+#
+# **FISTA** (Beck & Teboulle 2009) adds a momentum step between iterations and converges as $O(1/k^2)$
+# instead of $O(1/k)$ in the energy.
+#
 # 4. **Learning:** infer $H$ (a few FISTA steps started from $f(x)$), then one gradient step on $D$ (the
 #    reconstruction term) and on $g, W, b$ (the prediction term), then renormalise the atoms.
 #    All of it is in `npae/models/psd.py`; the gradients are checked by `python -m npae.gradcheck` (the `psd` lines).
@@ -50,7 +55,7 @@ from npae.plotting import display_network, show_images
 from npae.training.optimizers import Adam
 from npae.training.psd_training import train_psd
 
-lesson = Lesson(__doc__, name="27_predictive_sparse_decomposition")
+lesson = Lesson(__doc__, name="27_predictive_sparse_decomposition", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(18)
@@ -197,8 +202,10 @@ for name, stats, curves in (("patches", patch_stats, patch_curves), ("Fashion-MN
 #
 # ## Exercises
 #
-# - Graded: write one ISTA step (gradient of the smooth part, soft threshold):
-#   `python -m npae.exercises start psd_ista`, then `python -m npae.exercises check psd_ista`.
+# - Graded: the soft threshold, one ISTA step, and the gradient of PSD's energy.
+#   `python -m npae.exercises start psd_ista` (guided: the stub gives the backward pass's equations) or
+#   `python -m npae.exercises start psd_ista --derive` (derive: the model and the cost only), then
+#   `python -m npae.exercises check psd_ista` (with `--derive` for the derive level).
 # - Set γ = 0: the encoder is no longer trained to match the code, only inference remains. What happens to
 #   $\lVert f(x) - h^*\rVert$?
 # - Double λ on the patches. How do the atoms and the fraction of non-zeros change?

@@ -93,7 +93,7 @@ from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import SGD
 from npae.training.recirculation import gradient_cosine, train_recirculation
 
-lesson = Lesson(__doc__, name="28_recirculation")
+lesson = Lesson(__doc__, name="28_recirculation", needs=("fashion-mnist",))
 QUICK = lesson.quick
 LAMBDA = 0.75                                  # the regression λ (Hinton & McClelland's value)
 

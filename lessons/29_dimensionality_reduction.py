@@ -45,7 +45,7 @@ from npae.plotting import show_images
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="29_dimensionality_reduction")
+lesson = Lesson(__doc__, name="29_dimensionality_reduction", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(19)

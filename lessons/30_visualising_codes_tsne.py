@@ -51,7 +51,7 @@ from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="30_visualising_codes_tsne")
+lesson = Lesson(__doc__, name="30_visualising_codes_tsne", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 try:

@@ -49,7 +49,7 @@ from npae.models.autoencoder import Autoencoder
 from npae.training.minibatch import train_minibatch
 from npae.training.optimizers import Adam
 
-lesson = Lesson(__doc__, name="31_semantic_hashing")
+lesson = Lesson(__doc__, name="31_semantic_hashing", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
 rng = np.random.default_rng(20)

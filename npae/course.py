@@ -1,23 +1,26 @@
-"""What every lesson shares: its options, its figures, the results it states, its data and its clock.
+"""What every lesson shares: its options, its data, its figures, the results it states and its clock.
 
 A lesson (``lessons/NN_name.py``, a plain script and a jupytext percent-format notebook) starts with::
 
     from npae.course import Lesson
-    lesson = Lesson(__doc__)                  # parses --quick and --out (ignores Jupyter's own arguments)
+    lesson = Lesson(__doc__, name="12_contractive_autoencoder", needs=("fashion-mnist",))
     QUICK = lesson.quick
 
-and then uses four methods:
+``needs`` declares the data sets the lesson's full mode reads. Without them a full run stops at once, in one
+line that gives the command installing them, with exit status 2 (quick mode runs on the Fashion-MNIST subset
+bundled with npae). The lesson then uses four methods:
 
-- ``lesson.show(fig, "03_filters")``: writes ``figures/03_filters.png`` (``--out``) and, inside Jupyter,
-  shows the figure inline under the cell. Lessons draw with pyplot or with :mod:`npae.plotting` and
+- ``lesson.show(fig, "03_filters")``: writes ``03_filters.png`` to the figures folder (``--out``) and, inside
+  Jupyter, shows the figure inline under the cell. Lessons draw with pyplot or with :mod:`npae.plotting` and
   never call ``matplotlib.use``: as a script without a display, matplotlib picks a non-interactive
   backend by itself.
 - ``lesson.expect("final loss", value, quick=(lo, hi), full=(lo, hi))``: every number a lesson's text
   discusses comes from the run through this call. It prints the value beside the range expected in the
   mode that runs, records it, and — in quick mode, which the test suite runs — raises
   :class:`ExpectationError` when the value is outside. In full mode a miss is printed and recorded
-  (``NN_results.json`` under ``--out``), and ``python -m npae.course verify`` turns misses into a failing
-  table.
+  (``NN_results.json`` in the figures folder), and ``python -m npae.course verify`` turns misses into a
+  failing table. A result with a ``full`` range and no ``quick`` one is a full-mode claim that a quick run is
+  too small to show: its line says so, and the lesson's text says what the quick run shows instead.
 - ``lesson.fashion_mnist(split)``: the full Fashion-MNIST split, or in quick mode the bundled subset
   when the full set is not installed (one printed line says which was used).
 - ``lesson.stamp("text")``: a progress line with the seconds since the lesson started.
@@ -25,22 +28,35 @@ and then uses four methods:
 Options: ``--quick`` (or ``NPAE_QUICK=1``) runs small sizes and few iterations, so that the test suite
 can run every lesson top to bottom in seconds; numbers printed in quick mode are checks that the code
 runs and learns, not the lesson's results. ``--out DIR`` (or ``NPAE_FIGURES``) is where figures and
-results go (default ``figures/``).
+results go: by default the repository's ``figures/``, for a script and a notebook alike
+(:func:`npae.scripting.lesson_options`).
 """
 
 import argparse
+import ast
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from npae.checks import check_choice, check_real
-from npae.scripting import _check_options_arguments
+from npae.checks import check_choice, check_real, check_sequence
+from npae.scripting import lesson_options, shown_path
 
 __all__ = ["Lesson", "ExpectationError", "lesson_options", "in_notebook"]
+
+#: What ``Lesson(needs=...)`` accepts: each data set's name in print, and the command that installs it.
+NEEDS = {
+    "fashion-mnist": ("the full Fashion-MNIST",
+                      "sudo apt-get install dataset-fashion-mnist (or: python data_scripts/fetch_fashion_mnist.py)"),
+    "mnist": ("MNIST", "python data_scripts/fetch_mnist.py (needs the internet)"),
+}
+
+#: The exit status of a lesson that cannot run in full mode because a data set it needs is missing.
+EXIT_MISSING_DATA = 2
 
 
 class ExpectationError(AssertionError):
@@ -56,42 +72,53 @@ def in_notebook():
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
-def lesson_options(description=None, argv=None):
-    """Parse the lesson options ``--quick`` and ``--out``.
+def missing_data(needs):
+    """The data sets of ``needs`` that cannot be found (:func:`npae.data.digits.available`), in order."""
+    from npae.data.digits import available
+
+    return [name for name in needs if not available(name)]
+
+
+def missing_data_line(stem, missing):
+    """The one line a lesson prints when its full mode cannot run: what is missing and the command to get it."""
+    what = " and ".join(NEEDS[name][0] for name in missing)
+    how = "; ".join(NEEDS[name][1] for name in missing)
+    return (f"{stem}: full mode needs {what}, which is not installed: {how}. "
+            f"Or run it with --quick, on the subset bundled with npae.")
+
+
+def declared_needs(path):
+    """The data sets a lesson file declares in its ``Lesson(..., needs=(...))`` line, read without running it.
 
     Parameters
     ----------
-    description : str, optional
-        Shown by ``--help`` (the lesson's module docstring; its first line is used).
-    argv : list of str, optional
-        Arguments to parse instead of ``sys.argv[1:]``. Unknown arguments are ignored
-        (``parse_known_args``), so the same code runs inside Jupyter, whose kernel passes its own.
+    path : str or os.PathLike
+        A lesson file.
 
     Returns
     -------
-    argparse.Namespace
-        ``quick`` (bool) and ``out`` (pathlib.Path, an existing directory).
-
-    Raises
-    ------
-    TypeError
-        If ``description`` is not a string or None, or ``argv`` is not a list of strings or None.
+    tuple of str
+        Empty when the lesson declares none (or constructs no :class:`Lesson`).
     """
-    argv = _check_options_arguments(description, argv)
-    first_line = description.strip().splitlines()[0] if description and description.strip() else None
-    parser = argparse.ArgumentParser(description=first_line)
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes and few iterations (what the test suite runs)")
-    parser.add_argument("--out", type=Path, default=Path(os.environ.get("NPAE_FIGURES", "figures")),
-                        help="directory for the figures and results (default: figures/ or $NPAE_FIGURES)")
-    options, _ = parser.parse_known_args(argv)
-    options.quick = options.quick or os.environ.get("NPAE_QUICK") == "1"
-    options.out.mkdir(parents=True, exist_ok=True)
-    return options
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Lesson":
+            for keyword in node.keywords:
+                if keyword.arg == "needs":
+                    return tuple(ast.literal_eval(keyword.value))
+    return ()
+
+
+def _check_needs(needs):
+    needs = check_sequence("needs", needs, "data set names")
+    for name in needs:
+        if not isinstance(name, str) or name not in NEEDS:
+            raise ValueError(f"needs must list data set names among {sorted(NEEDS)}, got {name!r}")
+    return tuple(needs)
 
 
 class Lesson:
-    """One run of a lesson: its mode, where its figures go, and the results it has stated.
+    """One run of a lesson: its mode, the data it needs, where its figures go, and the results it has stated.
 
     Parameters
     ----------
@@ -102,6 +129,10 @@ class Lesson:
     name : str, optional
         The lesson's file stem, e.g. ``"03_sparse_autoencoder"``; by default taken from the script's
         file name (``__main__``), or ``"lesson"`` inside a notebook.
+    needs : sequence of str
+        Data sets that full mode reads: ``"fashion-mnist"`` (the full set), ``"mnist"``. When one is
+        missing, a full run prints one line with the command that installs it and exits with status 2
+        (``SystemExit``) before doing anything else. Quick mode needs none of them.
 
     Attributes
     ----------
@@ -109,16 +140,22 @@ class Lesson:
     out : pathlib.Path
     results : list of dict
         One entry per :meth:`expect` call: name, value, the expected range, whether it was met.
+
+    Raises
+    ------
+    SystemExit
+        With status 2, in full mode, when a data set of ``needs`` is not installed.
     """
 
-    def __init__(self, description=None, argv=None, name=None):
+    def __init__(self, description=None, argv=None, name=None, needs=()):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name must be a string or None, got {type(name).__name__}")
         if name is not None and (not name.strip() or "/" in name):
             raise ValueError(f"name must be the lesson's file stem such as '03_sparse_autoencoder', or None, "
                             f"got {name!r}")
+        needs = _check_needs(needs)
         options = lesson_options(description, argv)
-        self.quick, self.out = options.quick, options.out
+        self.quick, self.out, self.needs = options.quick, options.out, needs
         if name is None:
             main = sys.modules.get("__main__")
             main_file = getattr(main, "__file__", None)
@@ -127,11 +164,18 @@ class Lesson:
         self.mode = "quick" if self.quick else "full"
         self.results = []
         self._start = time.perf_counter()
-        print(f"{self.name}: {self.mode} mode; figures and results go to {self.out}/", flush=True)
+        missing = [] if self.quick else missing_data(needs)
+        if missing:
+            print(missing_data_line(self.name, missing), file=sys.stderr, flush=True)
+            raise SystemExit(EXIT_MISSING_DATA)
+        print(f"{self.name}: {self.mode} mode; figures and results go to {shown_path(self.out)}/", flush=True)
 
     # ------------------------------------------------------------------ figures
     def show(self, fig, name):
         """Save ``fig`` as ``<out>/<name>.png``; show it inline when running in Jupyter; close it.
+
+        Prints ``figure: <path>``. Returns nothing, so that a cell ending in ``lesson.show(...)`` shows
+        the figure and no echoed value.
 
         Parameters
         ----------
@@ -139,11 +183,6 @@ class Lesson:
             From pyplot (``plt.subplots``) or from :mod:`npae.plotting`.
         name : str
             File stem, conventionally starting with the lesson's number (``"03_filters"``).
-
-        Returns
-        -------
-        pathlib.Path
-            The PNG written.
         """
         from matplotlib.figure import Figure
 
@@ -160,8 +199,7 @@ class Lesson:
             display(Image(data=path.read_bytes(), format="png"))
         import matplotlib.pyplot as plt
         plt.close(fig)                  # a pyplot figure would otherwise be shown a second time (and leak)
-        print(f"figure: {path}", flush=True)
-        return path
+        print(f"figure: {shown_path(path)}", flush=True)
 
     # ------------------------------------------------------------------ results
     def expect(self, name, value, *, quick=None, full=None, fmt=".4g", unit=""):
@@ -174,7 +212,9 @@ class Lesson:
         value : float
         quick, full : (float, float), optional
             The range (inclusive) expected in quick and in full mode; None states no expectation for
-            that mode (the number is printed and recorded only).
+            that mode (the number is printed and recorded only). ``full`` without ``quick`` is a
+            full-mode claim: a quick run prints the full-mode range and says it is too small to show it
+            (the lesson's text then says what the quick run shows instead; a test checks it does).
         fmt : str
             Format of the printed number.
         unit : str
@@ -203,7 +243,10 @@ class Lesson:
                 raise ValueError(f"{label} must be a (low, high) range with low <= high, got {rng!r}")
         met = None if bounds is None else bool(bounds[0] <= value <= bounds[1])
         text = f"{value:{fmt}}{(' ' + unit) if unit else ''}"
-        if bounds is None:
+        if bounds is None and self.quick and full is not None:
+            line = (f"result  {name}: {text}   (full mode expects {full[0]:{fmt}} to {full[1]:{fmt}}; "
+                    f"a quick run is too small to show it)")
+        elif bounds is None:
             line = f"result  {name}: {text}"
         else:
             verdict = "as expected" if met else "OUTSIDE the expected range"
@@ -240,7 +283,8 @@ class Lesson:
         Raises
         ------
         FileNotFoundError
-            In full mode, when the full set is not installed; the message says how to get it.
+            In full mode, when the full set is not installed; the message says how to get it. (A lesson
+            declares ``needs=("fashion-mnist",)``, so that it stops at its start instead.)
         """
         from npae.checks import check_float_dtype
         from npae.data.digits import SPLITS, available, load_fashion_mnist
@@ -273,14 +317,29 @@ class Lesson:
         print(f"{self.name} finished in {self.elapsed():.1f} s ({self.mode} mode)", flush=True)
 
 
-def verify(lessons_dir="lessons", out="figures/verify", only=None, timeout=1800):
-    """Run every lesson in full mode and print a table of lesson, result, expected, measured, pass.
+#: The time budget of one lesson's full mode and of the whole course's, in seconds (README, issue 24).
+LESSON_BUDGET, COURSE_BUDGET = 10 * 60, 60 * 60
+
+
+def _minutes(seconds):
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def verify(lessons_dir=None, out=None, only=None, timeout=1800):
+    """Run lessons in full mode, one after the other; print their results and each lesson's wall time.
+
+    As each lesson ends, one line gives its wall time and outcome. At the end come two tables: every
+    stated result (lesson, result, expected, measured, pass), then every lesson's wall time against the
+    budget of 10 minutes, and the total against the course's 60 (the machine's load average is printed
+    beside them: other work on the machine makes the same lesson slower). A lesson whose data set is
+    missing prints its one line and counts as not run.
 
     Parameters
     ----------
-    lessons_dir : str or Path
-    out : str or Path
-        Where the runs write their figures and results.
+    lessons_dir : str or Path, optional
+        Default: the repository's ``lessons/``.
+    out : str or Path, optional
+        Where the runs write their figures and results (default: ``verify/`` in the figures folder).
     only : list of str, optional
         Lesson file stems or number prefixes to run (default: all).
     timeout : float
@@ -289,55 +348,86 @@ def verify(lessons_dir="lessons", out="figures/verify", only=None, timeout=1800)
     Returns
     -------
     int
-        0 if every lesson ran and every stated result was in its full-mode range, else 1.
+        0 if every lesson ran and every stated result was in its full-mode range, else 1. A lesson over
+        its time budget is marked in the table but does not change the status.
     """
-    import subprocess
+    from npae.scripting import CHECKOUT, default_out
 
-    out = Path(out)
+    lessons_dir = Path(lessons_dir) if lessons_dir is not None else (CHECKOUT or Path.cwd()) / "lessons"
+    out = Path(out) if out is not None else default_out() / "verify"
     out.mkdir(parents=True, exist_ok=True)
     files = sorted(Path(lessons_dir).glob("[0-9][0-9]_*.py"))
     if only:
         files = [f for f in files if any(f.stem == o or f.stem.startswith(o) for o in only)]
     if not files:
         raise ValueError(f"no lesson matches {only!r} in {lessons_dir}")
-    status = 0
-    rows = []
-    for f in files:
+    env = {k: v for k, v in os.environ.items() if k not in ("NPAE_QUICK", "NPAE_FIGURES")}
+    load_start = os.getloadavg()[0]
+    print(f"verify: {len(files)} lessons in full mode, one at a time; figures and results go to "
+          f"{shown_path(out)}/ (load average {load_start:.2f})", flush=True)
+    status, rows, walls = 0, [], []
+    for number, f in enumerate(files, 1):
+        (out / f"{f.stem}_results.json").unlink(missing_ok=True)       # never report an earlier run's results
         start = time.perf_counter()
-        run = subprocess.run([sys.executable, str(f), "--out", str(out)], capture_output=True, text=True,
-                             timeout=timeout)
+        try:
+            run = subprocess.run([sys.executable, str(f), "--out", str(out)], capture_output=True, text=True,
+                                 timeout=timeout, env=env)
+            code, last = run.returncode, (run.stderr.strip().splitlines() or [""])[-1]
+        except subprocess.TimeoutExpired:
+            code, last = None, f"stopped after the timeout of {timeout:g} s"
         wall = time.perf_counter() - start
         results_file = out / f"{f.stem}_results.json"
         results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
-        if run.returncode != 0:
-            status = 1
-            rows.append((f.stem, "(the lesson failed)", "", run.stderr.strip().splitlines()[-1:] or [""], "FAIL", wall))
+        missed = [r for r in results if r["met"] is False]
+        if code == EXIT_MISSING_DATA:
+            outcome = f"not run: {last}"
+        elif code != 0:
+            outcome = f"FAILED ({'timeout' if code is None else f'exit {code}'}): {last}"
+        else:
+            outcome = f"{len(results)} results, {len(missed)} outside their range" if missed else \
+                f"{len(results)} results, all as expected"
+        status |= code != 0 or bool(missed)
+        walls.append((f.stem, wall, code == 0 and not missed, outcome))
         for r in results:
-            ok = r["met"] is not False
-            status |= not ok
             expected = "" if r["expected"] is None else f"{r['expected'][0]:.4g} .. {r['expected'][1]:.4g}"
-            rows.append((f.stem, r["name"], expected, f"{r['value']:.4g}", "pass" if ok else "FAIL", wall))
-        print(f"{f.stem}: exit {run.returncode}, {len(results)} results, {wall:.1f} s wall", flush=True)
-    print(f"\n{'lesson':36s} {'result':40s} {'expected':22s} {'measured':>10s}  pass   wall")
-    for lesson, name, expected, measured, ok, wall in rows:
-        print(f"{lesson:36s} {name[:40]:40s} {expected:22s} {str(measured):>10s}  {ok:5s} {wall:6.1f} s")
-    return status
+            rows.append((f.stem, r["name"], expected, f"{r['value']:.4g}", "pass" if r["met"] is not False else "FAIL"))
+        print(f"[{number:2d}/{len(files)}] {f.stem:40s} {_minutes(wall):>8s}  {outcome}", flush=True)
+    if rows:
+        print(f"\n{'lesson':36s} {'result':40s} {'expected':22s} {'measured':>10s}  pass")
+        for lesson, name, expected, measured, ok in rows:
+            print(f"{lesson:36s} {name[:40]:40s} {expected:22s} {measured:>10s}  {ok}")
+    total = sum(w for _, w, _, _ in walls)
+    print(f"\n{'lesson':40s} {'wall (m:s)':>10s}  budget {LESSON_BUDGET // 60} min   outcome")
+    for stem, wall, ok, outcome in walls:
+        budget = "within" if wall <= LESSON_BUDGET else "OVER"
+        print(f"{stem:40s} {_minutes(wall):>10s}  {budget:16s}  {'ok' if ok else outcome}")
+    budget = "within" if total <= COURSE_BUDGET else "OVER"
+    print(f"{'total':40s} {_minutes(total):>10s}  {budget} the course's {COURSE_BUDGET // 60} min   "
+          f"(load average {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end)", flush=True)
+    return int(status)
 
 
 def main(argv=None):
-    """``python -m npae.course verify [LESSON ...]``: run lessons in full mode and check their stated results.
+    """``python -m npae.course verify [LESSON ...]``: run lessons in full mode, check their stated results and
+    print each lesson's wall time and the total.
 
     Returns the exit status: 0 when every lesson ran and met every full-mode expectation.
     """
     parser = argparse.ArgumentParser(prog="python -m npae.course",
-                                     description="Run the lessons in full mode and check every stated result.")
+                                     description="Run the lessons in full mode, check every stated result and "
+                                                 "time each lesson.")
     sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("verify", help="run lessons in full mode; print lesson, result, expected, measured, pass")
+    v = sub.add_parser("verify", help="run lessons in full mode; print each result and each lesson's wall time")
     v.add_argument("lessons", nargs="*", help="lesson stems or number prefixes (default: all)")
-    v.add_argument("--out", default="figures/verify")
-    v.add_argument("--lessons-dir", default="lessons")
+    v.add_argument("--out", default=None, help="where figures and results go (default: figures/verify/)")
+    v.add_argument("--lessons-dir", default=None, help="default: the repository's lessons/")
+    v.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one lesson (default 1800)")
     args = parser.parse_args(argv)
-    return verify(args.lessons_dir, args.out, args.lessons or None)
+    try:
+        return verify(args.lessons_dir, args.out, args.lessons or None, timeout=args.timeout)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -760,7 +760,7 @@ def _register_all():
                                    "weight_decay": 1e-4, "encoder_weight_decay": 0.0, "rng": rng,
                                    "dtype": np.float64, "init": "ufldl"}, []
 
-    for method in ("encode", "predict_proba", "predict", "loss_and_grads", "loss"):
+    for method in ("encode", "logits", "predict_proba", "predict", "loss_and_grads", "loss"):
         def build(rng, method=method):
             model = _clf(rng)
             kwargs = {"X": X01(rng)}
@@ -770,6 +770,8 @@ def _register_all():
         args = {"X": A("array", skip={"rows"}), "params": PARAMS}
         if method.startswith("loss"):
             args["y"] = A("array", extra=(("not one-hot (values outside [0, 1])", np.full((6, 3), 2.0), True),))
+        if method == "loss_and_grads":
+            args["need_grads"] = A("bool")
         ENTRIES[f"npae.models.deep.StackedClassifier.{method}"] = Entry(build, args)
     for method in ("config", "param_shapes"):
         def build(rng, method=method):
@@ -795,6 +797,8 @@ def _register_all():
                 "params": PARAMS}
         if method.startswith("loss"):
             args["target"] = A("array", optional=True, extra=outside_unit((6, 4)))
+        if method == "loss_and_grads":
+            args["need_grads"] = A("bool")
         ENTRIES[f"npae.models.deep.DeepAutoencoder.{method}"] = Entry(build, args)
     for method in ("config", "param_shapes"):
         def build(rng, method=method):
@@ -849,6 +853,8 @@ def _register_all():
         args = {"X": A("array", skip={"rows"}), "params": PARAMS}
         if method.startswith("loss"):
             args["y"] = A("array", extra=(("values outside [0, 1]", np.full((6, 3), 2.0), True),))
+        if method == "loss_and_grads":
+            args["need_grads"] = A("bool")
         ENTRIES[f"npae.models.softmax.Softmax.{method}"] = Entry(build, args)
     for method in ("config", "param_shapes"):
         def build(rng, method=method):
@@ -902,12 +908,15 @@ def _register_all():
             args["H"] = A("array", skip={"rows"} if method == "reconstruct" else set())
         if method == "infer":
             args.update(n_steps=A("int", minimum=0), method=A("choice"))
+        if method == "loss_and_grads":
+            args["need_grads"] = A("bool")
         ENTRIES[f"npae.models.psd.PSD.{method}"] = Entry(build, args)
 
-    @entry("npae.models.psd.PSD.config", {}, note="no arguments")
-    def _(rng):
-        model = _psd(rng)
-        return model.config, {}, [model.params]
+    for method in ("config", "param_shapes"):
+        def build(rng, method=method):
+            model = _psd(rng)
+            return getattr(model, method), {}, [model.params]
+        ENTRIES[f"npae.models.psd.PSD.{method}"] = Entry(build, {}, note="no arguments")
 
     for fname in ("support_overlap", "relative_error"):
         def build(rng, fname=fname):
@@ -1891,6 +1900,11 @@ def _resolve_sentinels(value):
 from fuzz_entries_conv import register as _register_conv  # noqa: E402
 
 _register_conv(sys.modules[__name__])
+
+# The exercises' derive-level stubs, the grader's machinery and the new arguments: tests/fuzz_entries_exercises.py.
+from fuzz_entries_exercises import register as _register_exercises_more  # noqa: E402
+
+_register_exercises_more(sys.modules[__name__])
 
 
 # ------------------------------------------------------------------ checks: exercised through their callers

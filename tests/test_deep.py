@@ -187,3 +187,101 @@ def test_config_gives_back_the_same_architecture():
             assert model.params[key].shape == shape
             assert np.array_equal(again.params[key], model.params[key])
     assert DeepAutoencoder([5, 3], activation="relu", rng=np.random.default_rng(0)).config()["code"] == "relu"
+
+
+# ---------------------------------------------------------------- issue 23: the mathematics behind the boundary
+
+def _check_callers(call):
+    """Run ``call()`` and return, for every check it makes from npae/models/{deep,softmax}.py (a function named
+    check_*, _check* or as_real_array), the pair (calling function, check)."""
+    import sys
+
+    import npae.models.deep as deep_module
+    import npae.models.softmax as softmax_module
+    mine = {deep_module.__file__, softmax_module.__file__}
+    pairs = []
+
+    def profile(frame, event, arg):
+        name = frame.f_code.co_name
+        if event == "call" and name.startswith(("check_", "_check", "as_real_array")):
+            caller = frame.f_back
+            if caller is not None and caller.f_code.co_filename in mine:
+                pairs.append((caller.f_code.co_name, name))
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return pairs
+
+
+def _models():
+    rng = np.random.default_rng(11)
+    return {"Softmax": Softmax(6, 3, rng=rng), "StackedClassifier": StackedClassifier([6, 5, 4], 3, rng=rng),
+            "DeepAutoencoder": DeepAutoencoder([6, 5, 4], rng=rng),
+            "DeepAutoencoder tied": DeepAutoencoder([6, 5, 4], tied=True, rng=rng)}
+
+
+@pytest.mark.parametrize("name, method", [(name, method) for name, model in _models().items() for method in (
+    "loss_and_grads", "loss", "predict", "predict_proba", "encode", "logits", "reconstruct") if hasattr(model, method)])
+def test_each_public_call_checks_its_arguments_once_and_the_mathematics_none(name, method):
+    """Issue 23's criterion: a check is called only by the public method itself (or by a check); the data and
+    the parameters are each checked exactly once per call, and nothing behind the boundary checks again."""
+    model = _models()[name]
+    rng = np.random.default_rng(12)
+    X = rng.uniform(size=(7, 6))
+    args = (X, rng.integers(0, 3, 7)) if method.startswith("loss") and hasattr(model, "n_classes") else (X,)
+    pairs = _check_callers(lambda: getattr(model, method)(*args))
+    public = {method, "loss_and_grads", "logits"}          # loss calls loss_and_grads; reconstruct and the
+    assert pairs, "no check at all"                         # predictions call logits
+    assert {caller for caller, _ in pairs} <= public | {c for _, c in pairs}, pairs
+    checks = [check for caller, check in pairs if caller in public]
+    assert checks.count("check_params") == 1, pairs
+    assert checks.count("check_data") + checks.count("check_input_and_target") == 1, pairs
+
+
+def test_the_two_passes_and_the_softmax_loss_check_nothing():
+    from npae.models.deep import _backward, _forward
+    from npae.models.softmax import _softmax_cross_entropy
+    model = _models()["StackedClassifier"]
+    X = np.random.default_rng(13).uniform(size=(7, 6))
+
+    def run():
+        W, b, f = model._layers(model.params)
+        A, Z = _forward(X, W, b, f)
+        _, delta = _softmax_cross_entropy(Z[4], np.arange(7) % 3, 1 / 7)
+        _backward(delta, A, Z, W, f)
+    assert _check_callers(run) == []
+
+
+@pytest.mark.parametrize("name", list(_models()))
+def test_need_grads_false_gives_the_loss_alone(name):
+    model = _models()[name]
+    rng = np.random.default_rng(14)
+    args = (rng.uniform(size=(5, 6)),) + ((rng.integers(0, 3, 5),) if hasattr(model, "n_classes") else ())
+    loss, grads = model.loss_and_grads(*args)
+    assert model.loss_and_grads(*args, need_grads=False) == (loss, None)
+    assert model.loss(*args) == loss
+    with pytest.raises(TypeError, match="need_grads"):
+        model.loss_and_grads(*args, need_grads="no")
+
+
+def test_public_stack_passes_equal_the_models():
+    """stack_forward/stack_backward (checked, for a caller's own lists) run the models' own two passes."""
+    from npae.core.activations import get_activation
+    from npae.models.deep import stack_backward, stack_forward
+    rng = np.random.default_rng(15)
+    model = DeepAutoencoder([6, 5, 4], tied=True, weight_decay=0.0, rng=rng)
+    X = rng.uniform(size=(7, 6))
+    p = model.params
+    weights = [p["W1"], p["W2"], p["W2"].T, p["W1"].T]
+    sigmoid = get_activation("sigmoid")
+    inputs, pre = stack_forward(X, weights, [p[f"b{l}"] for l in range(1, 5)], [sigmoid] * 3)
+    np.testing.assert_array_equal(pre[-1], model.logits(X))
+    np.testing.assert_array_equal(inputs[2], model.encode(X))
+    _, delta = __import__("npae.core.losses", fromlist=["x"]).squared_error(pre[-1], X, sigmoid, 1 / 7)
+    layer_grads = stack_backward(delta, inputs, pre, weights, [sigmoid] * 3)
+    _, grads = model.loss_and_grads(X)
+    np.testing.assert_array_equal(grads["W1"], layer_grads[1][0] + layer_grads[4][0].T)
+    np.testing.assert_array_equal(grads["b3"], layer_grads[3][1])

@@ -151,3 +151,59 @@ def test_normalize_atoms_huge_entries_give_unit_rows():
     np.testing.assert_allclose(np.linalg.norm(N[[0, 2, 3]], axis=1), 1.0, rtol=1e-15)
     np.testing.assert_array_equal(N[1], 0.0)
     np.testing.assert_allclose(N[0], [2 ** -0.5, -(2 ** -0.5), 0.0], rtol=1e-15)
+
+
+# ---------------------------------------------------------------- issue 23: checks at the boundary only
+
+def _check_callers(call):
+    """(calling function, check) for every check (check_*, _check*, as_real_array) called from psd.py."""
+    import sys
+
+    import npae.models.psd as psd_module
+    pairs = []
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code.co_name.startswith(("check_", "_check", "as_real_array")):
+            caller = frame.f_back
+            if caller is not None and caller.f_code.co_filename == psd_module.__file__:
+                pairs.append((caller.f_code.co_name, frame.f_code.co_name))
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return pairs
+
+
+@pytest.mark.parametrize("method", ["infer", "predict", "loss_and_grads", "energy", "energy_terms",
+                                    "code_energy_and_grad"])
+def test_psd_checks_once_per_call_and_inference_checks_nothing_per_step(method):
+    rng = np.random.default_rng(7)
+    model = PSD(6, 9, lam=0.2, gamma=0.5, rng=rng)
+    X = rng.standard_normal((5, 6))
+    args = (X,) if method in ("infer", "predict") else (X, model.infer(X, n_steps=5))
+    pairs = _check_callers(lambda: getattr(model, method)(*args))
+    callers = {caller for caller, _ in pairs}
+    # the method itself, the energy's shared argument check, loss_and_grads for energy, and checks calling checks
+    assert callers <= {method, "loss_and_grads", "_checked_energy_args"} | {c for _, c in pairs}, pairs
+    assert [c for _, c in pairs].count("check_params") == 1, pairs
+    assert [c for _, c in pairs].count("check_data") == (1 if len(args) == 1 else 2), pairs   # X (and H)
+    assert len(_check_callers(lambda: model.infer(X, n_steps=40))) == len(_check_callers(lambda: model.infer(X, n_steps=1)))
+
+
+def test_param_shapes_are_the_shapes_of_params():
+    model = PSD(5, 7, rng=np.random.default_rng(0), dtype=np.float32)
+    assert model.param_shapes() == {k: v.shape for k, v in model.params.items()}
+    assert list(model.param_shapes()) == list(model.params)
+
+
+def test_loss_and_grads_need_grads():
+    rng = np.random.default_rng(8)
+    model = PSD(5, 7, rng=rng)
+    X = rng.standard_normal((4, 5))
+    H = model.infer(X, n_steps=3)
+    assert model.loss_and_grads(X, H, need_grads=False) == (model.energy(X, H), None)
+    assert model.loss_and_grads(X, H)[0] == model.energy(X, H)
+    with pytest.raises(TypeError, match="need_grads"):
+        model.loss_and_grads(X, H, need_grads=1)

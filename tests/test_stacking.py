@@ -31,12 +31,12 @@ def test_shapes_and_codes(monkeypatch):
     original = Autoencoder.encode
 
     def counting_encode(self, X, params=None):
-        calls.append((self.n_visible, self.n_hidden, np.shape(X)[0]))
+        calls.append((self.config()["n_visible"], self.config()["n_hidden"], np.shape(X)[0]))
         return original(self, X, params)
 
     monkeypatch.setattr(Autoencoder, "encode", counting_encode)
     models, codes = greedy_pretrain(X, _layers(), rng=rng, verbose=False, return_codes=True)
-    assert [(m.n_visible, m.n_hidden) for m in models] == [(16, 10), (10, 6), (6, 4)]
+    assert [(m.config()["n_visible"], m.config()["n_hidden"]) for m in models] == [(16, 10), (10, 6), (6, 4)]
     assert [c.shape for c in codes] == [(120, 10), (120, 6), (120, 4)]
     # Each layer's code of the whole data set is computed exactly once — not per iteration.
     assert calls == [(16, 10, 120), (10, 6, 120), (6, 4, 120)]

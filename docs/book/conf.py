@@ -2,7 +2,7 @@
 
 The pages are the lessons themselves: myst-nb reads each ``lessons/NN_*.py`` (jupytext percent format),
 executes it at build time and shows its printed results and figures. Mathematics is typeset by MathJax
-served from this site (copied from the ``jupyter-server-mathjax`` package), never from a CDN, so the
+served from this site (copied from the ``django-static-mathjax`` package), never from a CDN, so the
 site works offline. ``npae.book`` stages the sources (symbolic links to the lessons, no copies) and
 sets the execution mode; this file only configures Sphinx.
 """
@@ -20,6 +20,7 @@ extensions = [
     "sphinx.ext.autodoc",      # the API reference from the docstrings
     "sphinx.ext.napoleon",     # numpydoc-style sections (Parameters, Returns, Raises)
     "sphinx.ext.mathjax",
+    "npae.book",               # links in the pages: lessons cited, glossary terms, exercises (npae.book.add_links)
 ]
 
 # Lessons are jupytext percent-format scripts: myst-nb converts them with jupytext.
@@ -35,24 +36,25 @@ nb_execution_cache_path = os.environ.get("NPAE_BOOK_CACHE", "_build/book/cache")
 nb_execution_timeout = int(os.environ.get("NPAE_BOOK_TIMEOUT", "1200"))
 nb_execution_raise_on_error = True      # a lesson that raises fails the build
 nb_execution_show_tb = True
-nb_execution_in_temp = True             # lessons run in a temporary folder; their PNGs go to NPAE_FIGURES
+nb_execution_in_temp = True             # lessons run in a scratch folder; NPAE_FIGURES=figures, relative to it
 nb_merge_streams = True
+# A lesson speaks through print() and lesson.show(); the value a cell's last line happens to return (the
+# number lesson.expect has just printed, say) is not shown a second time: plain-text reprs are not rendered.
+nb_mime_priority_overrides = [("html", "text/plain", None)]
 nb_kernel_rgx_aliases = {".*": "python3"}
 
-# MathJax 2 from this site's own _static folder (npae.book copies it there from jupyter-server-mathjax).
-# That package ships one combined configuration (TeX input, HTML-CSS output) and the STIX-Web fonts only
-# (not MathJax's TeX fonts): the HTML-CSS output is told to use them.
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
-mathjax2_config = {
-    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True,
-                # myst-nb marks the notebook "tex2jax_ignore"; typeset the math Sphinx marks "math"
-                "processClass": "tex2jax_process|mathjax_process|math|output_area"},
-    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
-                 "imageFont": None},
-    "showMathMenu": False,
+# MathJax 3 (TeX input, CommonHTML output, MathJax's own TeX fonts) from this site's own _static folder:
+# npae.book copies it there from the django-static-mathjax package (MathJax 3.2.2's files, fonts included),
+# so that no page loads anything from another site. The "full" file holds every TeX extension, so nothing
+# is fetched later. myst-parser adds the classes of the elements to typeset (options.processHtmlClass).
+mathjax_path = "mathjax/tex-chtml-full.js"
+mathjax3_config = {
+    "tex": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True},
 }
 html_favicon = "favicon.svg"
-html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static")))]
+# The build's static folder (MathJax, copied by npae.book) and docs/book/static (the site's own CSS).
+html_static_path = [str(Path(os.environ.get("NPAE_BOOK_STATIC", "_static"))), str(Path(__file__).parent / "static")]
+html_css_files = ["npae.css"]
 
 html_theme = "furo"
 html_title = "npae: autoencoders by hand · 自编码器"
@@ -65,10 +67,12 @@ napoleon_google_docstring = False
 napoleon_use_param = False      # parameter types stay text: "(n_samples, n_visible)" is a shape, not a name to link
 napoleon_use_rtype = False
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "conf.py"]
+# lessons/NN_*.ipynb: each lesson as a notebook, written beside its page by npae.book for its download link
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "conf.py", "**/*.ipynb"]
 # "ref.python": a numpydoc type such as "(n_samples, n_visible)" is a shape, not a reference; Sphinx would
 # otherwise try to link each word of it to an attribute of that name.
-suppress_warnings = ["mystnb.unknown_mime_type", "ref.python"]
+# "mystnb.mime_priority": an echoed value has only text/plain, which nb_mime_priority_overrides drops on purpose.
+suppress_warnings = ["mystnb.unknown_mime_type", "mystnb.mime_priority", "ref.python"]
 napoleon_use_ivar = True        # "Attributes" sections as fields, not second descriptions of the same attribute
 
 

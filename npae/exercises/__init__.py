@@ -1,18 +1,22 @@
 """Exercises: the student writes the backward passes, the grader checks them and says what is wrong.
 
+Every exercise has two levels. The *guided* stub states the model, the cost and the backward pass's
+equations; the *derive* stub states the model and the cost only, and the student derives the gradient.
 Workflow (a terminal; the same works in a notebook cell through :func:`check`)::
 
-    python -m npae.exercises list                         # every exercise: name, lesson, status
-    python -m npae.exercises start sparse_autoencoder_cost   # copies the stub into workspace/, prints the path
-    python -m npae.exercises check sparse_autoencoder_cost   # grades your copy (exit code 0 only when passing)
-    python -m npae.exercises status                       # not started / failing / passing, for every exercise
-    python -m npae.exercises train sparse_autoencoder_cost   # trains YOUR cost with L-BFGS, draws YOUR filters
+    python -m npae.exercises list                                  # every exercise: name, lesson
+    python -m npae.exercises start sparse_autoencoder_cost          # guided: workspace/sparse_autoencoder_cost.py
+    python -m npae.exercises start sparse_autoencoder_cost --derive # derive: workspace/..._derive.py
+    python -m npae.exercises check sparse_autoencoder_cost [--derive]   # grades your copy (exit 0 when passing)
+    python -m npae.exercises status                                # both levels of every exercise
+    python -m npae.exercises train sparse_autoencoder_cost          # trains YOUR cost with L-BFGS, draws YOUR filters
 
-Each exercise is stated in its solution module's docstring (``npae/exercises/solutions/``), from which the
-stub is generated (``npae/exercises/stubs/``). The grader (:mod:`npae.exercises.grader`) compares the
-student's gradient with finite differences of the student's own loss, and loss and gradients with npae's
-reference models, then localises the error and names the classic mistake
-(:mod:`npae.exercises.mistakes`) whose outputs the student's match.
+Each exercise is stated in its worked solution's docstring (``npae/exercises/solutions/``), from which both
+stubs are generated (:mod:`npae.exercises.stubgen`). The grader (:mod:`npae.exercises.grader`) runs the
+student's functions in a child process with a time limit (:mod:`npae.exercises.runner`), compares the
+student's gradient with finite differences of the student's own loss and the outputs with the worked
+solution's, then says what is wrong and which classic mistake (:mod:`npae.exercises.mistakes`) the outputs
+match; every sentence it prints is in :mod:`npae.exercises.messages`.
 """
 
 from npae.exercises.grader import Report, check, grade

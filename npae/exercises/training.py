@@ -98,7 +98,8 @@ def train_sparse_autoencoder(path=None, *, n_patches=10000, maxiter=400, seed=0,
     W1 = unflatten(result.x, template)["W1"]
     figure = workspace_dir() / "figures" / f"{NAME}_filters.png" if figure is None else Path(figure)
     figure.parent.mkdir(parents=True, exist_ok=True)
-    display_network(W1, (8, 8), path=figure)
+    display_network(W1, (8, 8), path=figure, pixels_per_cell=20,
+                    title=f"Your {hidden} filters W1[:, j] after {result.nit} L-BFGS iterations (loss {result.fun:.4f})")
     result.figure = figure
     print(f"L-BFGS: {result.nit} iterations, {result.nfev} evaluations of your cost, final loss {result.fun:.6f}, "
           f"{result.seconds:.1f} s ({result.message})")

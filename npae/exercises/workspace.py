@@ -2,8 +2,9 @@
 
 The folder is ``$NPAE_WORKSPACE`` if set, else ``workspace/`` at the root of the repository (the folder
 that holds the ``npae`` package; the current directory when npae is installed rather than checked out),
-listed in ``.gitignore`` so that a ``git pull`` of the course never
-touches it. ``start`` never overwrites a file that exists.
+listed in ``.gitignore`` so that a ``git pull`` of the course never touches it. The guided level of an
+exercise goes to ``NAME.py``, the derive level to ``NAME_derive.py``. ``start`` never overwrites a file
+that exists.
 """
 
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 from npae.checks import check_choice
 
 STUBS = Path(__file__).parent / "stubs"
+LEVELS = ("guided", "derive")
 
 
 def workspace_dir():
@@ -26,16 +28,21 @@ def workspace_dir():
     return root / "workspace"
 
 
-def student_file(name):
-    """The student's copy of exercise ``name``: ``<workspace>/<name>.py`` (a pathlib.Path).
+def _file_name(name, level):
+    return f"{name}.py" if level == "guided" else f"{name}_derive.py"
+
+
+def student_file(name, level="guided"):
+    """The student's copy of exercise ``name``: ``<workspace>/NAME.py``, or ``NAME_derive.py`` at the derive level.
 
     Raises
     ------
     ValueError
-        If ``name`` is not an exercise of :data:`npae.exercises.specs.EXERCISES`.
+        If ``name`` is not an exercise of :data:`npae.exercises.specs.EXERCISES`, or ``level`` not a level.
     """
     _check_exercise_name("name", name)
-    return workspace_dir() / f"{name}.py"
+    check_choice("level", level, LEVELS)
+    return workspace_dir() / _file_name(name, level)
 
 
 def _check_exercise_name(argument, name):
@@ -44,17 +51,18 @@ def _check_exercise_name(argument, name):
     return check_choice(argument, name, tuple(sorted(EXERCISES)))
 
 
-def stub_file(name):
-    """The generated stub of exercise ``name`` (a pathlib.Path)."""
-    return STUBS / f"{name}.py"
+def stub_file(name, level="guided"):
+    """The generated stub of exercise ``name`` at ``level`` (a pathlib.Path)."""
+    return STUBS / _file_name(name, level)
 
 
-def start(name):
-    """Copy the stub of ``name`` into the workspace unless the student's file exists; return its path.
+def start(name, level="guided"):
+    """Copy the stub of ``name`` at ``level`` into the workspace unless the student's file exists.
 
     Parameters
     ----------
     name : str
+    level : {"guided", "derive"}
 
     Returns
     -------
@@ -65,12 +73,12 @@ def start(name):
     Raises
     ------
     ValueError
-        If there is no stub for ``name``.
+        If ``name`` is not an exercise, ``level`` is not a level, or there is no stub for them.
     """
-    source = stub_file(name)
+    target = student_file(name, level)
+    source = stub_file(name, level)
     if not source.exists():
-        raise ValueError(f"name must be an exercise with a stub in {STUBS}, got {name!r}")
-    target = student_file(name)
+        raise ValueError(f"name must be an exercise with a stub in {STUBS}, got {name!r} (level {level!r})")
     if target.exists():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from npae.models.deep import DeepAutoencoder, StackedClassifier, stack_forward
+from npae.models.deep import DeepAutoencoder, StackedClassifier, _forward
 from npae.models.softmax import Softmax
 from npae.checks import check_choice, check_int, check_sequence
 from . import check_gradients, check_method_and_step
@@ -77,10 +77,8 @@ class DeepCase:
             params = _draw(model.params, rng, self.std)
             if model.activation.name == "relu":            # redraw until no hidden unit sits near its kink
                 for _ in range(1000):
-                    weights = model._weights(params)
-                    biases = [params[f"b{l}"] for l in range(1, 2 * model.depth + 1)]
-                    _, pre = stack_forward(X, weights, biases, model._activations())
-                    if min(np.abs(z).min() for z in pre[:-1]) > 0.05:
+                    _, Z = _forward(X, *model._layers(params))
+                    if min(np.abs(Z[l]).min() for l in range(2, 2 * model.depth + 1)) > 0.05:   # hidden layers
                         break
                     params = _draw(model.params, rng, self.std)
             return (lambda p: model.loss_and_grads(X, params=p)), params

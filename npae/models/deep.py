@@ -1,50 +1,75 @@
-"""Deep networks built from affine layers: one backward recurrence for any depth (Goodfellow et al. §14.3, UFLDL).
+"""Deep networks of affine layers with one backward recurrence for any depth (UFLDL; Goodfellow et al. §14.3).
 
-Layers are numbered as in the UFLDL notes: layer 1 is the input, and the weights W⁽ˡ⁾ (``params["Wl"]``)
-map layer l to layer l + 1. For a stack of L weight matrices, samples as rows::
+Layers are numbered as in UFLDL, from the input: layer 1 is the input X, and W⁽ˡ⁾, b⁽ˡ⁾ map layer l to
+layer l + 1. Samples are rows. For L weight matrices, the forward pass (:func:`_forward`) is::
 
-    A⁽¹⁾ = X                                      (m, n₁)
-    Z⁽ˡ⁺¹⁾ = A⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾                        (m, nₗ₊₁)   l = 1 … L
-    A⁽ˡ⁺¹⁾ = f⁽ˡ⁺¹⁾(Z⁽ˡ⁺¹⁾)                          hidden layers (l + 1 ≤ L)
-    J = loss(Z⁽ᴸ⁺¹⁾, target)                      the output layer's pre-activation goes to the loss
+    A⁽¹⁾ = X                                       (m, n₁)
+    Z⁽ˡ⁺¹⁾ = A⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾                         (m, nₗ₊₁)     l = 1 … L
+    A⁽ˡ⁺¹⁾ = f⁽ˡ⁺¹⁾(Z⁽ˡ⁺¹⁾)                           the hidden layers, l + 1 ≤ L
 
-Backward (UFLDL "Backpropagation Algorithm", with rows as samples): the loss gives the output delta
-δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾, and for every layer from the top down, l = L … 1,
+and the top pre-activation Z⁽ᴸ⁺¹⁾ goes to the loss, which returns δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾. The backward pass
+(:func:`_backward`, the one recurrence of both models) goes from the top down, l = L … 1::
 
-    ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾,   ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ,   δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f'(Z⁽ˡ⁾)  (l ≥ 2),
+    ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾      ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ      δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f′(Z⁽ˡ⁾)   (l ≥ 2)
 
-the first three by :func:`npae.core.layers.affine_backward`. For L = 2 these are the two-layer
-autoencoder's δ³ and δ² (:mod:`npae.models.autoencoder`). :func:`stack_backward` is that loop, written
-once; :class:`StackedClassifier` (encoder layers + softmax, UFLDL ``stackedAECost``) and
-:class:`DeepAutoencoder` (unrolled encoder and decoder, Hinton & Salakhutdinov 2006) differ only in
-their layers and their loss.
-
-Tied deep autoencoder: decoder layer 2K+1-l uses W⁽ˡ⁾ᵀ. A weight used twice gets the sum of the two
-gradients (the multivariate chain rule): ∂J/∂W⁽ˡ⁾ = (encoder use) + (decoder use)ᵀ.
+For L = 2 these are the autoencoder's δ³ and δ². :class:`StackedClassifier` (UFLDL ``stackedAECost``) puts a
+softmax on top; :class:`DeepAutoencoder` (Hinton & Salakhutdinov 2006) a mirrored decoder and a reconstruction
+loss. Derivations: lessons 21 and 22. The models check their arguments once, in their public methods;
+:func:`_forward` and :func:`_backward` trust them. :func:`stack_forward` and :func:`stack_backward` are the
+same two passes for a caller's own lists of arrays, checked.
 """
 
 import numpy as np
 
-from npae.checks import check_bool, check_choice, check_data, check_float_dtype, check_input_and_target, check_int
-from npae.checks import check_float_array, check_real, check_rng, check_sequence
+from npae.checks import (check_bool, check_choice, check_data, check_float_array, check_float_dtype,
+                         check_input_and_target, check_int, check_real, check_rng, check_sequence)
 from npae.core.activations import get_activation
 from npae.core.flat import check_params
-from npae.core.layers import INITS, affine_backward, dense_forward, initial_softmax_weights, initial_weights
+from npae.core.layers import INITS, affine_backward, initial_softmax_weights, initial_weights
 from npae.core.losses import LOSSES
-from npae.core.penalties import WeightDecay
-from npae.models.softmax import check_labels, softmax, softmax_cross_entropy
+from npae.models.softmax import _softmax, _softmax_cross_entropy, check_labels
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "relu")
 REDUCTIONS = ("sum", "mean")
 
 
+# ------------------------------------------------------------------ the two passes (trust their arguments)
+
+def _forward(X, W, b, f):
+    """Z⁽ˡ⁺¹⁾ = A⁽ˡ⁾W⁽ˡ⁾ + b⁽ˡ⁾ for l = 1 … L (L = len(W)), A⁽¹⁾ = X, and A⁽ˡ⁺¹⁾ = f⁽ˡ⁺¹⁾(Z⁽ˡ⁺¹⁾) for every
+    layer l + 1 that has a nonlinearity in ``f``. W, b, f are dicts keyed by layer number; returns the dicts
+    A (A⁽¹⁾ …) and Z (Z⁽²⁾ … Z⁽ᴸ⁺¹⁾)."""
+    A, Z = {1: X}, {}
+    for l in range(1, len(W) + 1):
+        Z[l + 1] = A[l] @ W[l]                             # Z⁽ˡ⁺¹⁾ = A⁽ˡ⁾ W⁽ˡ⁾ + b⁽ˡ⁾        (m, nₗ₊₁)
+        Z[l + 1] += b[l]
+        if l + 1 in f:
+            A[l + 1] = f[l + 1].forward(Z[l + 1])          # A⁽ˡ⁺¹⁾ = f⁽ˡ⁺¹⁾(Z⁽ˡ⁺¹⁾)      (m, nₗ₊₁)
+    return A, Z
+
+
+def _backward(delta_top, A, Z, W, f):
+    """The recurrence from δ⁽ᴸ⁺¹⁾ = ``delta_top`` down to layer 1 (module docstring), on the dicts of
+    :func:`_forward`. Returns dicts dW, db keyed by layer: ∂J/∂W⁽ˡ⁾ (nₗ, nₗ₊₁), ∂J/∂b⁽ˡ⁾ (nₗ₊₁,)."""
+    L = len(W)
+    delta = {L + 1: delta_top}                             # δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾             (m, n_{L+1})
+    dW, db = {}, {}
+    for l in range(L, 0, -1):
+        # ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾,  ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ,  ∂J/∂A⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ   (m, nₗ)
+        dW[l], db[l], dJ_dA = affine_backward(delta[l + 1], A[l], W[l], need_dA=l > 1)
+        if l > 1:
+            delta[l] = dJ_dA * f[l].derivative(Z[l], A[l])   # δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f′(Z⁽ˡ⁾)  (m, nₗ)
+    return dW, db
+
+
+# ------------------------------------------------------------------ the same passes on a caller's lists, checked
+
 _NO_BIASES = object()          # stack_backward has no biases to check
 
 
 def _check_stack(weights, activations, biases=_NO_BIASES):
-    """Cheap checks of a stack's layers (types and shapes, no pass over the values): L >= 1 float weight
-    matrices that chain (W⁽ˡ⁾ has as many rows as W⁽ˡ⁻¹⁾ has columns), L matching bias vectors, and at least
-    L-1 activations. Without ``biases`` (stack_backward) they are not checked. Returns the three lists."""
+    """Types and shapes of a stack's lists (no pass over the values): L >= 1 float matrices that chain, L
+    matching bias vectors (unless not given), at least L - 1 activations. Returns the three lists."""
     weights = check_sequence("weights", weights, "weight matrices W⁽¹⁾ … W⁽ᴸ⁾", nonempty=True)
     for l, W in enumerate(weights, start=1):
         check_float_array(f"weights[{l - 1}]", W)
@@ -67,72 +92,41 @@ def _check_stack(weights, activations, biases=_NO_BIASES):
 
 
 def _check_rows(name, A, n_columns):
-    """Cheap check of a float (m >= 1, n_columns) array (type and shape only)."""
+    """A float (m >= 1, n_columns) array (type and shape only)."""
     check_float_array(name, A)
     if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] != n_columns:
         raise ValueError(f"{name} must have shape (m >= 1, {n_columns}), got {A.shape}")
     return A
 
 
+def _by_layer(weights, activations):
+    """The lists of the public functions as :func:`_forward`'s dicts: W⁽ˡ⁾ for l = 1 … L, f⁽ˡ⁾ for l = 2 … L."""
+    return dict(enumerate(weights, start=1)), {l: activations[l - 2] for l in range(2, len(weights) + 1)}
+
+
 def stack_forward(X, weights, biases, activations):
-    """Forward pass through a stack of L affine layers; the output layer's pre-activation is returned raw.
+    """The forward pass through L affine layers (module docstring); the top pre-activation is returned raw.
 
-    Parameters
-    ----------
-    X : ndarray of shape (m, n₁)
-    weights : sequence of L ndarrays
-        W⁽¹⁾ … W⁽ᴸ⁾, W⁽ˡ⁾ of shape (nₗ, nₗ₊₁) (transposed views allowed).
-    biases : sequence of L ndarrays
-        b⁽¹⁾ … b⁽ᴸ⁾, b⁽ˡ⁾ of shape (nₗ₊₁,).
-    activations : sequence of L-1 npae.core.activations.Activation
-        f⁽²⁾ … f⁽ᴸ⁾, the hidden layers' nonlinearities (empty for L = 1, a single affine map; more than L-1 are
-        accepted and the extra ones, which would act on the output, are not used).
-
-    Returns
-    -------
-    inputs : list of L ndarrays
-        A⁽¹⁾ … A⁽ᴸ⁾, the input of each weight matrix: ``inputs[l - 1]`` is A⁽ˡ⁾ (``inputs[0]`` is X).
-    pre : list of L ndarrays
-        Z⁽²⁾ … Z⁽ᴸ⁺¹⁾: ``pre[l - 1]`` is Z⁽ˡ⁺¹⁾, the pre-activation W⁽ˡ⁾ produces; ``pre[-1]`` is what the
-        loss receives.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If an argument is not of the kind and shape above (types and shapes only: the values, which the
-        models have checked, are not read; NaN and inf propagate).
+    X (m, n₁); ``weights`` W⁽¹⁾ … W⁽ᴸ⁾, each (nₗ, nₗ₊₁) (transposed views allowed); ``biases`` b⁽¹⁾ … b⁽ᴸ⁾, each
+    (nₗ₊₁,); ``activations`` f⁽²⁾ … f⁽ᴸ⁾, L - 1 :class:`npae.core.activations.Activation` (empty for L = 1; extra
+    ones are not used). Returns the lists ``inputs`` A⁽¹⁾ … A⁽ᴸ⁾ (``inputs[0]`` is X) and ``pre`` Z⁽²⁾ … Z⁽ᴸ⁺¹⁾.
+    Raises TypeError/ValueError naming the argument for kinds and shapes that do not fit (values are not read:
+    NaN and inf propagate).
     """
     weights, activations, biases = _check_stack(weights, activations, biases)
     X = _check_rows("X", X, weights[0].shape[0])
+    W, f = _by_layer(weights, activations)
+    A, Z = _forward(X, W, dict(enumerate(biases, start=1)), f)
     L = len(weights)
-    inputs, pre = [X], []
-    for l in range(1, L):                                  # hidden layers 2 … L
-        Z, A = dense_forward(inputs[-1], weights[l - 1], biases[l - 1], activations[l - 1])
-        pre.append(Z)
-        inputs.append(A)
-    pre.append(inputs[-1] @ weights[L - 1] + biases[L - 1])    # Z⁽ᴸ⁺¹⁾, the output's pre-activation
-    return inputs, pre
+    return [A[l] for l in range(1, L + 1)], [Z[l + 1] for l in range(1, L + 1)]
 
 
 def stack_backward(delta_out, inputs, pre, weights, activations):
-    """The backward recurrence δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f'(Z⁽ˡ⁾) for any depth (module docstring).
+    """The backward recurrence δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ) ∘ f′(Z⁽ˡ⁾) from the top delta (module docstring).
 
-    Parameters
-    ----------
-    delta_out : ndarray of shape (m, n_{L+1})
-        δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾ at the output layer (from the loss; the 1/m of a mean included).
-    inputs, pre : lists from :func:`stack_forward`
-    weights : sequence of L ndarrays (as given to :func:`stack_forward`)
-    activations : sequence of L-1 Activation (as given to :func:`stack_forward`)
-
-    Returns
-    -------
-    dict l -> (dW, db) for l = 1 … L, in that order: ∂J/∂W⁽ˡ⁾ of shape (nₗ, nₗ₊₁) and ∂J/∂b⁽ˡ⁾ of shape (nₗ₊₁,).
-
-    Raises
-    ------
-    TypeError, ValueError
-        If an argument is not of the kind and shape above (types and shapes only, as :func:`stack_forward`).
+    ``delta_out`` δ⁽ᴸ⁺¹⁾ = ∂J/∂Z⁽ᴸ⁺¹⁾ (m, n_{L+1}), any 1/m of a mean included; ``inputs``, ``pre`` from
+    :func:`stack_forward`; ``weights``, ``activations`` as given to it. Returns {l: (∂J/∂W⁽ˡ⁾, ∂J/∂b⁽ˡ⁾)} for
+    l = 1 … L in that order. Raises TypeError/ValueError as :func:`stack_forward`.
     """
     weights, activations, _ = _check_stack(weights, activations)
     L = len(weights)
@@ -149,20 +143,11 @@ def stack_backward(delta_out, inputs, pre, weights, activations):
     if delta_out.shape[0] != m:
         raise ValueError(f"delta_out must have shape ({m}, {weights[-1].shape[1]}) (one row per sample of "
                          f"inputs[0]), got {delta_out.shape}")
-    # The lists, under UFLDL's layer numbers (module docstring)
-    W = {l: weights[l - 1] for l in range(1, L + 1)}             # W⁽ˡ⁾
-    A = {l: inputs[l - 1] for l in range(1, L + 1)}              # A⁽ˡ⁾
-    Z = {l + 1: pre[l - 1] for l in range(1, L + 1)}             # Z⁽ˡ⁺¹⁾
-    f = {l: activations[l - 2] for l in range(2, L + 1)}         # f⁽ˡ⁾ of the hidden layers
-    delta = {L + 1: delta_out}                                   # δ⁽ᴸ⁺¹⁾
-    grads = {}
-    for l in range(L, 0, -1):
-        # ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾, ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ, ∂J/∂A⁽ˡ⁾ = δ⁽ˡ⁺¹⁾ W⁽ˡ⁾ᵀ
-        dW, db, dJ_dA = affine_backward(delta[l + 1], A[l], W[l], need_dA=l > 1)
-        grads[l] = (dW, db)
-        if l > 1:
-            delta[l] = dJ_dA * f[l].derivative(Z[l], A[l])         # δ⁽ˡ⁾ = ∂J/∂A⁽ˡ⁾ ∘ f'(Z⁽ˡ⁾)
-    return {l: grads[l] for l in range(1, L + 1)}                # in layer order
+    W, f = _by_layer(weights, activations)
+    A = dict(enumerate(inputs, start=1))
+    Z = {l + 1: pre[l - 1] for l in range(1, L + 1)}
+    dW, db = _backward(delta_out, A, Z, W, f)
+    return {l: (dW[l], db[l]) for l in range(1, L + 1)}
 
 
 def _check_sizes(sizes, name, minimum_length):
@@ -172,37 +157,17 @@ def _check_sizes(sizes, name, minimum_length):
     return [check_int(f"{name}[{i}]", s, 1) for i, s in enumerate(sizes)]
 
 
+# ------------------------------------------------------------------ the stacked classifier
+
 class StackedClassifier:
-    """Encoder layers with a softmax on top, trained end to end (UFLDL ``stackedAECost``, fine-tuning).
+    """Sigmoid (or ReLU) encoder layers with a softmax on top, trained end to end (UFLDL ``stackedAECost``).
 
-    Parameters
-    ----------
-    layer_sizes : sequence of int, length ≥ 2
-        [n_input, n_hidden_1, …, n_hidden_K], e.g. [784, 200, 200].
-    n_classes : int ≥ 2
-    activation : {"sigmoid", "relu"}
-        The hidden layers' nonlinearity.
-    weight_decay : float ≥ 0
-        λ of (λ/2)‖W_softmax‖²_F (UFLDL: 1e-4; ``stackedAECost`` decays only the softmax weights).
-    encoder_weight_decay : float ≥ 0
-        λ of (λ/2) Σₗ‖Wₗ‖²_F over the encoder weights (default 0, as UFLDL). Biases are never decayed.
-    rng : numpy.random.Generator, optional
-        Draws the initial weights (usually overwritten by :func:`npae.training.stacking.stacked_classifier`).
-    dtype : {numpy.float64, numpy.float32}
-    init : {"ufldl", "glorot"}
-        Encoder weights by :func:`npae.core.layers.initial_weights` (as the autoencoders); softmax 0.005 · N(0, 1)
-        (:func:`npae.core.layers.initial_softmax_weights`).
-
-    Attributes
-    ----------
-    params : dict
-        ``W1`` (n₀, n₁), ``b1`` (n₁,), …, ``WK``, ``bK``, ``W_softmax`` (n_K, n_classes),
-        ``b_softmax`` (n_classes,).
-
-    Raises
-    ------
-    ValueError, TypeError
-        For bad sizes, fewer than 2 classes, an unknown activation or init, a negative weight decay.
+    ``layer_sizes`` [n₀, n₁, …, n_K] (K ≥ 1), ``n_classes`` ≥ 2; ``activation`` of the hidden layers "sigmoid" or
+    "relu"; ``weight_decay`` λ ≥ 0 of (λ/2)‖W_softmax‖²_F (UFLDL: 1e-4; ``stackedAECost`` decays only the softmax);
+    ``encoder_weight_decay`` λₑ ≥ 0 of (λₑ/2) Σₗ‖Wₗ‖²_F (default 0); biases are not decayed. ``rng`` draws the
+    initial weights (:func:`~npae.core.layers.initial_weights` by ``init`` "ufldl" or "glorot"; the softmax
+    0.005·N(0, 1)); ``dtype`` float64 or float32. ``params``: ``W1`` (n₀, n₁), ``b1`` (n₁,), …, ``WK``, ``bK``,
+    ``W_softmax`` (n_K, n_classes), ``b_softmax`` (n_classes,). Raises ValueError/TypeError naming a bad argument.
     """
 
     def __init__(self, layer_sizes, n_classes, *, activation="sigmoid", weight_decay=1e-4,
@@ -210,152 +175,117 @@ class StackedClassifier:
         self.layer_sizes = _check_sizes(layer_sizes, "layer_sizes", 2)
         self.n_classes = check_int("n_classes", n_classes, 2)
         self.activation = get_activation(activation, "activation", HIDDEN_ACTIVATIONS)
-        self.softmax_decay = WeightDecay(check_real("weight_decay", weight_decay, 0))
-        self.encoder_decay = WeightDecay(check_real("encoder_weight_decay", encoder_weight_decay, 0))
+        self.weight_decay = check_real("weight_decay", weight_decay, 0)
+        self.encoder_weight_decay = check_real("encoder_weight_decay", encoder_weight_decay, 0)
         self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
         self.init = check_choice("init", init, INITS)
-        self.n_layers = len(self.layer_sizes) - 1
+        self.n_layers = len(self.layer_sizes) - 1                                   # K
+        self.n_features = self.layer_sizes[0]
         self.params = {}
-        for l in range(self.n_layers):
-            n_in, n_out = self.layer_sizes[l], self.layer_sizes[l + 1]
-            self.params[f"W{l + 1}"] = initial_weights(rng, n_in, n_out, init, self.dtype)
-            self.params[f"b{l + 1}"] = np.zeros(n_out, dtype=self.dtype)
+        for l in range(1, self.n_layers + 1):
+            n_in, n_out = self.layer_sizes[l - 1], self.layer_sizes[l]
+            self.params[f"W{l}"] = initial_weights(rng, n_in, n_out, init, self.dtype)
+            self.params[f"b{l}"] = np.zeros(n_out, dtype=self.dtype)
         self.params["W_softmax"] = initial_softmax_weights(rng, self.layer_sizes[-1], self.n_classes, self.dtype)
         self.params["b_softmax"] = np.zeros(self.n_classes, dtype=self.dtype)
 
     def param_shapes(self):
-        """{key: shape} of every parameter, in the order of ``params``: ``W1`` (n₀, n₁), ``b1`` (n₁,), …,
-        ``W_softmax`` (n_K, n_classes), ``b_softmax`` (n_classes,)."""
+        """{key: shape} of every parameter, in the order of ``params``."""
         shapes = {}
-        for l in range(self.n_layers):
-            shapes[f"W{l + 1}"] = (self.layer_sizes[l], self.layer_sizes[l + 1])
-            shapes[f"b{l + 1}"] = (self.layer_sizes[l + 1],)
+        for l in range(1, self.n_layers + 1):
+            shapes[f"W{l}"] = (self.layer_sizes[l - 1], self.layer_sizes[l])
+            shapes[f"b{l}"] = (self.layer_sizes[l],)
         shapes["W_softmax"] = (self.layer_sizes[-1], self.n_classes)
         shapes["b_softmax"] = (self.n_classes,)
         return shapes
 
     def config(self):
-        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
-        (:mod:`npae.serialize`)."""
+        """The constructor's arguments (except ``rng``) as plain values (:mod:`npae.serialize` stores them)."""
         return {"layer_sizes": list(self.layer_sizes), "n_classes": self.n_classes,
-                "activation": self.activation.name, "weight_decay": self.softmax_decay.weight_decay,
-                "encoder_weight_decay": self.encoder_decay.weight_decay, "dtype": self.dtype.name,
-                "init": self.init}
+                "activation": self.activation.name, "weight_decay": self.weight_decay,
+                "encoder_weight_decay": self.encoder_weight_decay, "dtype": self.dtype.name, "init": self.init}
 
     def _layers(self, params):
-        names = [f"{l + 1}" for l in range(self.n_layers)] + ["_softmax"]
-        return [params["W" + n] for n in names], [params["b" + n] for n in names], names
-
-    def _forward(self, X, params):
-        params = check_params(self.params if params is None else params, self.param_shapes())
-        X = check_data(X, "X", self.layer_sizes[0], self.dtype)
-        weights, biases, names = self._layers(params)
-        inputs, pre = stack_forward(X, weights, biases, [self.activation] * self.n_layers)
-        return params, X, weights, names, inputs, pre
+        """W, b keyed by layer: 1 … K the encoder, K + 1 the softmax; f⁽ˡ⁾ for the hidden layers 2 … K + 1."""
+        K = self.n_layers
+        W = {l: params[f"W{l}"] for l in range(1, K + 1)} | {K + 1: params["W_softmax"]}
+        b = {l: params[f"b{l}"] for l in range(1, K + 1)} | {K + 1: params["b_softmax"]}
+        return W, b, {l: self.activation for l in range(2, K + 2)}
 
     def encode(self, X, params=None):
-        """The top hidden layer's features, (m, n_K) of ``self.dtype`` (what the softmax sees)."""
-        return self._forward(X, params)[4][-1]
+        """The top hidden layer A⁽ᴷ⁺¹⁾ (what the softmax sees): (m, n_K) of ``self.dtype``."""
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        X = check_data(X, "X", self.n_features, self.dtype)
+        W, b, f = self._layers(params)
+        A, _ = _forward(X, {l: W[l] for l in range(1, self.n_layers + 1)}, b, f)
+        return A[self.n_layers + 1]
+
+    def logits(self, X, params=None):
+        """The softmax's logits Z⁽ᴷ⁺²⁾ = A⁽ᴷ⁺¹⁾ W_softmax + b_softmax: (m, n_classes) of ``self.dtype``."""
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        X = check_data(X, "X", self.n_features, self.dtype)
+        _, Z = _forward(X, *self._layers(params))
+        return Z[self.n_layers + 2]
 
     def predict_proba(self, X, params=None):
         """p(y = k | x) for every row: (m, n_classes), rows summing to 1."""
-        return softmax(self._forward(X, params)[5][-1])
+        return _softmax(self.logits(X, params))
 
     def predict(self, X, params=None):
         """The most probable class of every row: (m,) int64."""
-        return np.argmax(self._forward(X, params)[5][-1], axis=1)
+        return np.argmax(self.logits(X, params), axis=1)
 
-    def loss_and_grads(self, X, y, params=None):
-        """J = -(1/m) Σᵢ log p(yᵢ | xᵢ) + (λ/2)‖W_softmax‖² (+ encoder decay) and its gradient for every layer.
+    def loss_and_grads(self, X, y, params=None, need_grads=True):
+        """J = −(1/m) Σᵢ log p(yᵢ | xᵢ) + (λ/2)‖W_softmax‖²_F + (λₑ/2) Σₗ‖Wₗ‖²_F and its gradient, every layer.
 
-        Parameters
-        ----------
-        X : array_like of shape (m, n₀)
-        y : array_like of shape (m,) of integer labels in [0, n_classes), or (m, n_classes) one-hot
-            The class labels. The trainers pass them as their ``target`` (positionally; the minibatch
-            trainer as a one-hot matrix, since it slices and casts 2-D targets).
-        params : dict, optional
-            Evaluate here instead of at ``self.params`` (nothing is mutated).
-
-        Returns
-        -------
-        loss : float
-        grads : dict keyed and shaped like ``params``
-
-        Raises
-        ------
-        ValueError, TypeError
-            For a bad ``X``, ``y`` (:func:`npae.models.softmax.check_labels`) or ``params``.
+        X (m, n₀); ``y`` (m,) integer labels in [0, n_classes), or (m, n_classes) one-hot (what the minibatch
+        trainer passes); ``params`` to evaluate at instead of ``self.params`` (nothing is mutated);
+        ``need_grads`` False returns (J, None). Returns (J, grads keyed and shaped like ``params``). Raises
+        ValueError/TypeError for a bad X, y (:func:`npae.models.softmax.check_labels`) or params.
         """
-        return self._forward_backward(X, y, params, need_grads=True)
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        X = check_data(X, "X", self.n_features, self.dtype)
+        labels = check_labels(y, self.n_classes, X.shape[0], name="y")
+        need_grads = check_bool("need_grads", need_grads)
+        K, lam, lam_e = self.n_layers, self.weight_decay, self.encoder_weight_decay
+        W, b, f = self._layers(params)                       # layers 1 … K encoder, K + 1 softmax
+        # Forward: A⁽ˡ⁺¹⁾ = f(A⁽ˡ⁾W⁽ˡ⁾ + b⁽ˡ⁾) up to the softmax's logits Z⁽ᴷ⁺²⁾              (m, n_classes)
+        A, Z = _forward(X, W, b, f)
+        # J = −(1/m) Σᵢ log P[i, yᵢ], and δ⁽ᴷ⁺²⁾ = ∂J/∂Z⁽ᴷ⁺²⁾ = (1/m)(P − Y)                   (m, n_classes)
+        J, delta_top = _softmax_cross_entropy(Z[K + 2], labels, 1.0 / X.shape[0])
+        J += 0.5 * lam * float(np.vdot(W[K + 1], W[K + 1]))                        # + (λ/2)‖W_softmax‖²_F
+        J += 0.5 * lam_e * sum(float(np.vdot(W[l], W[l])) for l in range(1, K + 1))   # + (λₑ/2) Σₗ‖Wₗ‖²_F
+        if not need_grads:
+            return J, None
+        # Backward: δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾W⁽ˡ⁾ᵀ) ∘ f′(Z⁽ˡ⁾), ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀδ⁽ˡ⁺¹⁾, ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ, l = K+1 … 1
+        dW, db = _backward(delta_top, A, Z, W, f)
+        grads = {}
+        for l in range(1, K + 1):
+            grads[f"W{l}"] = dW[l] + lam_e * W[l]             # + λₑ Wₗ      (layer_sizes[l-1], layer_sizes[l])
+            grads[f"b{l}"] = db[l]
+        grads["W_softmax"] = dW[K + 1] + lam * W[K + 1]       # + λ W_softmax                     (n_K, n_classes)
+        grads["b_softmax"] = db[K + 1]
+        return J, {name: grads[name] for name in params}
 
     def loss(self, X, y, params=None):
         """The loss J alone; arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, y, params, need_grads=False)[0]
+        return self.loss_and_grads(X, y, params, need_grads=False)[0]
 
-    def _forward_backward(self, X, y, params, need_grads):
-        params, X, weights, names, inputs, pre = self._forward(X, params)
-        labels = check_labels(y, self.n_classes, X.shape[0], name="y")
-        value, delta_out = softmax_cross_entropy(pre[-1], labels, 1.0 / X.shape[0])    # δ⁽ᴸ⁺¹⁾
-        top = {"W_softmax": params["W_softmax"]}
-        encoder = {f"W{l + 1}": params[f"W{l + 1}"] for l in range(self.n_layers)}
-        decay_top, _, direct_top = self.softmax_decay(top, None, None)
-        decay_enc, _, direct_enc = self.encoder_decay(encoder, None, None)
-        loss = value + decay_top + decay_enc
-        if not need_grads:
-            return loss, None
-        grads = {}
-        layer_grads = stack_backward(delta_out, inputs, pre, weights, [self.activation] * self.n_layers)
-        for l, name in enumerate(names, start=1):
-            grads["W" + name], grads["b" + name] = layer_grads[l]
-        for direct in (direct_top, direct_enc):
-            for name, g in direct.items():
-                grads[name] += g
-        return loss, {name: grads[name] for name in params}
 
+# ------------------------------------------------------------------ the deep autoencoder
 
 class DeepAutoencoder:
-    """An unrolled deep autoencoder: encoder n₀ → … → n_K, mirrored decoder n_K → … → n₀ (Hinton & Salakhutdinov 2006).
+    """An unrolled deep autoencoder n₀ → … → n_K → … → n₀ with a mirrored decoder (Hinton & Salakhutdinov 2006).
 
-    Parameters
-    ----------
-    layer_sizes : sequence of int, length ≥ 2
-        The encoder's widths [n₀, n₁, …, n_K]; the code has n_K units. The decoder mirrors it.
-        [784, 128, 64, 32] gives the 6-layer 784-128-64-32-64-128-784 network.
-    activation : {"sigmoid", "relu"}
-        Nonlinearity of every hidden layer (encoder and decoder), including the code unless ``code`` says.
-    code : {"sigmoid", "relu", "linear"}, optional
-        Nonlinearity of the code layer (default: ``activation``; Hinton & Salakhutdinov use linear codes).
-    decoder : {"sigmoid", "linear"}
-        Output nonlinearity.
-    loss : {"squared_error", "cross_entropy"}
-        As :class:`~npae.models.autoencoder.Autoencoder` (:mod:`npae.core.losses`): mean over samples of a sum over features.
-    tied : bool
-        Decoder layer K+j uses W_{K+1-j}ᵀ; ``params`` then has no decoder weights.
-    weight_decay : float ≥ 0
-        (λ/2) Σ‖W‖²_F over the weight matrices in ``params`` (each tied matrix once); biases not decayed.
-    rng : numpy.random.Generator, optional
-    dtype : {numpy.float64, numpy.float32}
-    init : {"ufldl", "glorot"}
-        The weights' initialisation (:func:`npae.core.layers.initial_weights`).
-    reduction : {"sum", "mean"}
-        As :class:`~npae.models.autoencoder.Autoencoder`: the reconstruction loss summed over the n₀
-        features of a sample (default) or their mean (every gradient of the loss divided by n₀); the
-        weight decay is never divided.
-
-    Attributes
-    ----------
-    params : dict
-        Layers are numbered 1 … 2K from input to output. ``W1`` (n₀, n₁), ``b1``, …, ``WK``, ``bK``
-        (encoder), then ``W{K+1}`` (n_K, n_{K-1}) … ``W{2K}`` (n₁, n₀) unless tied, and
-        ``b{K+1}`` … ``b{2K}`` (always).
-    n_visible, n_hidden : int
-        n₀ and the code width n_K (the names :class:`~npae.models.autoencoder.Autoencoder` uses).
-
-    Raises
-    ------
-    ValueError, TypeError
-        For bad sizes, unknown names, cross-entropy with a linear decoder, a negative weight decay.
+    ``layer_sizes`` [n₀, …, n_K] the encoder's widths (K ≥ 1; [784, 128, 64, 32] gives 784-128-64-32-64-128-784).
+    ``activation`` "sigmoid" or "relu" of every hidden layer; ``code`` that of the code layer ("sigmoid", "relu",
+    "linear"; default ``activation``); ``decoder`` "sigmoid" or "linear" at the output; ``loss`` "squared_error"
+    or "cross_entropy" (:mod:`npae.core.losses`: a mean over samples of a sum over features, or of a mean with
+    ``reduction="mean"``); ``tied``: decoder layer 2K + 1 − l uses W⁽ˡ⁾ᵀ; ``weight_decay`` λ of (λ/2)Σ‖W‖²_F
+    over the weights in ``params`` (biases not decayed); ``rng``, ``dtype``, ``init`` as the Autoencoder.
+    ``params``: ``W1`` (n₀, n₁) … ``W{2K}`` (n₁, n₀) (only ``W1`` … ``WK`` when tied), ``b1`` … ``b{2K}``.
+    ``n_visible`` = n₀, ``n_hidden`` = n_K. Raises ValueError/TypeError naming a bad argument (also for
+    cross-entropy with a linear decoder).
     """
 
     def __init__(self, layer_sizes, *, activation="sigmoid", code=None, decoder="sigmoid",
@@ -371,7 +301,7 @@ class DeepAutoencoder:
         if loss == "cross_entropy" and decoder != "sigmoid":
             raise ValueError(f"loss='cross_entropy' needs decoder='sigmoid', got decoder={decoder!r}")
         self.tied = check_bool("tied", tied)
-        self.weight_decay = WeightDecay(weight_decay)
+        self.weight_decay = check_real("weight_decay", weight_decay, 0)
         self.dtype, rng = check_float_dtype(dtype), check_rng(rng, none_means_fresh=True)
         self.init = check_choice("init", init, INITS)
         self.reduction = check_choice("reduction", reduction, REDUCTIONS)
@@ -382,117 +312,92 @@ class DeepAutoencoder:
         for name, shape in self._bias_shapes().items():
             self.params[name] = np.zeros(shape, dtype=self.dtype)
 
-    # layer l = 1 … 2K maps widths[l-1] → widths[l]
-    def _widths(self):
-        return self.layer_sizes + self.layer_sizes[-2::-1]
-
     def _weight_shapes(self):
-        w = self._widths()
+        widths = self.layer_sizes + self.layer_sizes[-2::-1]                    # layer l maps widths[l-1] → widths[l]
         last = self.depth if self.tied else 2 * self.depth
-        return {f"W{l}": (w[l - 1], w[l]) for l in range(1, last + 1)}
+        return {f"W{l}": (widths[l - 1], widths[l]) for l in range(1, last + 1)}
 
     def _bias_shapes(self):
-        w = self._widths()
-        return {f"b{l}": (w[l],) for l in range(1, 2 * self.depth + 1)}
-
-    def _activations(self):
-        """The 2K-1 hidden nonlinearities: encoder layers, the code, decoder layers."""
-        K = self.depth
-        return [self.activation] * (K - 1) + [self.code] + [self.activation] * (K - 1)
-
-    def _weights(self, params):
-        """The 2K weight matrices in layer order; tied decoder layers are transposed views."""
-        K = self.depth
-        if self.tied:
-            return [params[f"W{l}"] for l in range(1, K + 1)] + [params[f"W{2 * K + 1 - l}"].T
-                                                                 for l in range(K + 1, 2 * K + 1)]
-        return [params[f"W{l}"] for l in range(1, 2 * K + 1)]
+        widths = self.layer_sizes + self.layer_sizes[-2::-1]
+        return {f"b{l}": (widths[l],) for l in range(1, 2 * self.depth + 1)}
 
     def param_shapes(self):
-        """{key: shape} of every parameter, in the order of ``params``: the weights ``W1`` … (``W{2K}`` unless
-        tied), then the biases ``b1`` … ``b{2K}`` (the class docstring gives the shapes)."""
+        """{key: shape} of every parameter, in the order of ``params``: the weights, then the biases."""
         return {**self._weight_shapes(), **self._bias_shapes()}
 
     def config(self):
-        """The constructor's arguments (except ``rng``) as a dict of plain values; used to save a model
-        (:mod:`npae.serialize`). ``code`` is the code layer's nonlinearity by name, ``activation``'s when the
-        constructor was given None."""
+        """The constructor's arguments (except ``rng``) as plain values (:mod:`npae.serialize` stores them);
+        ``code`` by name, ``activation``'s when the constructor was given None."""
         return {"layer_sizes": list(self.layer_sizes), "activation": self.activation.name, "code": self.code.name,
                 "decoder": self.decoder.name, "loss": self.loss_name, "tied": self.tied,
-                "weight_decay": self.weight_decay.weight_decay, "dtype": self.dtype.name, "init": self.init,
+                "weight_decay": self.weight_decay, "dtype": self.dtype.name, "init": self.init,
                 "reduction": self.reduction}
 
-    def _checked(self, params):
-        return check_params(self.params if params is None else params, self.param_shapes())
+    def _layers(self, params):
+        """W, b keyed by layer l = 1 … 2K (a tied decoder layer's W⁽ˡ⁾ is the view W⁽²ᴷ⁺¹⁻ˡ⁾ᵀ); f⁽ˡ⁾ of the
+        hidden layers 2 … 2K: ``activation``, the code layer K + 1 ``code``."""
+        K = self.depth
+        W = {l: params[f"W{l}"] if l <= K or not self.tied else params[f"W{2 * K + 1 - l}"].T
+             for l in range(1, 2 * K + 1)}
+        b = {l: params[f"b{l}"] for l in range(1, 2 * K + 1)}
+        f = {l: self.code if l == K + 1 else self.activation for l in range(2, 2 * K + 1)}
+        return W, b, f
 
     def encode(self, X, params=None):
-        """The code: (m, n_K) of ``self.dtype``. Raises ValueError/TypeError for a bad X."""
-        params = self._checked(params)
-        A = check_data(X, "X", self.n_visible, self.dtype)
-        weights, acts = self._weights(params), self._activations()
-        for l in range(self.depth):
-            A = acts[l].forward(A @ weights[l] + params[f"b{l + 1}"])
-        return A
+        """The code A⁽ᴷ⁺¹⁾: (m, n_K) of ``self.dtype``."""
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        X = check_data(X, "X", self.n_visible, self.dtype)
+        W, b, f = self._layers(params)
+        A, _ = _forward(X, {l: W[l] for l in range(1, self.depth + 1)}, b, f)
+        return A[self.depth + 1]
 
     def logits(self, X, params=None):
-        """The decoder's pre-activation z of the last layer: (m, n₀) of ``self.dtype`` (x̂ = g(z))."""
-        params = self._checked(params)
+        """The output layer's pre-activation Z⁽²ᴷ⁺¹⁾: (m, n₀) of ``self.dtype`` (x̂ = g(Z⁽²ᴷ⁺¹⁾))."""
+        params = check_params(self.params if params is None else params, self.param_shapes())
         X = check_data(X, "X", self.n_visible, self.dtype)
-        _, pre = stack_forward(X, self._weights(params),
-                               [params[f"b{l}"] for l in range(1, 2 * self.depth + 1)], self._activations())
-        return pre[-1]
+        _, Z = _forward(X, *self._layers(params))
+        return Z[2 * self.depth + 1]
 
     def reconstruct(self, X, params=None):
-        """The reconstruction x̂ = g(z): (m, n₀) of ``self.dtype``."""
+        """The reconstruction x̂ = g(Z⁽²ᴷ⁺¹⁾): (m, n₀) of ``self.dtype``."""
         return self.decoder.forward(self.logits(X, params))
 
-    def loss_and_grads(self, X, target=None, params=None):
-        """Reconstruction loss (+ weight decay) and its gradient for every layer.
+    def loss_and_grads(self, X, target=None, params=None, need_grads=True):
+        """The reconstruction loss (+ weight decay) and its gradient for every layer.
 
-        Parameters
-        ----------
-        X : array_like of shape (m, n₀)
-            Inputs (for denoising: the corrupted x̃).
-        target : array_like of shape (m, n₀), optional
-            What the reconstruction is compared with; defaults to ``X``. In [0, 1] for a sigmoid decoder.
-        params : dict, optional
-            Evaluate here instead of at ``self.params`` (nothing is mutated).
-
-        Returns
-        -------
-        loss : float
-        grads : dict keyed and shaped like ``params``
-
-        Raises
-        ------
-        ValueError, TypeError
-            For a bad ``X``/``target`` (as :func:`npae.checks.check_data`) or ``params``.
+        X (m, n₀) the input (for denoising: x̃); ``target`` (m, n₀) what x̂ is compared with (default X; in [0, 1]
+        for a sigmoid decoder); ``params`` to evaluate at instead of ``self.params`` (nothing is mutated);
+        ``need_grads`` False returns (J, None). Returns (J, grads keyed and shaped like ``params``). Raises
+        ValueError/TypeError for a bad X, target or params.
         """
-        return self._forward_backward(X, target, params, need_grads=True)
+        params = check_params(self.params if params is None else params, self.param_shapes())
+        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
+        need_grads = check_bool("need_grads", need_grads)
+        K, lam = self.depth, self.weight_decay
+        inv_m = 1.0 / X.shape[0]
+        W, b, f = self._layers(params)
+        # Forward: A⁽ˡ⁺¹⁾ = f(A⁽ˡ⁾W⁽ˡ⁾ + b⁽ˡ⁾), l = 1 … 2K, up to the output's pre-activation Z⁽²ᴷ⁺¹⁾  (m, n₀)
+        A, Z = _forward(X, W, b, f)
+        # J = loss(x̂, T), a mean over samples of a sum (or mean) over features, and δ⁽²ᴷ⁺¹⁾ = ∂J/∂Z⁽²ᴷ⁺¹⁾ (m, n₀)
+        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m
+        J, delta_top = LOSSES[self.loss_name](Z[2 * K + 1], T, self.decoder, inv_m_loss)
+        weights = list(self._weight_shapes())                             # W1 …: each tied matrix once
+        J += 0.5 * lam * sum(float(np.vdot(params[k], params[k])) for k in weights)   # + (λ/2) Σ‖W‖²_F
+        if not need_grads:
+            return J, None
+        # Backward: δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾W⁽ˡ⁾ᵀ) ∘ f′(Z⁽ˡ⁾), ∂J/∂W⁽ˡ⁾ = A⁽ˡ⁾ᵀδ⁽ˡ⁺¹⁾, ∂J/∂b⁽ˡ⁾ = Σᵢ δ⁽ˡ⁺¹⁾ᵢ, l = 2K … 1
+        dW, db = _backward(delta_top, A, Z, W, f)
+        grads = {}
+        for l in range(1, 2 * K + 1):
+            grads[f"b{l}"] = db[l]
+            if l <= K or not self.tied:
+                grads[f"W{l}"] = dW[l]
+            else:
+                grads[f"W{2 * K + 1 - l}"] += dW[l].T        # tied: + the decoder use of W⁽²ᴷ⁺¹⁻ˡ⁾ (chain rule)
+        for k in weights:
+            grads[k] += lam * params[k]                       # + λW
+        return J, {name: grads[name] for name in params}
 
     def loss(self, X, target=None, params=None):
         """The loss alone; arguments as :meth:`loss_and_grads`."""
-        return self._forward_backward(X, target, params, need_grads=False)[0]
-
-    def _forward_backward(self, X, target, params, need_grads):
-        params = self._checked(params)
-        X, T = check_input_and_target(X, target, self.n_visible, self.dtype, self.decoder.name == "sigmoid")
-        K = self.depth
-        weights, acts = self._weights(params), self._activations()
-        inputs, pre = stack_forward(X, weights, [params[f"b{l}"] for l in range(1, 2 * K + 1)], acts)
-        inv_m = 1.0 / X.shape[0]
-        inv_m_loss = inv_m / self.n_visible if self.reduction == "mean" else inv_m      # "mean" over features
-        value, delta_out = LOSSES[self.loss_name](pre[-1], T, self.decoder, inv_m_loss)  # δ⁽²ᴷ⁺¹⁾
-        decay, _, direct = self.weight_decay({k: params[k] for k in self._weight_shapes()}, None, inv_m)
-        if not need_grads:
-            return value + decay, None
-        grads = {}
-        for l, (dW, db) in stack_backward(delta_out, inputs, pre, weights, acts).items():
-            grads[f"b{l}"] = db
-            if l <= K or not self.tied:
-                grads[f"W{l}"] = dW
-            else:
-                grads[f"W{2 * K + 1 - l}"] += dW.T           # the decoder use of a tied matrix
-        for name, g in direct.items():
-            grads[name] += g
-        return value + decay, {name: grads[name] for name in params}
+        return self.loss_and_grads(X, target, params, need_grads=False)[0]

@@ -20,41 +20,17 @@ def train_psd(model, X, *, epochs=10, batch_size=256, n_steps=20, method="fista"
               rng=None, verbose=True):
     """Learn a PSD model by alternating inference and gradient steps (Kavukcuoglu et al. 2008, §3).
 
-    For each minibatch:  1. H = argmin_H E from H = f(X), ``n_steps`` of ISTA/FISTA (parameters fixed);
-    2. one optimizer step on D, W, b, g along :meth:`PSD.loss_and_grads` with H fixed;
-    3. renormalise D's atoms (rows) to unit length.
+    For each minibatch of X (n_samples, n_visible): 1. H = ``n_steps`` of ``method`` ("fista" or "ista") from
+    H = f(X), the parameters fixed (:meth:`PSD.infer`); 2. one ``optimizer`` step ("adam", "sgd", "adadelta" or an
+    instance) on D, W, b, g along :meth:`PSD.loss_and_grads` with H fixed; 3. D's atoms renormalised to unit
+    length. ``model.params`` is updated in place; ``rng`` shuffles the rows each epoch; ``verbose`` prints one
+    line per epoch. Returns {"energy": the mean minibatch energy of each epoch (after inference, before the
+    step), "seconds": …}.
 
-    Parameters
-    ----------
-    model : PSD
-        ``model.params`` is updated in place.
-    X : array_like of shape (n_samples, n_visible)
-    epochs : int >= 0
-    batch_size : int >= 1
-    n_steps : int >= 0
-        Inference steps per minibatch.
-    method : {"fista", "ista"}
-    optimizer : str or npae.training.optimizers instance
-        ``"adam"``, ``"sgd"``, ``"adadelta"`` or an instance (e.g. ``Adam(learning_rate=3e-3)``).
-    rng : numpy.random.Generator, optional
-        Shuffles the rows each epoch.
-    verbose : bool
-        Print one line per epoch.
-
-    Returns
-    -------
-    dict with lists ``energy`` (mean minibatch energy of each epoch, measured after inference and
-    before the step) and ``seconds``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        Bad arguments (named in the message), before any parameter changes.
-    npae.errors.DivergenceError
-        If the energy, a gradient or the parameters after a step become NaN or infinite, or an atom of D
-        after a step is too large for its norm to be computed (as
-        :func:`npae.training.minibatch.train_minibatch` does): ``model.params`` is first restored to the
-        parameters of the last finite minibatch energy, and the message names the epoch and minibatch.
+    Raises ValueError/TypeError naming a bad argument, before any parameter changes.
+    :class:`npae.errors.DivergenceError` if the energy, a gradient, the parameters after a step or the norm of an
+    atom become non-finite: ``model.params`` is first restored to those of the last finite minibatch energy, and
+    the message names the epoch and the minibatch.
     """
     check_instance("model", model, PSD, "PSD(64, 100)")
     X = check_data(X, "X", model.n_visible, model.dtype)

@@ -22,39 +22,24 @@ import numpy as np
 from npae.checks import (as_real_array, check_bool, check_callable, check_choice, check_data, check_instance,
                          check_int, check_real, check_rng, check_sequence)
 from npae.errors import DivergenceError
+from npae.models.autoencoder import Autoencoder
 from npae.models.deep import DeepAutoencoder, StackedClassifier
-from npae.training._inputs import input_width
+from npae.models.softmax import Softmax, check_labels
 from npae.training.lbfgs import train_lbfgs
 from npae.training.minibatch import train_minibatch
-from npae.models.autoencoder import Autoencoder
 from npae.training.optimizers import Adam
-from npae.models.softmax import Softmax, check_labels, one_hot
 
 
 @dataclass
 class Layer:
-    """One layer of the stack: how to build it and how to train it.
+    """One layer of the stack: how to build its autoencoder and how to train it.
 
-    Attributes
-    ----------
-    make : callable ``make(n_visible, rng) -> Autoencoder``
-        Builds the layer's autoencoder for inputs of width ``n_visible`` (known only once the layer below
-        is chosen), e.g. ``lambda n, rng: Autoencoder(n, 200, penalties=[...], rng=rng)``.
-    method : {"lbfgs", "minibatch"}
-        :func:`npae.training.lbfgs.train_lbfgs` (full batch, UFLDL) or :func:`npae.training.minibatch.train_minibatch`.
-    options : dict
-        Keyword arguments of the trainer (``maxiter`` for L-BFGS; ``epochs``, ``batch_size``,
-        ``optimizer`` for minibatches).
-    corruption : callable ``(X, rng) -> X_tilde``, optional
-        A denoising layer: e.g. ``npae.core.corruption.Corruption("masking", 0.3)``.
-    n_samples : int >= 1, optional
-        Train on the first ``n_samples`` rows only (a subset, to save time); None: all rows.
-
-    Raises
-    ------
-    TypeError, ValueError
-        When the Layer is made: ``make`` or ``corruption`` not callable, ``method`` unknown, ``options`` not a
-        dict, ``n_samples`` not an integer >= 1.
+    ``make(n_visible, rng) -> Autoencoder`` builds the layer for inputs of width ``n_visible`` (known once the layer
+    below is chosen), e.g. ``lambda n, rng: Autoencoder(n, 200, penalties=[...], rng=rng)``; ``method`` "lbfgs"
+    (:func:`~npae.training.lbfgs.train_lbfgs`, full batch as UFLDL) or "minibatch"
+    (:func:`~npae.training.minibatch.train_minibatch`) with the trainer's keyword arguments in ``options``;
+    ``corruption(X, rng) -> X_tilde`` makes a denoising layer (e.g. ``Corruption("masking", 0.3)``); ``n_samples``
+    trains on the first rows only (None: all). Raises TypeError/ValueError when made, naming a bad field.
     """
 
     make: object
@@ -77,55 +62,29 @@ class Layer:
 
 
 def _train_layer(model, codes, spec, rng, verbose):
+    """Train one layer's autoencoder on ``codes`` (the layer below's) as its :class:`Layer` says."""
     data = codes if spec.n_samples is None else codes[:spec.n_samples]
     options = {"verbose": verbose, **spec.options}          # the layer's own options win
-    if spec.method == "lbfgs":
-        if spec.corruption is not None:
-            return train_lbfgs(model, spec.corruption(data, rng), data, **options)
-        return train_lbfgs(model, data, **options)
     if spec.method == "minibatch":
         return train_minibatch(model, data, corruption=spec.corruption, rng=rng, **options)
-    raise ValueError(f"method must be 'lbfgs' or 'minibatch', got {spec.method!r}")
+    if spec.corruption is not None:                          # L-BFGS: one corruption, drawn once
+        return train_lbfgs(model, spec.corruption(data, rng), data, **options)
+    return train_lbfgs(model, data, **options)
 
 
 def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
     """Train a stack of autoencoders greedily, each on the codes of the one below, computed once.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_visible)
-        The unlabeled training data.
-    layers : sequence of Layer
-        Bottom to top. Layer k's ``make`` receives the code width of layer k-1 (``n_visible`` for k = 1).
-    rng : numpy.random.Generator, optional
-        Passed to each ``make`` and to the trainers (shuffles, corruptions).
-    verbose : bool
-        Print the trainers' progress and one line per layer.
-    return_codes : bool
-        Also return the codes of every layer on X (the last one is computed only then).
+    X (n_samples, n_visible) the unlabeled data; ``layers`` the :class:`Layer` specs, bottom to top (layer k's
+    ``make`` receives the code width of layer k − 1); ``rng`` is passed to each ``make`` and trainer; ``verbose``
+    prints the trainers' progress and one line per layer. Returns the trained Autoencoders, bottom to top, and
+    with ``return_codes`` also each layer's code of X (n_samples, n_hidden_k).
 
-    Returns
-    -------
-    models : list of Autoencoder
-        The trained layers, bottom to top.
-    codes : list of ndarray, only if ``return_codes``
-        ``codes[k]`` is layer k's code of X, shape (n_samples, n_hidden_k).
-
-    Raises
-    ------
-    TypeError
-        If ``X`` is not a real numeric array, ``layers`` not a list of :class:`Layer`, a layer's ``make``
-        does not return an Autoencoder, or ``verbose``/``return_codes`` are not booleans.
-    ValueError
-        Before any training: ``X`` not 2-D, empty or holding NaN/inf; ``layers`` empty; a layer's
-        ``n_samples`` larger than the rows of X. Later: a layer's autoencoder whose ``n_visible`` differs
-        from the width of its input (and as the trainers, e.g. for data outside a sigmoid decoder's [0, 1],
-        which they check before their first step).
-    npae.errors.DivergenceError
-        If a layer's trainer diverges (as :func:`~npae.training.minibatch.train_minibatch` and
-        :func:`~npae.training.lbfgs.train_lbfgs` say); the message names the layer, and the exception's
-        ``models`` attribute lists the layers trained so far, bottom to top, then the diverged one with its
-        last finite parameters restored, so that nothing already learned is lost.
+    Raises TypeError/ValueError before any training for a bad X (not 2-D, empty, NaN/inf), ``layers`` (empty,
+    not Layers, an ``n_samples`` above X's rows) or flag; later for a ``make`` that does not return an
+    Autoencoder of the right ``n_visible``, and as the trainers (which check their data before their first step).
+    :class:`npae.errors.DivergenceError` if a layer's trainer diverges: the message names the layer, and the
+    exception's ``models`` lists the layers trained so far, then the diverged one with its last finite parameters.
     """
     codes = as_real_array("X", X, ndim=2)
     if codes.dtype.kind != "f":
@@ -148,8 +107,9 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
         model = spec.make(codes.shape[1], rng)
         if not isinstance(model, Autoencoder):
             raise TypeError(f"layers[{k}].make must return an npae.models.autoencoder.Autoencoder, got {type(model).__name__}")
-        if model.n_visible != codes.shape[1]:
-            raise ValueError(f"layers[{k}]'s autoencoder has n_visible={model.n_visible}, but its input "
+        config = model.config()
+        if config["n_visible"] != codes.shape[1]:
+            raise ValueError(f"layers[{k}]'s autoencoder has n_visible={config['n_visible']}, but its input "
                              f"(the codes of layer {k - 1}) has width {codes.shape[1]}")
         start = time.perf_counter()
         try:
@@ -162,7 +122,7 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
             raise stopped from err
         models.append(model)
         if verbose:
-            print(f"layer {k + 1}: {model.n_visible} -> {model.n_hidden} trained in "
+            print(f"layer {k + 1}: {config['n_visible']} -> {config['n_hidden']} trained in "
                   f"{time.perf_counter() - start:.1f} s", flush=True)
         if k < len(layers) - 1 or return_codes:
             codes = model.encode(codes)          # once per layer: the input of the next layer
@@ -173,60 +133,44 @@ def greedy_pretrain(X, layers, *, rng=None, verbose=True, return_codes=False):
 def encode_stack(models, X):
     """Run X through the encoders of a stack of trained autoencoders: (n_samples, n_hidden of the last).
 
-    Raises
-    ------
-    TypeError, ValueError
-        If ``models`` is not a non-empty chain of Autoencoders (widths matching), or as
-        :meth:`~npae.models.autoencoder.Autoencoder.encode` for a bad ``X``.
+    Raises TypeError/ValueError if ``models`` is not a non-empty chain of Autoencoders (widths matching), or as
+    :meth:`~npae.models.autoencoder.Autoencoder.encode` for a bad X.
     """
     models, _ = _check_chain(models)
     for model in models:
-        X = model.encode(X)
+        X = model.encode(X)                       # each encode checks its input: the boundary of each layer
     return X
 
 
 def _check_chain(models):
+    """The boundary check of a trained stack: a non-empty list of Autoencoders whose widths chain and that share
+    one encoder nonlinearity. Returns (models, their configs)."""
     models = check_sequence("models", models, "Autoencoder objects", item_type=Autoencoder, nonempty=True)
-    for k, m in enumerate(models):
-        if k and m.n_visible != models[k - 1].n_hidden:
-            raise ValueError(f"models[{k}].n_visible = {m.n_visible} differs from models[{k - 1}].n_hidden = "
-                             f"{models[k - 1].n_hidden}: the layers do not chain")
-    encoders = {m.encoder.name for m in models}
+    configs = [m.config() for m in models]
+    for k, c in enumerate(configs):
+        if k and c["n_visible"] != configs[k - 1]["n_hidden"]:
+            raise ValueError(f"models[{k}].n_visible = {c['n_visible']} differs from models[{k - 1}].n_hidden = "
+                             f"{configs[k - 1]['n_hidden']}: the layers do not chain")
+    encoders = {c["encoder"] for c in configs}
     if len(encoders) != 1:
         raise ValueError(f"all layers must share one encoder nonlinearity, got {sorted(encoders)}")
-    return models, encoders.pop()
+    return models, configs
 
 
 def stacked_classifier(models, n_classes, *, softmax=None, rng=None, **options):
     """A :class:`~npae.models.deep.StackedClassifier` whose encoder layers are the trained autoencoders' encoders.
 
-    Parameters
-    ----------
-    models : sequence of Autoencoder
-        Trained, bottom to top (from :func:`greedy_pretrain`); their decoders are discarded (UFLDL).
-    n_classes : int
-    softmax : npae.models.softmax.Softmax, optional
-        A softmax already trained on the top codes (UFLDL trains it before fine-tuning); its W and b
-        become ``W_softmax`` and ``b_softmax``. Otherwise they start small and random.
-    rng : numpy.random.Generator, optional
-    **options
-        Other keyword arguments of StackedClassifier (``weight_decay``, ``dtype``, …).
-
-    Returns
-    -------
-    StackedClassifier
-        With ``W1 = models[0].params["W1"]``, ``b1``, …, copied (the autoencoders are not shared).
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the models do not chain (widths), differ in encoder, or the softmax does not fit.
+    ``models`` the trained Autoencoders, bottom to top (their decoders are discarded, as UFLDL's); ``softmax`` an
+    optional :class:`~npae.models.softmax.Softmax` already trained on the top codes, whose W, b become
+    ``W_softmax``, ``b_softmax`` (else they start small and random); ``options`` other StackedClassifier keywords
+    (``weight_decay``, ``dtype``, …). The weights are copied. Raises TypeError/ValueError if the models do not
+    chain, differ in encoder, or the softmax does not fit.
     """
-    models, activation = _check_chain(models)
+    models, configs = _check_chain(models)
     if softmax is not None:
         check_instance("softmax", softmax, Softmax, "Softmax(n_hidden, n_classes)")
-    sizes = [models[0].n_visible] + [m.n_hidden for m in models]
-    net = StackedClassifier(sizes, n_classes, activation=activation, rng=rng, **options)
+    sizes = [configs[0]["n_visible"]] + [c["n_hidden"] for c in configs]
+    net = StackedClassifier(sizes, n_classes, activation=configs[0]["encoder"], rng=rng, **options)
     for k, m in enumerate(models, start=1):
         net.params[f"W{k}"] = np.array(m.params["W1"], dtype=net.dtype)
         net.params[f"b{k}"] = np.array(m.params["b1"], dtype=net.dtype)
@@ -242,40 +186,23 @@ def stacked_classifier(models, n_classes, *, softmax=None, rng=None, **options):
 def deep_autoencoder(models, *, tied=False, rng=None, **options):
     """An unrolled :class:`~npae.models.deep.DeepAutoencoder` initialised from a greedily trained stack.
 
-    Encoder layer k takes ``models[k-1]``'s (W1, b1); the mirrored decoder layer takes its (W2, b2) —
-    or, tied, W1ᵀ (each autoencoder's own decoder weights are then discarded; only its b2 is kept).
-
-    Parameters
-    ----------
-    models : sequence of Autoencoder
-        Trained, bottom to top.
-    tied : bool
-    rng : numpy.random.Generator, optional
-    **options
-        Other keyword arguments of DeepAutoencoder (``decoder``, ``loss``, ``dtype``, ``weight_decay``…);
-        ``decoder`` defaults to the bottom autoencoder's.
-
-    Returns
-    -------
-    DeepAutoencoder
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the models do not chain or differ in encoder.
+    Encoder layer k takes ``models[k-1]``'s (W1, b1); its mirror, decoder layer 2K + 1 − k, takes (W2, b2), or, with
+    ``tied``, W1ᵀ (then only b2 is kept). ``options``: other DeepAutoencoder keywords (``decoder`` defaults to the
+    bottom autoencoder's). The weights are copied. Raises TypeError/ValueError if the models do not chain or
+    differ in encoder.
     """
-    models, activation = _check_chain(models)
+    models, configs = _check_chain(models)
     tied = check_bool("tied", tied)
-    options.setdefault("decoder", models[0].decoder.name)
-    sizes = [models[0].n_visible] + [m.n_hidden for m in models]
-    net = DeepAutoencoder(sizes, activation=activation, tied=tied, rng=rng, **options)
+    options.setdefault("decoder", configs[0]["decoder"])
+    sizes = [configs[0]["n_visible"]] + [c["n_hidden"] for c in configs]
+    net = DeepAutoencoder(sizes, activation=configs[0]["encoder"], tied=tied, rng=rng, **options)
     K = len(models)
-    for k, m in enumerate(models, start=1):
+    for k, (m, c) in enumerate(zip(models, configs), start=1):
         net.params[f"W{k}"] = np.array(m.params["W1"], dtype=net.dtype)
         net.params[f"b{k}"] = np.array(m.params["b1"], dtype=net.dtype)
         decoder_layer = 2 * K + 1 - k                       # layer k's mirror
         if not tied:
-            W2 = m.params["W1"].T if m.tied else m.params["W2"]
+            W2 = m.params["W1"].T if c["tied"] else m.params["W2"]
             net.params[f"W{decoder_layer}"] = np.array(W2, dtype=net.dtype)
         net.params[f"b{decoder_layer}"] = np.array(m.params["b2"], dtype=net.dtype)
     return net
@@ -284,64 +211,31 @@ def deep_autoencoder(models, *, tied=False, rng=None, **options):
 def accuracy(model, X, y):
     """Fraction of rows of X whose ``model.predict`` equals y (a float in [0, 1]).
 
-    Parameters
-    ----------
-    model : Softmax or StackedClassifier
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,), integer labels in [0, model.n_classes)
-
-    Raises
-    ------
-    TypeError, ValueError
-        If ``model`` is not a classifier, ``X`` is not a finite numeric array of shape (n_samples >= 1,
-        n_features) with the model's n_features, or ``y`` is not labels of its rows
-        (:func:`npae.models.softmax.check_labels`).
+    ``model`` a Softmax or StackedClassifier; X (n_samples, n_features); y (n_samples,) integer labels in
+    [0, model.n_classes). Raises TypeError/ValueError for another model, an X that is not a finite (n_samples ≥ 1,
+    n_features) array of the model's width (checked by ``model.predict``), or a y that is not labels of its rows
+    (:func:`npae.models.softmax.check_labels`).
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
-    X = check_data(X, "X", input_width(model), model.dtype)
-    y = check_labels(y, model.n_classes, X.shape[0], name="y")
-    predicted = model.predict(X)
-    if predicted.shape != y.shape:
-        raise ValueError(f"y must have shape {predicted.shape}, got {y.shape}")
+    predicted = model.predict(X)                              # checks X (and the parameters) once
+    y = check_labels(y, model.n_classes, predicted.shape[0], name="y")
     return float(np.mean(predicted == y))
 
 
 def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4), batch_size=128, rng=None,
                      verbose=False, callback=None):
-    """Train a classifier (Softmax or StackedClassifier) with minibatch Adam, in stages of decreasing step size.
+    """Fine-tune a classifier (Softmax or StackedClassifier) with minibatch Adam, in stages of decreasing step size.
 
-    Fine-tuning in UFLDL is L-BFGS on the whole training set; with 60 000 images minibatches are
-    far cheaper per unit of progress. A last stage with a smaller step size lets the iterate settle
-    instead of jittering around the minimum (the test accuracy then varies less from epoch to epoch).
+    UFLDL fine-tunes with L-BFGS on the whole training set; with 60 000 images minibatches are far cheaper per
+    unit of progress, and a last stage with a smaller step lets the iterate settle. X (n_samples, n_features);
+    y (n_samples,) integer labels in [0, model.n_classes); ``epochs`` and ``learning_rates`` (Adam's step size),
+    one entry per stage; ``batch_size``, ``rng``, ``verbose``, ``callback`` as
+    :func:`npae.training.minibatch.train_minibatch`. Returns one History per stage.
 
-    Parameters
-    ----------
-    model : Softmax or StackedClassifier
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,), integer labels in [0, model.n_classes)
-    epochs : sequence of int
-        Epochs of each stage.
-    learning_rates : sequence of float
-        Adam's step size in each stage (same length as ``epochs``).
-    batch_size : int
-    rng : numpy.random.Generator, optional
-    verbose : bool
-    callback : callable, optional
-        Passed to :func:`npae.training.minibatch.train_minibatch` for every stage.
-
-    Returns
-    -------
-    list of npae.training.minibatch.History, one per stage.
-
-    Raises
-    ------
-    TypeError
-        If ``model`` is not a Softmax or StackedClassifier (an autoencoder has no classes), ``epochs`` or
-        ``learning_rates`` are not sequences of numbers, or as train_minibatch.
-    ValueError
-        Before any step: ``epochs`` and ``learning_rates`` differ in length, an epoch count < 0 or a rate not
-        > 0, ``X`` not a finite (n_samples >= 1, n_features) array of the model's width, ``y`` not labels of
-        X's rows (:func:`npae.models.softmax.check_labels`), and as train_minibatch.
+    Raises TypeError/ValueError before any step for another model (an autoencoder has no classes), epochs and
+    rates that are not sequences of the same non-zero length of counts ≥ 0 and rates > 0, an X that is not a
+    finite array of the model's width, a y that is not labels of X's rows, and as train_minibatch;
+    :class:`npae.errors.DivergenceError` as train_minibatch.
     """
     check_instance("model", model, (Softmax, StackedClassifier), "Softmax(784, 10)")
     epochs = [check_int(f"epochs[{i}]", n, 0) for i, n in enumerate(check_sequence("epochs", epochs, "integers"))]
@@ -350,10 +244,10 @@ def train_classifier(model, X, y, *, epochs=(12, 4), learning_rates=(1e-3, 1e-4)
     if len(epochs) != len(learning_rates) or not epochs:
         raise ValueError(f"epochs and learning_rates must have the same, non-zero length, got {len(epochs)} and "
                          f"{len(learning_rates)}")
-    X = check_data(X, "X", input_width(model), model.dtype)
+    X = check_data(X, "X", model.n_features, model.dtype)
     y = check_labels(y, model.n_classes, X.shape[0], name="y")
     batch_size = check_int("batch_size", batch_size, 1)
-    Y = one_hot(y, model.n_classes, dtype=model.dtype)
+    Y = np.eye(model.n_classes, dtype=model.dtype)[y]         # one-hot rows: the minibatch trainer slices them
     return [train_minibatch(model, X, target=Y, optimizer=Adam(learning_rate=lr), epochs=n,
                             batch_size=batch_size, rng=rng, verbose=verbose, callback=callback)
             for n, lr in zip(epochs, learning_rates)]

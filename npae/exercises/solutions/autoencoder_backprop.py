@@ -2,13 +2,14 @@
 
 Lesson: ``lessons/02_backprop_and_gradient_checking.py``.
 
-Samples are rows. With X of shape (m, n_visible) and parameters ``W1`` (n_visible, n_hidden),
-``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible), ``b2`` (n_visible,)::
+Samples are rows (``docs/notation.md``). With X of shape (m, n_visible) and the parameters ``W1``
+(n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible), ``b2`` (n_visible,)::
 
     Z1 = X W1 + b1,   H = σ(Z1)                  (m, n_hidden)
     Z2 = H W2 + b2,   X̂ = σ(Z2)                  (m, n_visible)
     J  = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖²                   squared error: a mean over samples, a sum over features
 
+[guided]
 Backward pass (UFLDL's sparse-autoencoder notes; our deltas carry the 1/m of the mean)::
 
     δ³ = ∂J/∂Z2 = (1/m) (X̂ − X) ∘ X̂ ∘ (1 − X̂)          σ'(z) = σ(z)(1 − σ(z)), at the output
@@ -16,11 +17,16 @@ Backward pass (UFLDL's sparse-autoencoder notes; our deltas carry the 1/m of the
     δ² = ∂J/∂Z1 = (δ³ W2ᵀ) ∘ H ∘ (1 − H)                 σ' at the hidden layer
     ∂J/∂W1 = Xᵀ δ²,   ∂J/∂b1 = Σᵢ δ²ᵢ
 
-Return ``(loss, grads)`` with ``grads`` keyed and shaped like ``params``. The grader checks your gradient
-against finite differences of your own loss, and both against :class:`npae.Autoencoder`.
-
 Hints: σ'(z) is written with the *output* of the sigmoid, a(1 − a) with a = σ(z) — not with z itself.
 The weight gradient has the shape of the weight: (n_visible, n_hidden) for W1.
+[derive]
+Derive ∂J/∂W2, ∂J/∂b2, ∂J/∂W1 and ∂J/∂b1 on paper from the chain rule, before you write any code
+(lesson 02 shows the method on this model; the guided level of this exercise gives the result).
+Each gradient has the shape of its parameter.
+[end]
+
+Return ``(loss, grads)`` with ``grads`` keyed and shaped like ``params``. The grader checks your gradient
+against finite differences of your own loss, and your loss and gradients against a reference.
 """
 
 import numpy as np
@@ -46,6 +52,7 @@ def loss_and_grads(params, X):
     m = X.shape[0]
     # BEGIN SOLUTION
     # HINT: forward: H = σ(X W1 + b1), X_hat = σ(H W2 + b2); J = (1/m) Σ ½ (X_hat − X)².
+    # DERIVE: the forward pass and the loss J of the statement.
     Z1 = X @ W1 + b1
     H = expit(Z1)
     X_hat = expit(H @ W2 + b2)
@@ -53,12 +60,14 @@ def loss_and_grads(params, X):
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: δ³ = (1/m)(X_hat − X) ∘ X_hat(1 − X_hat); grad_W2 = Hᵀδ³; grad_b2 = Σ over samples of δ³.
+    # DERIVE: the gradients of J with respect to the decoder's parameters: grad_W2 and grad_b2.
     delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
     grad_W2 = H.T @ delta3
     grad_b2 = delta3.sum(axis=0)
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: δ² = (δ³ W2ᵀ) ∘ H(1 − H); grad_W1 = Xᵀδ²; grad_b1 = Σ over samples of δ².
+    # DERIVE: the gradients of J with respect to the encoder's parameters: grad_W1 and grad_b1.
     delta2 = (delta3 @ W2.T) * H * (1 - H)
     grad_W1 = X.T @ delta2
     grad_b1 = delta2.sum(axis=0)

@@ -5,21 +5,34 @@ Lesson: ``lessons/12_contractive_autoencoder.py``.
 Sigmoid encoder and decoder, squared error, plus λ times the mean over samples of the squared Frobenius
 norm of the code's Jacobian ∂h/∂x. With sᵢⱼ = hᵢⱼ(1 − hᵢⱼ) = σ'(zᵢⱼ) and wⱼ = ‖W1[:, j]‖²::
 
-    ‖∂h(xᵢ)/∂x‖²_F = Σⱼ sᵢⱼ² wⱼ,          Ω = (λ/m) Σᵢ Σⱼ sᵢⱼ² wⱼ
+    H = σ(X W1 + b1),   X̂ = σ(H W2 + b2)                 (tied: W2 = W1ᵀ)
+    ‖∂h(xᵢ)/∂x‖²_F = Σⱼ sᵢⱼ² wⱼ,      Ω = (λ/m) Σᵢ Σⱼ sᵢⱼ² wⱼ
+    J = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖² + Ω
 
-Its gradient has three parts:
+The grader checks **untied and tied** weights: ``params`` without ``W2`` means tied (the decoder uses W1ᵀ),
+and the gradient then has no ``W2`` either.
 
-- the direct term (H held fixed):      ∂Ω/∂W1 ⊇ (2λ/m) W1 ∘ (Σᵢ sᵢⱼ²)      (the 2 from ∂wⱼ/∂W1[k, j] = 2 W1[k, j])
-- the term through the code, with the sigmoid's second derivative σ''(z) = s(1 − 2h)::
+[guided]
+The penalty plugs into the backward pass as every penalty of npae does (``docs/notation.md``), in three
+parts:
 
-      ∂Ω/∂Zᵢⱼ = (λ/m) 2 sᵢⱼ σ''(zᵢⱼ) wⱼ = (2λ/m) sᵢⱼ² (1 − 2hᵢⱼ) wⱼ
+- its gradient **with respect to the code**, H's other entries and W1 held fixed: since ∂s/∂h = 1 − 2h,
 
-  which is added to δ² (after the reconstruction's (δ³W2ᵀ) ∘ s), and so reaches W1 through Xᵀδ²
-- and the bias b1 through Σᵢ δ²ᵢ: the penalty depends on b1 as well.
+      ∂Ω/∂Hᵢⱼ = (λ/m) 2 sᵢⱼ (1 − 2hᵢⱼ) wⱼ
 
-Tied weights (``params`` without ``W2``; the decoder uses W1ᵀ): add the decoder path (Hᵀδ³)ᵀ to ∂J/∂W1.
+  which is added to the error coming back from the decoder **before** the sigmoid's slope::
 
-The grader compares with ``npae.Autoencoder(..., tied=..., penalties=[Contractive(λ)])``.
+      δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂),      δ² = (δ³ W2ᵀ + ∂Ω/∂H) ∘ s
+
+  (so ∂Ω/∂Z = (2λ/m) s² (1 − 2h) w: σ''(z) = s(1 − 2h) is the sigmoid's second derivative);
+- its **direct** gradient, H held fixed: ∂wⱼ/∂W1[k, j] = 2 W1[k, j], so ∂Ω/∂W1 ⊇ (2λ/m) W1 ∘ (Σᵢ sᵢⱼ²);
+- through δ², it reaches W1 as Xᵀδ² and b1 as Σᵢ δ²ᵢ: the penalty depends on b1 as well.
+
+Tied weights: add the decoder path (Hᵀδ³)ᵀ to ∂J/∂W1.
+[derive]
+Derive ∂J/∂W1, ∂J/∂b1, ∂J/∂b2 and (untied) ∂J/∂W2 on paper first. W1 reaches Ω along more than one
+path (count them, and count the decoder's too when the weights are tied); the penalty also depends on b1.
+[end]
 """
 
 import numpy as np
@@ -49,18 +62,23 @@ def loss_and_grads(params, X, lam):
     m = X.shape[0]
     H = expit(X @ W1 + b1)
     X_hat = expit(H @ W2 + b2)
-    delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
     s = H * (1 - H)
     w = np.sum(W1 ** 2, axis=0)
     # BEGIN SOLUTION
-    # HINT: penalty = (λ/m) Σᵢⱼ s² w; the term through the code: (2λ/m) s² (1 − 2H) w, added to δ².
-    penalty = lam * np.sum(s ** 2 * w) / m
-    loss = 0.5 * np.sum((X_hat - X) ** 2) / m + penalty
-    delta_penalty = 2 * lam * s ** 2 * (1 - 2 * H) * w / m
-    delta2 = (delta3 @ W2.T) * s + delta_penalty
+    # HINT: loss = (1/m) Σ ½ (X_hat − X)² + (λ/m) Σᵢⱼ s² w.
+    # DERIVE: the loss J of the statement.
+    loss = 0.5 * np.sum((X_hat - X) ** 2) / m + lam * np.sum(s ** 2 * w) / m
     # END SOLUTION
     # BEGIN SOLUTION
-    # HINT: grad_W1 = Xᵀδ² + (2λ/m) W1 ∘ Σᵢ s²; grad_b1 = Σ over samples of δ²; tied: + (Hᵀδ³)ᵀ.
+    # HINT: δ³ = (1/m)(X_hat − X) ∘ X_hat(1 − X_hat); ∂Ω/∂H = (2λ/m) s (1 − 2H) w; δ² = (δ³W2ᵀ + ∂Ω/∂H) ∘ s.
+    # DERIVE: the errors at the output and at the code layer, ∂J/∂Z2 and ∂J/∂Z1 (with the penalty's share).
+    delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
+    dOmega_dH = 2 * lam * s * (1 - 2 * H) * w / m
+    delta2 = (delta3 @ W2.T + dOmega_dH) * s
+    # END SOLUTION
+    # BEGIN SOLUTION
+    # HINT: grad_W1 = Xᵀδ² + (2λ/m) W1 ∘ Σᵢ s² (the direct term); grad_b1 = Σ over samples of δ²; tied: + (Hᵀδ³)ᵀ.
+    # DERIVE: the gradients, keyed like params (no W2 when tied).
     grads = {"W1": X.T @ delta2 + 2 * lam * W1 * np.sum(s ** 2, axis=0) / m, "b1": delta2.sum(axis=0)}
     if tied:
         grads["W1"] += (H.T @ delta3).T

@@ -3,20 +3,27 @@
 Lesson: ``lessons/17_keras_autoencoder_in_numpy.py``.
 
 Sigmoid encoder and decoder; the reconstruction loss is the cross-entropy, a mean over samples of a sum
-over features (Keras reports the per-pixel mean: divide by n_visible to compare)::
+over features (Keras reports the per-pixel mean: divide by n_visible to compare). Shapes as
+``autoencoder_backprop``::
 
-    Z2 = H W2 + b2,   X̂ = σ(Z2)
+    H = σ(X W1 + b1),   Z2 = H W2 + b2,   X̂ = σ(Z2)
     J = (1/m) Σᵢ Σⱼ −[xᵢⱼ log x̂ᵢⱼ + (1 − xᵢⱼ) log(1 − x̂ᵢⱼ)]
       = (1/m) Σᵢ Σⱼ [softplus(zᵢⱼ) − xᵢⱼ zᵢⱼ],          softplus(z) = log(1 + eᶻ)
 
 Compute it **from the logits** Z2 (``np.logaddexp(0, Z2)`` is a stable softplus): a saturated unit gives
-σ(z) = 1.0 exactly in float64, and log(1 − 1.0) = −inf. Its derivative with respect to the logits is::
+σ(z) = 1.0 exactly in float64, and log(1 − 1.0) = −inf. The grader includes a problem whose logits are large.
+
+[guided]
+Its derivative with respect to the logits::
 
     δ³ = ∂J/∂Z2 = (1/m)(σ(Z2) − X)             the sigmoid's slope cancels: no ∘ X̂(1 − X̂)
 
 and the rest of the backward pass is the sigmoid autoencoder's (δ² = (δ³W2ᵀ) ∘ H(1 − H), etc.).
-Shapes as ``autoencoder_backprop``. The grader compares with
-``npae.Autoencoder(..., loss="cross_entropy")``, including on a problem whose logits are large.
+[derive]
+Derive the four gradients on paper first, starting from ∂J/∂Z2 (use the softplus form: what is
+softplus′?). Compare the result with the squared error's: what disappeared, and why does it matter
+for saturated outputs?
+[end]
 """
 
 import numpy as np
@@ -44,11 +51,17 @@ def loss_and_grads(params, X):
     X_hat = expit(Z2)
     # BEGIN SOLUTION
     # HINT: J = (1/m) Σ [softplus(Z2) − X ∘ Z2], with softplus(z) = np.logaddexp(0, z).
+    # DERIVE: the loss J of the statement, from the logits Z2.
     loss = np.sum(np.logaddexp(0, Z2) - X * Z2) / m
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: δ³ = (1/m)(X_hat − X); then the usual δ², and the four gradients.
+    # DERIVE: the error at the output, ∂J/∂Z2.
     delta3 = (X_hat - X) / m
     # END SOLUTION
+    # BEGIN DERIVE
+    # DERIVE: the four gradients, keyed like params.
     delta2 = (delta3 @ W2.T) * H * (1 - H)
-    return loss, {"W1": X.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}
+    grads = {"W1": X.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}
+    # END DERIVE
+    return loss, grads

@@ -8,19 +8,25 @@ Lesson: ``lessons/09_denoising_autoencoder.py``.
    same seed gives the same x̃.
 
 2. ``loss_and_grads(params, X_tilde, X)`` — the encoder sees the corrupted x̃, the loss compares the
-   reconstruction with the **clean** x (Goodfellow et al. §14.5)::
+   reconstruction with the **clean** x (Goodfellow et al. §14.5). Shapes as ``autoencoder_backprop``::
 
        H = σ(X̃ W1 + b1),   X̂ = σ(H W2 + b2),   J = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖²
+
+[guided]
+   The backward pass is the plain autoencoder's, with the encoder's input x̃::
 
        δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂),   δ² = (δ³ W2ᵀ) ∘ H ∘ (1 − H)
        ∂J/∂W1 = X̃ᵀ δ²  (the encoder's input was x̃),  ∂J/∂W2 = Hᵀ δ³,  biases: Σᵢ δ
 
+[derive]
+   Derive the four gradients on paper first: which input does each one see?
+
+[end]
    x̃ is drawn *before* the loss is called, so the loss is a deterministic function that a gradient
-   check can probe. Shapes as ``autoencoder_backprop``.
+   check can probe.
 
 The grader checks the corruption's statistics (the fraction zeroed, that kept entries are unchanged, that
-X is untouched, that a seed reproduces x̃) and compares the loss with
-``npae.Autoencoder(...).loss_and_grads(X_tilde, target=X)``.
+X is untouched, that a seed reproduces x̃), then the loss and its gradient.
 """
 
 import numpy as np
@@ -43,6 +49,7 @@ def masking(X, level, rng):
     """
     # BEGIN SOLUTION
     # HINT: draw one uniform number per entry with rng.random(X.shape); keep the entries where it is ≥ level.
+    # DERIVE: draw one uniform number per entry with rng.random(X.shape); keep the entries where it is ≥ level.
     keep = rng.random(X.shape) >= level
     return np.where(keep, X, 0.0).astype(X.dtype)
     # END SOLUTION
@@ -69,13 +76,15 @@ def loss_and_grads(params, X_tilde, X):
     m = X.shape[0]
     # BEGIN SOLUTION
     # HINT: encode X_tilde, compare X_hat with the clean X.
+    # DERIVE: the forward pass and the loss J of the statement.
     H = expit(X_tilde @ W1 + b1)
     X_hat = expit(H @ W2 + b2)
     residual = X_hat - X
+    loss = 0.5 * np.sum(residual ** 2) / m
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: the backward pass is the plain autoencoder's; the encoder's input is X_tilde.
-    loss = 0.5 * np.sum(residual ** 2) / m
+    # DERIVE: the four gradients, keyed like params.
     delta3 = residual * X_hat * (1 - X_hat) / m
     delta2 = (delta3 @ W2.T) * H * (1 - H)
     grads = {"W1": X_tilde.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}

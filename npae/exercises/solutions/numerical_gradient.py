@@ -2,24 +2,31 @@
 
 Lesson: ``lessons/02_backprop_and_gradient_checking.py``.
 
-Write ``numerical_gradient(f, params, method, step)``: for every entry θₖ of every block of ``params``,
+Write ``numerical_gradient(f, params, method, step)``: an estimate of ∂f/∂θₖ for every entry θₖ of every
+block of ``params``, from values of f alone, with two *central* formulas (symmetric around θ):
 
-- two-point central difference (``method="central"``, ε = 1e-4; UFLDL's ``computeNumericalGradient``)::
+- ``method="central"``: two points, θ ± ε eₖ, with ε = 1e-4 (UFLDL's ``computeNumericalGradient``);
+  its error is O(ε²);
+- ``method="five_point"``: four points, θ ± h eₖ and θ ± 2h eₖ, with h = 1e-3; its error is O(h⁴).
 
-      ∂f/∂θₖ ≈ [f(θ + ε eₖ) − f(θ − ε eₖ)] / (2ε)
+[guided]
+The two formulas::
 
-- five-point central difference (``method="five_point"``, h = 1e-3; error O(h⁴))::
+    two-point:   ∂f/∂θₖ ≈ [f(θ + ε eₖ) − f(θ − ε eₖ)] / (2ε)
+    five-point:  ∂f/∂θₖ ≈ [−f(θ + 2h eₖ) + 8 f(θ + h eₖ) − 8 f(θ − h eₖ) + f(θ − 2h eₖ)] / (12h)
 
-      ∂f/∂θₖ ≈ [−f(θ + 2h eₖ) + 8 f(θ + h eₖ) − 8 f(θ − h eₖ) + f(θ − 2h eₖ)] / (12h)
-
+[derive]
+Derive each formula's weights from the Taylor series of f(θ ± ε eₖ) (and f(θ ± 2h eₖ)): choose them so
+that f(θ) and every even power cancel, the first derivative survives with weight 1, and (five-point)
+the third-order term cancels too.
+[end]
 ``params`` is a dict of float64 arrays (e.g. ``{"W1": (6, 4), "b1": (4,), ...}``); the result is a dict with
 the same keys and shapes. Perturb one entry at a time on a *copy* of the arrays, and put each entry back
 before moving to the next. ``f(params)`` returns a float, or a tuple ``(loss, grads)`` of which only the
 loss is used. Everything in float64: float32 rounding (≈ 1e-7 relative) swamps a finite difference.
 
 UFLDL checks its version on h(x) = x₁² + 3 x₁ x₂ at x = (4, 10), where ∇h = (2x₁ + 3x₂, 3x₁) = (38, 12).
-The grader does the same, then compares with :func:`npae.gradcheck.numerical_gradient` on functions of
-several blocks.
+The grader does the same, then compares with a reference on functions of several blocks.
 """
 
 import numpy as np
@@ -56,6 +63,7 @@ def numerical_gradient(f, params, method="five_point", step=None):
     # BEGIN SOLUTION
     # HINT: copy every block as float64; for each entry k: perturb, evaluate, combine, then restore the entry.
     # HINT: central: (1/2, -1/2) at offsets (+1, -1); five-point: (-1, 8, -8, 1)/12 at offsets (+2, +1, -1, -2).
+    # DERIVE: each method's offsets and weights; then, on a float64 copy, perturb each entry, combine, restore.
     if method == "central":
         offsets, weights = (1.0, -1.0), (0.5, -0.5)
     else:

@@ -9,29 +9,38 @@ are the atoms (x̂ = h D), encoder f(x) = g ∘ tanh(x W + b) with ``W`` (n_visi
 
     E = (1/m) Σᵢ [ ‖xᵢ − hᵢ D‖² + λ ‖hᵢ‖₁ + γ ‖hᵢ − f(xᵢ)‖² ]
 
-1. ``soft_threshold(V, t)``: shrink(v, t) = sign(v) · max(|v| − t, 0), elementwise (the proximal map of t‖·‖₁).
+1. ``soft_threshold(V, t)``: the proximal map of t‖·‖₁, elementwise:
+   shrink(v, t) = argmin_u ½ (u − v)² + t |u|.
 2. ``ista_step(H, X, D, lam, gamma, F, L)``: one ISTA step on every row, with F = f(X) and L the Lipschitz
-   constant of the smooth part's gradient::
+   constant of the smooth part's gradient: a gradient step of length 1/L on the smooth part s(h) (the
+   terms of one row's energy without λ‖h‖₁), then the proximal map of (λ/L)‖·‖₁. (The 1/m of the mean
+   multiplies ∇s and λ alike, so it cancels in each row's step.)
+3. ``psd_loss_and_grads(params, X, H, lam, gamma)``: E and its gradient in the parameters D, W, b, g, the
+   codes H held fixed.
 
-       ∇s(h) = 2 (h D − x) Dᵀ + 2γ (h − f),        h ← shrink(h − ∇s(h)/L, λ/L)
+[guided]
+The formulas::
 
-   (the 1/m of the mean multiplies ∇s and λ alike, so it cancels in each row's step).
-3. ``psd_loss_and_grads(params, X, H, lam, gamma)``: E and its gradient in the parameters, codes fixed.
-   With R = H D − X, T = tanh(X W + b), Δ = g ∘ T − H::
+    shrink(v, t) = sign(v) · max(|v| − t, 0)
+    ∇s(h) = 2 (h D − x) Dᵀ + 2γ (h − f),        h ← shrink(h − ∇s(h)/L, λ/L)
 
-       ∂E/∂D = (2/m) Hᵀ R,     ∂E/∂F = (2γ/m) Δ,     ∂E/∂g = Σᵢ (∂E/∂F ∘ T)ᵢ
-       δ = (∂E/∂F ∘ g) ∘ (1 − T²)                     tanh'(z) = 1 − tanh(z)²
-       ∂E/∂W = Xᵀ δ,   ∂E/∂b = Σᵢ δᵢ                  (λ‖h‖₁ does not depend on the parameters)
+With R = H D − X, T = tanh(X W + b), Δ = g ∘ T − H::
 
-The grader compares with :func:`npae.models.psd.soft_threshold`, one step of :func:`npae.models.psd.ista`
-and :meth:`npae.models.psd.PSD.loss_and_grads`.
+    ∂E/∂D = (2/m) Hᵀ R,     ∂E/∂F = (2γ/m) Δ,     ∂E/∂g = Σᵢ (∂E/∂F ∘ T)ᵢ
+    δ = (∂E/∂F ∘ g) ∘ (1 − T²)                     tanh'(z) = 1 − tanh(z)²
+    ∂E/∂W = Xᵀ δ,   ∂E/∂b = Σᵢ δᵢ                  (λ‖h‖₁ does not depend on the parameters)
+[derive]
+Derive each on paper first: the minimiser of ½ (u − v)² + t |u| (take u > 0, u < 0 and u = 0 in turn),
+the gradient of the smooth part with respect to a row h, and the gradient of E with respect to D, W,
+b and g.
+[end]
 """
 
 import numpy as np
 
 
 def soft_threshold(V, threshold):
-    """shrink(v, t) = sign(v) · max(|v| − t, 0), elementwise.
+    """The proximal map of ``threshold`` · ‖·‖₁, elementwise.
 
     Parameters
     ----------
@@ -44,12 +53,13 @@ def soft_threshold(V, threshold):
     """
     # BEGIN SOLUTION
     # HINT: entries with |v| ≤ t become 0; the others move towards 0 by t.
+    # DERIVE: the closed form of argmin_u ½ (u − v)² + t |u|, elementwise.
     return np.sign(V) * np.maximum(np.abs(V) - threshold, 0.0)
     # END SOLUTION
 
 
 def ista_step(H, X, D, lam, gamma, F, L):
-    """One ISTA step h ← shrink(h − ∇s(h)/L, λ/L) on every row.
+    """One ISTA step on every row: a gradient step of length 1/L on the smooth part, then the proximal map.
 
     Parameters
     ----------
@@ -70,6 +80,7 @@ def ista_step(H, X, D, lam, gamma, F, L):
     """
     # BEGIN SOLUTION
     # HINT: gradient = 2(H D − X)Dᵀ + 2γ(H − F); then soft_threshold(H − gradient/L, λ/L).
+    # DERIVE: the gradient of the smooth part for every row, the step, and the proximal map (soft_threshold).
     gradient = 2 * (H @ D - X) @ D.T + 2 * gamma * (H - F)
     return soft_threshold(H - gradient / L, lam / L)
     # END SOLUTION
@@ -100,6 +111,7 @@ def psd_loss_and_grads(params, X, H, lam, gamma):
     energy = (np.sum(R ** 2) + lam * np.sum(np.abs(H)) + gamma * np.sum(Delta ** 2)) / m
     # BEGIN SOLUTION
     # HINT: dF = (2γ/m)Δ; grad_g = Σ over samples of dF ∘ T; δ = dF ∘ g ∘ (1 − T²); grad_W = Xᵀδ; grad_b = Σ δ.
+    # DERIVE: the gradients with respect to D, W, b and g, keyed like params.
     dF = 2 * gamma * Delta / m
     delta = dF * g * (1 - T ** 2)
     grads = {"D": 2 * H.T @ R / m, "W": X.T @ delta, "b": delta.sum(axis=0), "g": np.sum(dF * T, axis=0)}

@@ -1,4 +1,4 @@
-"""Exercise ``sparse_autoencoder_cost``: UFLDL's sparse-autoencoder cost, with weight decay and the KL delta term.
+"""Exercise ``sparse_autoencoder_cost``: UFLDL's sparse-autoencoder cost, with weight decay and the KL sparsity penalty.
 
 Lesson: ``lessons/03_sparse_autoencoder.py``. After it passes, train it on natural-image patches and look at
 your own filters: ``python -m npae.exercises train sparse_autoencoder_cost``.
@@ -12,6 +12,7 @@ over the m samples::
       + (λ/2) (‖W1‖²_F + ‖W2‖²_F)                                        weight decay (not on biases)
       + β Σⱼ KL(ρ ‖ ρ̂ⱼ),   KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1 − ρ) log((1 − ρ)/(1 − ρ̂))
 
+[guided]
 Backward pass (UFLDL notes §2.2 and "Autoencoders and sparsity"; our deltas carry the 1/m)::
 
     δ³ = (1/m) (X̂ − X) ∘ X̂ ∘ (1 − X̂)
@@ -19,14 +20,18 @@ Backward pass (UFLDL notes §2.2 and "Autoencoders and sparsity"; our deltas car
     δ² = (δ³ W2ᵀ + (β/m) (−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂))) ∘ H ∘ (1 − H)      ← the KL delta term, before σ'
     ∂J/∂W1 = Xᵀ δ² + λ W1,     ∂J/∂b1 = Σᵢ δ²ᵢ
 
-The KL term's gradient with respect to Hᵢⱼ is (β/m)(−ρ/ρ̂ⱼ + (1 − ρ)/(1 − ρ̂ⱼ)), the same for every
-sample i (because ∂ρ̂ⱼ/∂Hᵢⱼ = 1/m): UFLDL adds it without the 1/m because its deltas have none.
+The KL term's gradient with respect to Hᵢⱼ, ∂Ω/∂Hᵢⱼ = (β/m)(−ρ/ρ̂ⱼ + (1 − ρ)/(1 − ρ̂ⱼ)), is the same for
+every sample i (because ∂ρ̂ⱼ/∂Hᵢⱼ = 1/m): UFLDL adds it without the 1/m because its deltas have none.
+[derive]
+Derive ∂J/∂W2, ∂J/∂b2, ∂J/∂W1 and ∂J/∂b1 on paper first. The new part is the penalty: it depends on the
+code only through ρ̂, so work out ∂ρ̂ⱼ/∂Hᵢⱼ, then the penalty's gradient with respect to the code, then
+where it joins the error coming back from the decoder.
+[end]
 
 Two functions: ``sparse_autoencoder_loss(params, X, ...)`` on a params dict, and UFLDL's
 ``sparse_autoencoder_cost(theta, visible_size, hidden_size, ...)`` on one flat vector θ, as
 ``scipy.optimize.minimize(jac=True)`` wants it (θ ↔ dict with :mod:`npae.core.flat`, blocks in the order
-W1, b1, W2, b2). The grader compares both with :class:`npae.Autoencoder` with
-``[WeightDecay(λ), KLSparsity(ρ, β)]``.
+W1, b1, W2, b2).
 """
 
 import numpy as np
@@ -74,12 +79,14 @@ def sparse_autoencoder_loss(params, X, weight_decay=1e-4, rho=0.01, beta=3.0):
     m = X.shape[0]
     # BEGIN SOLUTION
     # HINT: forward: H = σ(X W1 + b1), X_hat = σ(H W2 + b2); rho_hat = the mean of H over the samples.
+    # DERIVE: the forward pass: H, X_hat and rho_hat.
     H = expit(X @ W1 + b1)
     X_hat = expit(H @ W2 + b2)
     rho_hat = H.mean(axis=0)
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: loss = (1/m) Σ ½ (X_hat − X)² + (λ/2)(‖W1‖² + ‖W2‖²) + β Σⱼ KL(ρ ‖ rho_hat_j).
+    # DERIVE: the loss J of the statement, its three terms.
     squared_error = 0.5 * np.sum((X_hat - X) ** 2) / m
     decay = 0.5 * weight_decay * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
     kl = np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
@@ -87,15 +94,17 @@ def sparse_autoencoder_loss(params, X, weight_decay=1e-4, rho=0.01, beta=3.0):
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: δ³ = (1/m)(X_hat − X) ∘ X_hat(1 − X_hat); grad_W2 = Hᵀδ³ + λW2; grad_b2 = Σ over samples of δ³.
+    # DERIVE: the gradients with respect to the decoder's parameters: grad_W2 and grad_b2.
     delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
     grad_W2 = H.T @ delta3 + weight_decay * W2
     grad_b2 = delta3.sum(axis=0)
     # END SOLUTION
     # BEGIN SOLUTION
-    # HINT: the KL delta term (β/m)(−ρ/rho_hat + (1−ρ)/(1−rho_hat)) is added to δ³W2ᵀ *before* ∘ H(1 − H).
+    # HINT: the KL delta term ∂Ω/∂H = (β/m)(−ρ/rho_hat + (1−ρ)/(1−rho_hat)) is added to δ³W2ᵀ *before* ∘ H(1 − H).
     # HINT: then grad_W1 = Xᵀδ² + λW1 and grad_b1 = Σ over samples of δ².
-    sparsity_delta = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / m
-    delta2 = (delta3 @ W2.T + sparsity_delta) * H * (1 - H)
+    # DERIVE: the gradients with respect to the encoder's parameters: grad_W1 and grad_b1 (the penalty too).
+    dOmega_dH = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / m
+    delta2 = (delta3 @ W2.T + dOmega_dH) * H * (1 - H)
     grad_W1 = X.T @ delta2 + weight_decay * W1
     grad_b1 = delta2.sum(axis=0)
     # END SOLUTION
@@ -121,6 +130,7 @@ def sparse_autoencoder_cost(theta, visible_size, hidden_size, weight_decay, rho,
     """
     # BEGIN SOLUTION
     # HINT: unflatten(theta, parameter_template(...)), call sparse_autoencoder_loss, flatten the gradient dict.
+    # DERIVE: unflatten(theta, parameter_template(...)), call sparse_autoencoder_loss, flatten the gradient dict.
     params = unflatten(theta, parameter_template(visible_size, hidden_size))
     cost, grads = sparse_autoencoder_loss(params, data, weight_decay, rho, beta)
     return cost, flatten(grads)

@@ -9,16 +9,21 @@ With A⁽⁰⁾ = X (m, n₀)::
     A⁽ˡ⁾ = σ(A⁽ˡ⁻¹⁾ Wₗ + bₗ),  l = 1 … K;      Z = A⁽ᴷ⁾ W_softmax + b_softmax;   P = softmax(Z)
     J = −(1/m) Σᵢ log P[i, yᵢ] + (λ/2) ‖W_softmax‖²_F      (UFLDL decays only the softmax weights)
 
-The forward pass and the loss are given (they are the softmax exercise). You write the backward
-recurrence, from the top down (UFLDL "Backpropagation Algorithm", samples as rows)::
+The forward pass and the loss are given (they are the softmax exercise).
+[guided]
+You write the backward recurrence, from the top down (UFLDL "Backpropagation Algorithm", samples as rows)::
 
     δ⁽ᴷ⁺¹⁾ = ∂J/∂Z = (1/m)(P − Y)
     for the layer with input A⁽ˡ⁾ and delta δ⁽ˡ⁺¹⁾:
         ∂J/∂W = A⁽ˡ⁾ᵀ δ⁽ˡ⁺¹⁾,   ∂J/∂b = Σᵢ δ⁽ˡ⁺¹⁾ᵢ
         δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ Wᵀ) ∘ A⁽ˡ⁾ ∘ (1 − A⁽ˡ⁾)          σ' of the layer *below* W: the one whose output A⁽ˡ⁾ is
     and λ W_softmax added to ∂J/∂W_softmax.
+[derive]
+Write the gradient of J with respect to every parameter, for any depth K: derive the error at the
+softmax's logits first, then how the error at one layer gives the error at the layer below.
+[end]
 
-The grader compares with :class:`npae.models.deep.StackedClassifier` at depths 1, 2 and 3.
+The grader checks depths 1, 2 and 3.
 """
 
 import numpy as np
@@ -61,6 +66,8 @@ def stacked_cost(params, X, y, weight_decay):
     # BEGIN SOLUTION
     # HINT: delta = (1/m)(P − Y); for l = K, K−1, …, 0: grads of layer l from A[l] and delta,
     # HINT: then (if l > 0) delta = (delta Wₗᵀ) ∘ A[l](1 − A[l]). Finally + λ W_softmax.
+    # DERIVE: the gradient of every layer, from the top down (weights[l] and biases[l] are layer l's,
+    # DERIVE: A[l] its input; names[l] its key suffix: "1", …, "K", then "_softmax").
     delta = (np.exp(log_P) - Y) / m
     for l in range(K, -1, -1):
         grads["W" + names[l]] = A[l].T @ delta

@@ -7,14 +7,17 @@ The parameters are ``W1`` (n_visible, n_hidden), ``b1`` (n_hidden,), ``b2`` (n_v
     H = σ(X W1 + b1),   X̂ = σ(H W1ᵀ + b2)
     J = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖² + (λ/2) ‖W1‖²_F          (one matrix, decayed once)
 
+[guided]
 W1 is used twice — in the encoder and, transposed, in the decoder — and a parameter used twice gets the
 **sum of the gradients of both uses** (the multivariate chain rule)::
 
     δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂),      δ² = (δ³ W1) ∘ H ∘ (1 − H)
     ∂J/∂W1 = Xᵀ δ²   (encoder use)   +   (Hᵀ δ³)ᵀ = δ³ᵀ H   (decoder use)   +   λ W1
     ∂J/∂b1 = Σᵢ δ²ᵢ,   ∂J/∂b2 = Σᵢ δ³ᵢ
-
-The grader compares with ``npae.Autoencoder(..., tied=True, penalties=[WeightDecay(λ)])``.
+[derive]
+Derive ∂J/∂W1, ∂J/∂b1 and ∂J/∂b2 on paper first. W1 appears in more than one place: the chain rule
+asks for every path from W1 to J.
+[end]
 """
 
 import numpy as np
@@ -40,7 +43,8 @@ def loss_and_grads(params, X, weight_decay):
     W1, b1, b2 = params["W1"], params["b1"], params["b2"]
     m = X.shape[0]
     # BEGIN SOLUTION
-    # HINT: the decoder's weights are W1.T: X_hat = σ(H W1ᵀ + b2).
+    # HINT: the decoder's weights are W1.T: X_hat = σ(H W1ᵀ + b2); then δ³ and δ² as for untied weights.
+    # DERIVE: the forward pass (the decoder's weights are W1.T) and the loss J of the statement.
     H = expit(X @ W1 + b1)
     X_hat = expit(H @ W1.T + b2)
     loss = 0.5 * np.sum((X_hat - X) ** 2) / m + 0.5 * weight_decay * np.sum(W1 ** 2)
@@ -49,8 +53,10 @@ def loss_and_grads(params, X, weight_decay):
     # END SOLUTION
     # BEGIN SOLUTION
     # HINT: grad_W1 = (encoder path Xᵀδ²) + (decoder path (Hᵀδ³)ᵀ) + λ W1.
+    # DERIVE: the three gradients, keyed like params.
     encoder_path = X.T @ delta2
     decoder_path = (H.T @ delta3).T
     grad_W1 = encoder_path + decoder_path + weight_decay * W1
+    grads = {"W1": grad_W1, "b1": delta2.sum(axis=0), "b2": delta3.sum(axis=0)}
     # END SOLUTION
-    return loss, {"W1": grad_W1, "b1": delta2.sum(axis=0), "b2": delta3.sum(axis=0)}
+    return loss, grads

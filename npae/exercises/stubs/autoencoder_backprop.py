@@ -1,11 +1,11 @@
-# Exercise stub, generated from npae/exercises/solutions/autoencoder_backprop.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/autoencoder_backprop.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``autoencoder_backprop``: the two-layer autoencoder's forward and backward pass, by hand.
 
 Lesson: ``lessons/02_backprop_and_gradient_checking.py``.
 
-Samples are rows. With X of shape (m, n_visible) and parameters ``W1`` (n_visible, n_hidden),
-``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible), ``b2`` (n_visible,)::
+Samples are rows (``docs/notation.md``). With X of shape (m, n_visible) and the parameters ``W1``
+(n_visible, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_visible), ``b2`` (n_visible,)::
 
     Z1 = X W1 + b1,   H = σ(Z1)                  (m, n_hidden)
     Z2 = H W2 + b2,   X̂ = σ(Z2)                  (m, n_visible)
@@ -18,11 +18,11 @@ Backward pass (UFLDL's sparse-autoencoder notes; our deltas carry the 1/m of the
     δ² = ∂J/∂Z1 = (δ³ W2ᵀ) ∘ H ∘ (1 − H)                 σ' at the hidden layer
     ∂J/∂W1 = Xᵀ δ²,   ∂J/∂b1 = Σᵢ δ²ᵢ
 
-Return ``(loss, grads)`` with ``grads`` keyed and shaped like ``params``. The grader checks your gradient
-against finite differences of your own loss, and both against :class:`npae.Autoencoder`.
-
 Hints: σ'(z) is written with the *output* of the sigmoid, a(1 − a) with a = σ(z) — not with z itself.
 The weight gradient has the shape of the weight: (n_visible, n_hidden) for W1.
+
+Return ``(loss, grads)`` with ``grads`` keyed and shaped like ``params``. The grader checks your gradient
+against finite differences of your own loss, and your loss and gradients against a reference.
 """
 
 import numpy as np

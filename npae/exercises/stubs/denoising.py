@@ -1,4 +1,4 @@
-# Exercise stub, generated from npae/exercises/solutions/denoising.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/denoising.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``denoising``: a corruption process, and the denoising loss with the clean target.
 
@@ -10,19 +10,20 @@ Lesson: ``lessons/09_denoising_autoencoder.py``.
    same seed gives the same x̃.
 
 2. ``loss_and_grads(params, X_tilde, X)`` — the encoder sees the corrupted x̃, the loss compares the
-   reconstruction with the **clean** x (Goodfellow et al. §14.5)::
+   reconstruction with the **clean** x (Goodfellow et al. §14.5). Shapes as ``autoencoder_backprop``::
 
        H = σ(X̃ W1 + b1),   X̂ = σ(H W2 + b2),   J = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖²
+
+   The backward pass is the plain autoencoder's, with the encoder's input x̃::
 
        δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂),   δ² = (δ³ W2ᵀ) ∘ H ∘ (1 − H)
        ∂J/∂W1 = X̃ᵀ δ²  (the encoder's input was x̃),  ∂J/∂W2 = Hᵀ δ³,  biases: Σᵢ δ
 
    x̃ is drawn *before* the loss is called, so the loss is a deterministic function that a gradient
-   check can probe. Shapes as ``autoencoder_backprop``.
+   check can probe.
 
 The grader checks the corruption's statistics (the fraction zeroed, that kept entries are unchanged, that
-X is untouched, that a seed reproduces x̃) and compares the loss with
-``npae.Autoencoder(...).loss_and_grads(X_tilde, target=X)``.
+X is untouched, that a seed reproduces x̃), then the loss and its gradient.
 """
 
 import numpy as np

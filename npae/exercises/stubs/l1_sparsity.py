@@ -1,4 +1,4 @@
-# Exercise stub, generated from npae/exercises/solutions/l1_sparsity.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/l1_sparsity.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``l1_sparsity``: the L1 sparsity penalty on the code, and where its gradient enters the backprop.
 
@@ -7,6 +7,7 @@ Lesson: ``lessons/07_l1_vs_kl_sparsity.py``.
 Shapes as ``autoencoder_backprop`` (sigmoid encoder and decoder). The penalty is λ times the mean over
 samples of the code's L1 norm (Goodfellow et al. §14.2.1)::
 
+    H = σ(X W1 + b1),   X̂ = σ(H W2 + b2)
     J = (1/m) Σᵢ ½ ‖x̂ᵢ − xᵢ‖²  +  λ (1/m) Σᵢ Σⱼ |hᵢⱼ|
 
 Its gradient with respect to the code is ∂Ω/∂hᵢⱼ = (λ/m) sign(hᵢⱼ) (= λ/m for a sigmoid code, h > 0).
@@ -15,8 +16,6 @@ It belongs to ∂J/∂H, so it is added **before** the sigmoid's slope::
     δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂)
     δ² = (δ³ W2ᵀ + (λ/m) sign(H)) ∘ H ∘ (1 − H)
     ∂J/∂W1 = Xᵀ δ²,  ∂J/∂b1 = Σᵢ δ²ᵢ,  ∂J/∂W2 = Hᵀ δ³,  ∂J/∂b2 = Σᵢ δ³ᵢ
-
-The grader compares with ``npae.Autoencoder(..., penalties=[L1Sparsity(λ)])``.
 """
 
 import numpy as np
@@ -43,9 +42,10 @@ def loss_and_grads(params, X, lam):
     m = X.shape[0]
     H = expit(X @ W1 + b1)
     X_hat = expit(H @ W2 + b2)
-    delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
     # HINT: loss = (1/m) Σ ½ (X_hat − X)² + (λ/m) Σ |H|.
     raise NotImplementedError('YOUR CODE HERE: loss = (1/m) Σ ½ (X_hat − X)² + (λ/m) Σ |H|.')
+    delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
     # HINT: ∂J/∂H = δ³W2ᵀ + (λ/m) sign(H); then δ² = ∂J/∂H ∘ H(1 − H).
     raise NotImplementedError('YOUR CODE HERE: ∂J/∂H = δ³W2ᵀ + (λ/m) sign(H); then δ² = ∂J/∂H ∘ H(1 − H).')
-    return loss, {"W1": X.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}
+    grads = {"W1": X.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}
+    return loss, grads

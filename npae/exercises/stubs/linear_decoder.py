@@ -1,10 +1,11 @@
-# Exercise stub, generated from npae/exercises/solutions/linear_decoder.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/linear_decoder.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``linear_decoder``: an autoencoder whose decoder is linear (UFLDL's "Linear decoders").
 
 Lesson: ``lessons/05_undercomplete_and_pca.py``.
 
-For inputs that are not in [0, 1] (whitened patches, PCA-reduced data) the output is left linear::
+For inputs that are not in [0, 1] (whitened patches, PCA-reduced data) the output is left linear.
+Shapes as ``autoencoder_backprop``::
 
     H = σ(X W1 + b1)          (m, n_hidden)
     X̂ = H W2 + b2             (m, n_visible)   no sigmoid at the output
@@ -17,8 +18,7 @@ The output's slope is 1, so the output delta loses its σ' factor::
     δ² = (δ³ W2ᵀ) ∘ H ∘ (1 − H)             the hidden layer is still a sigmoid
     ∂J/∂W1 = Xᵀ δ² + λ W1,   ∂J/∂b1 = Σᵢ δ²ᵢ
 
-Shapes as ``autoencoder_backprop``. The grader compares with
-``npae.Autoencoder(..., decoder="linear", penalties=[WeightDecay(λ)])`` on data that is not in [0, 1].
+The grader uses data that is not in [0, 1].
 """
 
 import numpy as np

@@ -1,18 +1,20 @@
-# Exercise stub, generated from npae/exercises/solutions/numerical_gradient.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/numerical_gradient.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``numerical_gradient``: finite differences, the reference every hand-derived gradient is checked against.
 
 Lesson: ``lessons/02_backprop_and_gradient_checking.py``.
 
-Write ``numerical_gradient(f, params, method, step)``: for every entry θₖ of every block of ``params``,
+Write ``numerical_gradient(f, params, method, step)``: an estimate of ∂f/∂θₖ for every entry θₖ of every
+block of ``params``, from values of f alone, with two *central* formulas (symmetric around θ):
 
-- two-point central difference (``method="central"``, ε = 1e-4; UFLDL's ``computeNumericalGradient``)::
+- ``method="central"``: two points, θ ± ε eₖ, with ε = 1e-4 (UFLDL's ``computeNumericalGradient``);
+  its error is O(ε²);
+- ``method="five_point"``: four points, θ ± h eₖ and θ ± 2h eₖ, with h = 1e-3; its error is O(h⁴).
 
-      ∂f/∂θₖ ≈ [f(θ + ε eₖ) − f(θ − ε eₖ)] / (2ε)
+The two formulas::
 
-- five-point central difference (``method="five_point"``, h = 1e-3; error O(h⁴))::
-
-      ∂f/∂θₖ ≈ [−f(θ + 2h eₖ) + 8 f(θ + h eₖ) − 8 f(θ − h eₖ) + f(θ − 2h eₖ)] / (12h)
+    two-point:   ∂f/∂θₖ ≈ [f(θ + ε eₖ) − f(θ − ε eₖ)] / (2ε)
+    five-point:  ∂f/∂θₖ ≈ [−f(θ + 2h eₖ) + 8 f(θ + h eₖ) − 8 f(θ − h eₖ) + f(θ − 2h eₖ)] / (12h)
 
 ``params`` is a dict of float64 arrays (e.g. ``{"W1": (6, 4), "b1": (4,), ...}``); the result is a dict with
 the same keys and shapes. Perturb one entry at a time on a *copy* of the arrays, and put each entry back
@@ -20,8 +22,7 @@ before moving to the next. ``f(params)`` returns a float, or a tuple ``(loss, gr
 loss is used. Everything in float64: float32 rounding (≈ 1e-7 relative) swamps a finite difference.
 
 UFLDL checks its version on h(x) = x₁² + 3 x₁ x₂ at x = (4, 10), where ∇h = (2x₁ + 3x₂, 3x₁) = (38, 12).
-The grader does the same, then compares with :func:`npae.gradcheck.numerical_gradient` on functions of
-several blocks.
+The grader does the same, then compares with a reference on functions of several blocks.
 """
 
 import numpy as np

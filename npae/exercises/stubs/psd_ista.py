@@ -1,4 +1,4 @@
-# Exercise stub, generated from npae/exercises/solutions/psd_ista.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/psd_ista.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``psd_ista``: ISTA's soft-threshold step, and the gradient of predictive sparse decomposition.
 
@@ -11,29 +11,32 @@ are the atoms (x̂ = h D), encoder f(x) = g ∘ tanh(x W + b) with ``W`` (n_visi
 
     E = (1/m) Σᵢ [ ‖xᵢ − hᵢ D‖² + λ ‖hᵢ‖₁ + γ ‖hᵢ − f(xᵢ)‖² ]
 
-1. ``soft_threshold(V, t)``: shrink(v, t) = sign(v) · max(|v| − t, 0), elementwise (the proximal map of t‖·‖₁).
+1. ``soft_threshold(V, t)``: the proximal map of t‖·‖₁, elementwise:
+   shrink(v, t) = argmin_u ½ (u − v)² + t |u|.
 2. ``ista_step(H, X, D, lam, gamma, F, L)``: one ISTA step on every row, with F = f(X) and L the Lipschitz
-   constant of the smooth part's gradient::
+   constant of the smooth part's gradient: a gradient step of length 1/L on the smooth part s(h) (the
+   terms of one row's energy without λ‖h‖₁), then the proximal map of (λ/L)‖·‖₁. (The 1/m of the mean
+   multiplies ∇s and λ alike, so it cancels in each row's step.)
+3. ``psd_loss_and_grads(params, X, H, lam, gamma)``: E and its gradient in the parameters D, W, b, g, the
+   codes H held fixed.
 
-       ∇s(h) = 2 (h D − x) Dᵀ + 2γ (h − f),        h ← shrink(h − ∇s(h)/L, λ/L)
+The formulas::
 
-   (the 1/m of the mean multiplies ∇s and λ alike, so it cancels in each row's step).
-3. ``psd_loss_and_grads(params, X, H, lam, gamma)``: E and its gradient in the parameters, codes fixed.
-   With R = H D − X, T = tanh(X W + b), Δ = g ∘ T − H::
+    shrink(v, t) = sign(v) · max(|v| − t, 0)
+    ∇s(h) = 2 (h D − x) Dᵀ + 2γ (h − f),        h ← shrink(h − ∇s(h)/L, λ/L)
 
-       ∂E/∂D = (2/m) Hᵀ R,     ∂E/∂F = (2γ/m) Δ,     ∂E/∂g = Σᵢ (∂E/∂F ∘ T)ᵢ
-       δ = (∂E/∂F ∘ g) ∘ (1 − T²)                     tanh'(z) = 1 − tanh(z)²
-       ∂E/∂W = Xᵀ δ,   ∂E/∂b = Σᵢ δᵢ                  (λ‖h‖₁ does not depend on the parameters)
+With R = H D − X, T = tanh(X W + b), Δ = g ∘ T − H::
 
-The grader compares with :func:`npae.models.psd.soft_threshold`, one step of :func:`npae.models.psd.ista`
-and :meth:`npae.models.psd.PSD.loss_and_grads`.
+    ∂E/∂D = (2/m) Hᵀ R,     ∂E/∂F = (2γ/m) Δ,     ∂E/∂g = Σᵢ (∂E/∂F ∘ T)ᵢ
+    δ = (∂E/∂F ∘ g) ∘ (1 − T²)                     tanh'(z) = 1 − tanh(z)²
+    ∂E/∂W = Xᵀ δ,   ∂E/∂b = Σᵢ δᵢ                  (λ‖h‖₁ does not depend on the parameters)
 """
 
 import numpy as np
 
 
 def soft_threshold(V, threshold):
-    """shrink(v, t) = sign(v) · max(|v| − t, 0), elementwise.
+    """The proximal map of ``threshold`` · ‖·‖₁, elementwise.
 
     Parameters
     ----------
@@ -49,7 +52,7 @@ def soft_threshold(V, threshold):
 
 
 def ista_step(H, X, D, lam, gamma, F, L):
-    """One ISTA step h ← shrink(h − ∇s(h)/L, λ/L) on every row.
+    """One ISTA step on every row: a gradient step of length 1/L on the smooth part, then the proximal map.
 
     Parameters
     ----------

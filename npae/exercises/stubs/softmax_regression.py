@@ -1,4 +1,4 @@
-# Exercise stub, generated from npae/exercises/solutions/softmax_regression.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/softmax_regression.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``softmax_regression``: softmax regression with weight decay (UFLDL's ``softmaxCost``).
 
@@ -12,14 +12,13 @@ X is (m, n_features), the labels y are integers in [0, n_classes) of shape (m,);
     J = −(1/m) Σᵢ log P[i, yᵢ] + (λ/2) ‖W‖²_F            (the bias is not decayed)
 
 Subtract each row's maximum from Z before ``exp`` (it cancels in the ratio): exp(1000) overflows to inf
-and inf/inf is nan. Compute log P as Z − log Σ exp(Z) on the shifted logits. The gradient, with Y the
-one-hot matrix of the labels::
+and inf/inf is nan. Compute log P as Z − log Σ exp(Z) on the shifted logits. The grader includes a
+problem whose logits are in the thousands.
+
+The gradient, with Y the one-hot matrix of the labels::
 
     δ = ∂J/∂Z = (1/m)(P − Y)
     ∂J/∂W = Xᵀ δ + λ W,     ∂J/∂b = Σᵢ δᵢ
-
-The grader compares with :class:`npae.models.softmax.Softmax`, including on a problem whose logits are
-in the thousands.
 """
 
 import numpy as np

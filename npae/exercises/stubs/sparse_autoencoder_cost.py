@@ -1,6 +1,6 @@
-# Exercise stub, generated from npae/exercises/solutions/sparse_autoencoder_cost.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/sparse_autoencoder_cost.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
-"""Exercise ``sparse_autoencoder_cost``: UFLDL's sparse-autoencoder cost, with weight decay and the KL delta term.
+"""Exercise ``sparse_autoencoder_cost``: UFLDL's sparse-autoencoder cost, with weight decay and the KL sparsity penalty.
 
 Lesson: ``lessons/03_sparse_autoencoder.py``. After it passes, train it on natural-image patches and look at
 your own filters: ``python -m npae.exercises train sparse_autoencoder_cost``.
@@ -21,14 +21,13 @@ Backward pass (UFLDL notes §2.2 and "Autoencoders and sparsity"; our deltas car
     δ² = (δ³ W2ᵀ + (β/m) (−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂))) ∘ H ∘ (1 − H)      ← the KL delta term, before σ'
     ∂J/∂W1 = Xᵀ δ² + λ W1,     ∂J/∂b1 = Σᵢ δ²ᵢ
 
-The KL term's gradient with respect to Hᵢⱼ is (β/m)(−ρ/ρ̂ⱼ + (1 − ρ)/(1 − ρ̂ⱼ)), the same for every
-sample i (because ∂ρ̂ⱼ/∂Hᵢⱼ = 1/m): UFLDL adds it without the 1/m because its deltas have none.
+The KL term's gradient with respect to Hᵢⱼ, ∂Ω/∂Hᵢⱼ = (β/m)(−ρ/ρ̂ⱼ + (1 − ρ)/(1 − ρ̂ⱼ)), is the same for
+every sample i (because ∂ρ̂ⱼ/∂Hᵢⱼ = 1/m): UFLDL adds it without the 1/m because its deltas have none.
 
 Two functions: ``sparse_autoencoder_loss(params, X, ...)`` on a params dict, and UFLDL's
 ``sparse_autoencoder_cost(theta, visible_size, hidden_size, ...)`` on one flat vector θ, as
 ``scipy.optimize.minimize(jac=True)`` wants it (θ ↔ dict with :mod:`npae.core.flat`, blocks in the order
-W1, b1, W2, b2). The grader compares both with :class:`npae.Autoencoder` with
-``[WeightDecay(λ), KLSparsity(ρ, β)]``.
+W1, b1, W2, b2).
 """
 
 import numpy as np
@@ -80,9 +79,9 @@ def sparse_autoencoder_loss(params, X, weight_decay=1e-4, rho=0.01, beta=3.0):
     raise NotImplementedError('YOUR CODE HERE: loss = (1/m) Σ ½ (X_hat − X)² + (λ/2)(‖W1‖² + ‖W2‖²) + β Σⱼ KL(ρ ‖ rho_hat_j).')
     # HINT: δ³ = (1/m)(X_hat − X) ∘ X_hat(1 − X_hat); grad_W2 = Hᵀδ³ + λW2; grad_b2 = Σ over samples of δ³.
     raise NotImplementedError('YOUR CODE HERE: δ³ = (1/m)(X_hat − X) ∘ X_hat(1 − X_hat); grad_W2 = Hᵀδ³ + λW2; grad_b2 = Σ over samples of δ³.')
-    # HINT: the KL delta term (β/m)(−ρ/rho_hat + (1−ρ)/(1−rho_hat)) is added to δ³W2ᵀ *before* ∘ H(1 − H).
+    # HINT: the KL delta term ∂Ω/∂H = (β/m)(−ρ/rho_hat + (1−ρ)/(1−rho_hat)) is added to δ³W2ᵀ *before* ∘ H(1 − H).
     # HINT: then grad_W1 = Xᵀδ² + λW1 and grad_b1 = Σ over samples of δ².
-    raise NotImplementedError('YOUR CODE HERE: the KL delta term (β/m)(−ρ/rho_hat + (1−ρ)/(1−rho_hat)) is added to δ³W2ᵀ *before* ∘ H(1 − H).')
+    raise NotImplementedError('YOUR CODE HERE: the KL delta term ∂Ω/∂H = (β/m)(−ρ/rho_hat + (1−ρ)/(1−rho_hat)) is added to δ³W2ᵀ *before* ∘ H(1 − H).')
     return loss, {"W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}
 
 

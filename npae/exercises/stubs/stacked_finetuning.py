@@ -1,4 +1,4 @@
-# Exercise stub, generated from npae/exercises/solutions/stacked_finetuning.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/stacked_finetuning.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``stacked_finetuning``: the δ recurrence of a stacked encoder plus softmax, end to end (UFLDL ``stackedAECost``).
 
@@ -11,8 +11,8 @@ With A⁽⁰⁾ = X (m, n₀)::
     A⁽ˡ⁾ = σ(A⁽ˡ⁻¹⁾ Wₗ + bₗ),  l = 1 … K;      Z = A⁽ᴷ⁾ W_softmax + b_softmax;   P = softmax(Z)
     J = −(1/m) Σᵢ log P[i, yᵢ] + (λ/2) ‖W_softmax‖²_F      (UFLDL decays only the softmax weights)
 
-The forward pass and the loss are given (they are the softmax exercise). You write the backward
-recurrence, from the top down (UFLDL "Backpropagation Algorithm", samples as rows)::
+The forward pass and the loss are given (they are the softmax exercise).
+You write the backward recurrence, from the top down (UFLDL "Backpropagation Algorithm", samples as rows)::
 
     δ⁽ᴷ⁺¹⁾ = ∂J/∂Z = (1/m)(P − Y)
     for the layer with input A⁽ˡ⁾ and delta δ⁽ˡ⁺¹⁾:
@@ -20,7 +20,7 @@ recurrence, from the top down (UFLDL "Backpropagation Algorithm", samples as row
         δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ Wᵀ) ∘ A⁽ˡ⁾ ∘ (1 − A⁽ˡ⁾)          σ' of the layer *below* W: the one whose output A⁽ˡ⁾ is
     and λ W_softmax added to ∂J/∂W_softmax.
 
-The grader compares with :class:`npae.models.deep.StackedClassifier` at depths 1, 2 and 3.
+The grader checks depths 1, 2 and 3.
 """
 
 import numpy as np

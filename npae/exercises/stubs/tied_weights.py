@@ -1,4 +1,4 @@
-# Exercise stub, generated from npae/exercises/solutions/tied_weights.py by
+# Exercise stub (guided level), generated from npae/exercises/solutions/tied_weights.py by
 # `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
 """Exercise ``tied_weights``: an autoencoder whose decoder reuses the encoder's weights, W2 = W1ᵀ.
 
@@ -15,8 +15,6 @@ W1 is used twice — in the encoder and, transposed, in the decoder — and a pa
     δ³ = (1/m)(X̂ − X) ∘ X̂ ∘ (1 − X̂),      δ² = (δ³ W1) ∘ H ∘ (1 − H)
     ∂J/∂W1 = Xᵀ δ²   (encoder use)   +   (Hᵀ δ³)ᵀ = δ³ᵀ H   (decoder use)   +   λ W1
     ∂J/∂b1 = Σᵢ δ²ᵢ,   ∂J/∂b2 = Σᵢ δ³ᵢ
-
-The grader compares with ``npae.Autoencoder(..., tied=True, penalties=[WeightDecay(λ)])``.
 """
 
 import numpy as np
@@ -41,8 +39,8 @@ def loss_and_grads(params, X, weight_decay):
     """
     W1, b1, b2 = params["W1"], params["b1"], params["b2"]
     m = X.shape[0]
-    # HINT: the decoder's weights are W1.T: X_hat = σ(H W1ᵀ + b2).
-    raise NotImplementedError("YOUR CODE HERE: the decoder's weights are W1.T: X_hat = σ(H W1ᵀ + b2).")
+    # HINT: the decoder's weights are W1.T: X_hat = σ(H W1ᵀ + b2); then δ³ and δ² as for untied weights.
+    raise NotImplementedError("YOUR CODE HERE: the decoder's weights are W1.T: X_hat = σ(H W1ᵀ + b2); then δ³ and δ² as for untied weights.")
     # HINT: grad_W1 = (encoder path Xᵀδ²) + (decoder path (Hᵀδ³)ᵀ) + λ W1.
     raise NotImplementedError('YOUR CODE HERE: grad_W1 = (encoder path Xᵀδ²) + (decoder path (Hᵀδ³)ᵀ) + λ W1.')
-    return loss, {"W1": grad_W1, "b1": delta2.sum(axis=0), "b2": delta3.sum(axis=0)}
+    return loss, grads

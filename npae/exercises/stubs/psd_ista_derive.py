@@ -1,0 +1,96 @@
+# Exercise stub (derive level), generated from npae/exercises/solutions/psd_ista.py by
+# `python -m npae.exercises generate-stubs`. Replace each `raise NotImplementedError` by your code.
+"""Exercise ``psd_ista``: ISTA's soft-threshold step, and the gradient of predictive sparse decomposition.
+
+Lesson: ``lessons/27_predictive_sparse_decomposition.py`` (Kavukcuoglu, Ranzato & LeCun 2008;
+Goodfellow et al. §14.8; Beck & Teboulle 2009).
+
+Rows are samples: X (m, n_visible), codes H (m, n_hidden), dictionary ``D`` (n_hidden, n_visible) whose rows
+are the atoms (x̂ = h D), encoder f(x) = g ∘ tanh(x W + b) with ``W`` (n_visible, n_hidden), ``b`` and ``g``
+(n_hidden,). The energy, a mean over samples (no ½)::
+
+    E = (1/m) Σᵢ [ ‖xᵢ − hᵢ D‖² + λ ‖hᵢ‖₁ + γ ‖hᵢ − f(xᵢ)‖² ]
+
+1. ``soft_threshold(V, t)``: the proximal map of t‖·‖₁, elementwise:
+   shrink(v, t) = argmin_u ½ (u − v)² + t |u|.
+2. ``ista_step(H, X, D, lam, gamma, F, L)``: one ISTA step on every row, with F = f(X) and L the Lipschitz
+   constant of the smooth part's gradient: a gradient step of length 1/L on the smooth part s(h) (the
+   terms of one row's energy without λ‖h‖₁), then the proximal map of (λ/L)‖·‖₁. (The 1/m of the mean
+   multiplies ∇s and λ alike, so it cancels in each row's step.)
+3. ``psd_loss_and_grads(params, X, H, lam, gamma)``: E and its gradient in the parameters D, W, b, g, the
+   codes H held fixed.
+
+Derive each on paper first: the minimiser of ½ (u − v)² + t |u| (take u > 0, u < 0 and u = 0 in turn),
+the gradient of the smooth part with respect to a row h, and the gradient of E with respect to D, W,
+b and g.
+"""
+
+import numpy as np
+
+
+def soft_threshold(V, threshold):
+    """The proximal map of ``threshold`` · ‖·‖₁, elementwise.
+
+    Parameters
+    ----------
+    V : ndarray of float, any shape
+    threshold : float ≥ 0
+
+    Returns
+    -------
+    ndarray of V's shape
+    """
+    # DERIVE: the closed form of argmin_u ½ (u − v)² + t |u|, elementwise.
+    raise NotImplementedError('YOUR CODE HERE: the closed form of argmin_u ½ (u − v)² + t |u|, elementwise.')
+
+
+def ista_step(H, X, D, lam, gamma, F, L):
+    """One ISTA step on every row: a gradient step of length 1/L on the smooth part, then the proximal map.
+
+    Parameters
+    ----------
+    H : ndarray of shape (m, n_hidden)
+        The current codes.
+    X : ndarray of shape (m, n_visible)
+    D : ndarray of shape (n_hidden, n_visible)
+    lam, gamma : float
+        λ and γ of the energy.
+    F : ndarray of shape (m, n_hidden)
+        The encoder's prediction f(X).
+    L : float
+        The step is 1/L (L = 2(σ_max(D)² + γ)).
+
+    Returns
+    -------
+    ndarray of shape (m, n_hidden): the new codes.
+    """
+    # DERIVE: the gradient of the smooth part for every row, the step, and the proximal map (soft_threshold).
+    raise NotImplementedError('YOUR CODE HERE: the gradient of the smooth part for every row, the step, and the proximal map (soft_threshold).')
+
+
+def psd_loss_and_grads(params, X, H, lam, gamma):
+    """PSD's energy E(X, H) and its gradient in D, W, b, g with the codes held fixed.
+
+    Parameters
+    ----------
+    params : dict
+        ``D`` (n_hidden, n_visible), ``W`` (n_visible, n_hidden), ``b`` (n_hidden,), ``g`` (n_hidden,).
+    X : ndarray of shape (m, n_visible)
+    H : ndarray of shape (m, n_hidden)
+    lam, gamma : float
+        λ and γ.
+
+    Returns
+    -------
+    energy : float
+    grads : dict with ``D``, ``W``, ``b``, ``g``
+    """
+    D, W, b, g = params["D"], params["W"], params["b"], params["g"]
+    m = X.shape[0]
+    R = H @ D - X
+    T = np.tanh(X @ W + b)
+    Delta = g * T - H
+    energy = (np.sum(R ** 2) + lam * np.sum(np.abs(H)) + gamma * np.sum(Delta ** 2)) / m
+    # DERIVE: the gradients with respect to D, W, b and g, keyed like params.
+    raise NotImplementedError('YOUR CODE HERE: the gradients with respect to D, W, b and g, keyed like params.')
+    return energy, grads

@@ -1,0 +1,23 @@
+# exercise: denoising
+# status: failing
+# says: `masking` modified its argument `X` in place
+# mistake: masking_in_place
+"""The mask applied by assignment into X."""
+import numpy as np
+from scipy.special import expit
+
+
+def masking(X, level, rng):
+    X[rng.random(X.shape) < level] = 0.0
+    return X
+
+
+def loss_and_grads(params, X_tilde, X):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    m = X.shape[0]
+    H = expit(X_tilde @ W1 + b1)
+    X_hat = expit(H @ W2 + b2)
+    loss = 0.5 * np.sum((X_hat - X) ** 2) / m
+    delta3 = (X_hat - X) * X_hat * (1 - X_hat) / m
+    delta2 = (delta3 @ W2.T) * H * (1 - H)
+    return loss, {"W1": X_tilde.T @ delta2, "b1": delta2.sum(axis=0), "W2": H.T @ delta3, "b2": delta3.sum(axis=0)}
