@@ -3,7 +3,7 @@
 Run as a script (``python lessons/21_fine_tuning.py [--quick] [--out DIR]``) or open it as a notebook with
 jupytext (percent format). Full mode: 784-200-200-10 on 50 000 training images (10 000 more carved off for
 validation), float32, minibatch Adam (5 pretraining epochs a layer, 8 + 2 fine-tuning epochs); then a contractive
-784-200-200 stack against a plain one, each pretrained 10 epochs a layer on 10 000 unlabelled images and
+784-200-200 stack against a plain one, each pretrained 5 epochs a layer on 10 000 unlabelled images and
 fine-tuned on 1000 labels, three seeds. Quick mode: 800 images, 50 units, a few epochs, one seed.
 """
 # %% [markdown]
@@ -159,7 +159,7 @@ lesson.show(fig, "21_fine_tuning_accuracy")
 # **What is compared.** Two 2-layer stacks 784-200-200, identical except for the penalty: tied-weight sigmoid
 # autoencoders with cross-entropy loss, *plain* (no regulariser) or *contractive* (`Contractive(0.3)` in both
 # layers). Both are pretrained greedily with the same generators (same initial weights, same minibatch order),
-# 10 epochs of Adam on 10 000 unlabelled training images; then both get the same supervised treatment on
+# 5 epochs of Adam on 10 000 unlabelled training images; then both get the same supervised treatment on
 # **1000 labelled images**: a softmax on the frozen codes, which starts the fine-tuning of the whole network.
 # The settings (λ = 0.3, 1000 labels, the epochs) are fixed before the run and not chosen on any result here;
 # with three seeds, the question is whether the sign of the difference is consistent, since one test accuracy
@@ -168,7 +168,7 @@ lesson.show(fig, "21_fine_tuning_accuracy")
 # %%
 CAE_LAMBDA = 0.3
 N_UNLABELLED = 800 if QUICK else 10000
-CAE_EPOCHS = 1 if QUICK else 10
+CAE_EPOCHS = 1 if QUICK else 5
 N_LABELLED = 300 if QUICK else 1000
 SCARCE = dict(epochs=(2, 1), learning_rates=(1e-3, 1e-4)) if QUICK else dict(epochs=(30, 5),
                                                                               learning_rates=(1e-3, 1e-4))
