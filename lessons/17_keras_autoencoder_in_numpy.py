@@ -2,7 +2,7 @@
 
 Run as a script (``python lessons/17_keras_autoencoder_in_numpy.py [--quick] [--out DIR]``) or open it
 as a notebook with jupytext (percent format). Full mode: 50 000 training and 10 000 validation images (carved
-from Fashion-MNIST's training split); the 784-32-784 model 20 epochs on two scales of the loss and with the
+from Fashion-MNIST's training split); the 784-32-784 model 12 epochs on two scales of the loss and with the
 blog's L1 activity penalty (the blog: 50 and 100 epochs); the deep 784-128-64-32-64-128-784 model and its
 miswired variant 8 epochs each (the blog: 100). Quick mode: 800 images, 2 epochs.
 """
@@ -29,7 +29,7 @@ miswired variant 8 epochs each (the blog: 100). Quick mode: 800 images, 2 epochs
 # | decoder | $\hat x = \sigma(h W_2 + b_2)$ |
 # | loss | Keras' `binary_crossentropy`: the mean over samples **and pixels** |
 # | optimizer | Adadelta, Keras 2 defaults: $\eta = 1$, $\rho = 0.95$, $\varepsilon = 10^{-7}$ |
-# | training | 50 epochs, batch 256, shuffled (this lesson: 20 epochs in full mode) |
+# | training | 50 epochs, batch 256, shuffled (this lesson: 12 epochs in full mode) |
 # | init | Glorot-uniform weights, zero biases |
 #
 # MNIST needs the internet, so the lesson runs on Fashion-MNIST (same shapes). The blog validates on the test
@@ -83,7 +83,7 @@ from npae.training.optimizers import Adadelta
 lesson = Lesson(__doc__, name="17_keras_autoencoder_in_numpy", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
-EPOCHS = 2 if QUICK else 20
+EPOCHS = 2 if QUICK else 12
 DEEP_EPOCHS = 2 if QUICK else 8
 EPS, RHO = 1e-7, 0.95
 X_all, _ = lesson.fashion_mnist("train", dtype=np.float32)
@@ -351,13 +351,13 @@ lesson.show(show_images(np.concatenate([originals, sparse_model.reconstruct(orig
 # ## Results
 #
 # Expected: on the first step, many more gradient entries fall below $\sqrt{\varepsilon/(1-\rho)}$ with the
-# per-pixel mean than with the sum, and the median step is at least five times smaller; in full mode (20 epochs)
+# per-pixel mean than with the sum, and the median step is at least five times smaller; in full mode (12 epochs)
 # both curves end far below the mean image and above the entropy floor, and the summed loss — larger gradients,
 # Adadelta's larger steps — ends *lower* than Keras' own objective (in quick mode too, after two epochs, when
 # the per-pixel-mean run has barely left its starting point). The test set is scored once, for the
 # Keras-objective model.
 #
-# The blog's sparse model, after the same 20 epochs as the plain one: the L1 activity penalty about halves the
+# The blog's sparse model, after the same 12 epochs as the plain one: the L1 activity penalty about halves the
 # mean code value on the test images (the ratio between 0.3 and 0.7; the blog reports 3.33 against 7.30 on
 # MNIST), more than doubles the share of exact zeros, and costs less than 2 % of validation reconstruction.
 # The two mean code values are only reported; the claims are their ratios.
