@@ -48,20 +48,31 @@ notebook with jupytext (percent format). Full mode trains UFLDL's configuration 
 #    + \underbrace{\frac\lambda2 \left(\lVert W_1\rVert_F^2 + \lVert W_2\rVert_F^2\right)}_{\text{weight decay}}
 #    + \underbrace{\beta \sum_{j=1}^{n_{\text{hidden}}} \mathrm{KL}(\rho \,\|\, \hat\rho_j)}_{\text{sparsity}} . $$
 #
+# ## The KL penalty as a function of ρ̂ (UFLDL's figure)
+#
+# UFLDL draws $\mathrm{KL}(\rho\,\|\,\hat\rho_j)$ against $\hat\rho_j$ for $\rho = 0.2$; this lesson computes it with
+# npae's own `KLSparsity` (and draws it after training, next to the curve for its own $\rho = 0.01$). The curve is
+# 0 at $\hat\rho_j = \rho$, grows without bound at both ends, and is steeper on the side of 0 than on the side
+# of 1 when $\rho < \tfrac12$: a unit that fires too *rarely* is pushed back harder than one that fires
+# equally too often.
+#
 # ## The gradient: UFLDL's "delta term"
 #
-# Only one line of lesson 02's backward pass changes. Since $\partial \hat\rho_j / \partial h_{ij} = 1/m$ and
+# Three lines of lesson 02's backward pass change. Since $\partial \hat\rho_j / \partial H_{ij} = 1/m$ and
 # $\partial \mathrm{KL}/\partial \hat\rho_j = -\rho/\hat\rho_j + (1-\rho)/(1-\hat\rho_j)$, the gradient with
-# respect to the code gets an extra term, the same for every sample:
+# respect to the code gets an extra term, entry by entry (sample $i$, unit $j$):
 #
-# $$ \frac{\partial J}{\partial H} = \delta^{(3)} W_2^\top + \frac{\beta}{m}\left(-\frac{\rho}{\hat\rho_j} + \frac{1-\rho}{1-\hat\rho_j}\right),
+# $$ \frac{\partial J}{\partial H_{ij}} = \big(\delta^{(3)} W_2^\top\big)_{ij} + \frac{\beta}{m}\left(-\frac{\rho}{\hat\rho_j} + \frac{1-\rho}{1-\hat\rho_j}\right),
 #    \qquad \delta^{(2)} = \frac{\partial J}{\partial H} \circ H \circ (1 - H). $$
 #
-# (UFLDL writes it without the $1/m$ because its deltas do not carry the mean; ours do.) The penalty
+# The added term does not depend on $i$: it is one row of $n_{\text{hidden}}$ numbers added to every row of
+# $\delta^{(3)} W_2^\top$ (NumPy's broadcasting). That is the first changed line; weight decay changes the
+# other two, adding $\lambda W_1$ to $\partial J/\partial W_1$ and $\lambda W_2$ to $\partial J/\partial W_2$. (UFLDL
+# writes the delta term without the $1/m$ because its deltas do not carry the mean; ours do.) The penalty
 # needs $\hat\rho$, a mean over the whole batch, so a full forward pass must come before any delta. In
 # npae the whole sparse variant is a plug-in: read `KLSparsity.__call__` in `npae/core/penalties.py` — it
-# returns the value, this delta term (`dH`), and no direct weight gradients; weight decay returns
-# $\lambda W$ as its direct gradient. Lesson 02 checked both numerically.
+# returns the value, this delta term (`dOmega_dH`, its share of $\partial J/\partial H$), and no direct weight
+# gradients; weight decay returns $\lambda W$ as its direct gradient. Lesson 02 checked both numerically.
 
 # %%
 import numpy as np
@@ -76,6 +87,19 @@ from npae.training.lbfgs import train_lbfgs
 
 lesson = Lesson(__doc__, name="03_sparse_autoencoder")
 QUICK = lesson.quick
+
+
+def kl_curve(rho, rho_hats):
+    """KL(ρ ‖ ρ̂) at each ρ̂, from npae's KLSparsity (β = 1) on a one-sample, one-unit code equal to ρ̂."""
+    return np.array([KLSparsity(rho=rho, beta=1.0)({}, np.array([[r]]), 1.0)[0] for r in rho_hats])
+
+
+grid = np.linspace(0.001, 0.999, 999)                 # ρ̂ in steps of 0.001
+kl_02 = kl_curve(0.2, grid)
+kl_001 = kl_curve(0.01, np.logspace(-4, np.log10(0.999), 400))
+closed_form = 0.2 * np.log(0.2 / grid) + 0.8 * np.log(0.8 / (1 - grid))
+print(f"ρ = 0.2: KL smallest at ρ̂ = {grid[np.argmin(kl_02)]:.3f}; KL(0.2‖0.1) = {kl_curve(0.2, [0.1])[0]:.4f}, "
+      f"KL(0.2‖0.3) = {kl_curve(0.2, [0.3])[0]:.4f}")
 
 # %% [markdown]
 # ## The data: UFLDL's 10 000 patches
@@ -150,18 +174,51 @@ lesson.show(fig, "03_rho_hat_histogram")
 print(f"rho_hat per unit: min {rho_hat.min():.4f}  median {np.median(rho_hat):.4f}  max {rho_hat.max():.4f}")
 
 # %% [markdown]
-# ## Results
+# ## The penalty curve, and where the trained units sit on it
 #
-# After UFLDL's 400 iterations the mean of $\hat\rho_j$ is expected within 0.005 of $\rho = 0.01$, and the
-# median over units of each unit's *largest* activation well above 0.5 (sparse, not weak). The ranges
-# each number is checked against are in the `expect` calls; quick mode (20 iterations) checks only that
-# training lowered the loss. The last line is the one README's quick start promises.
+# Left: UFLDL's figure, $\mathrm{KL}(0.2\,\|\,\hat\rho)$. Right: this lesson's $\rho = 0.01$ on a logarithmic
+# axis, with the 25 trained units' $\hat\rho_j$ marked on the curve: they sit in the flat bottom, where the
+# penalty and its delta term are nearly zero.
 
 # %%
+rho_grid = np.logspace(-4, np.log10(0.999), 400)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), dpi=100)
+axes[0].plot(grid, kl_02, color="C0")
+axes[0].axvline(0.2, color="C3", ls="--", lw=1, label="ρ = 0.2")
+axes[0].set(xlabel="ρ̂", ylabel="KL(ρ ‖ ρ̂)", title="UFLDL's figure: ρ = 0.2", ylim=(0, 3))
+axes[1].semilogx(rho_grid, kl_001, color="C0")
+axes[1].plot(rho_hat, kl_curve(rho, rho_hat), "o", color="C1", ms=4, label="the 25 trained units")
+axes[1].axvline(rho, color="C3", ls="--", lw=1, label=f"ρ = {rho}")
+axes[1].set(xlabel="ρ̂ (log scale)", ylabel="KL(ρ ‖ ρ̂)", title=f"This lesson: ρ = {rho}", ylim=(0, 3))
+for ax in axes:
+    ax.legend(fontsize=8)
+fig.tight_layout()
+lesson.show(fig, "03_kl_penalty_curve")
+
+# %% [markdown]
+# ## Results
+#
+# The penalty curve, computed by `KLSparsity`: equal to the closed form above (to rounding), smallest at
+# $\hat\rho = \rho$ on the grid, and for $\rho = 0.2$ steeper towards 0 — $\mathrm{KL}(0.2\,\|\,0.1)$ is between 1.5 and 2
+# times $\mathrm{KL}(0.2\,\|\,0.3)$. After training, in both modes, the mean of $\hat\rho_j$ is within 0.005 of
+# $\rho = 0.01$ and every unit's penalty $\mathrm{KL}(\rho\,\|\,\hat\rho_j)$ is below 0.01 (the flat bottom of the
+# curve). After UFLDL's 400 iterations the median over units of each unit's *largest* activation is above 0.9:
+# sparse, not weak. In quick mode (20 iterations) the units are still weak — that median is only reported. The
+# ranges each number is checked against are in the `expect` calls. The last line is the one README's quick
+# start promises.
+
+# %%
+lesson.expect("|KLSparsity − closed form|, largest over the grid", np.max(np.abs(kl_02 - closed_form)),
+              quick=(0.0, 1e-12), full=(0.0, 1e-12), fmt=".1e")
+lesson.expect("ρ̂ of the smallest KL(0.2 ‖ ρ̂) on the grid", grid[np.argmin(kl_02)], quick=(0.199, 0.201),
+              full=(0.199, 0.201), fmt=".3f")
+lesson.expect("KL(0.2 ‖ 0.1) / KL(0.2 ‖ 0.3)", kl_curve(0.2, [0.1])[0] / kl_curve(0.2, [0.3])[0],
+              quick=(1.5, 2.0), full=(1.5, 2.0), fmt=".3f")
 lesson.expect("final loss", result.fun, quick=(0.0, loss_before), full=(0.2, 0.6))
-lesson.expect("mean rho_hat", rho_hat.mean(), quick=(0.0, 1.0), full=(0.005, 0.015))
-lesson.expect("median over units of the largest activation", np.median(H.max(axis=0)), quick=(0.0, 1.0),
-              full=(0.5, 1.0))
+lesson.expect("mean rho_hat", rho_hat.mean(), quick=(0.005, 0.015), full=(0.005, 0.015))
+lesson.expect("largest KL(rho ‖ rho_hat_j) over the units", kl_curve(rho, rho_hat).max(), quick=(0.0, 0.01),
+              full=(0.0, 0.01), fmt=".2e")
+lesson.expect("median over units of the largest activation", np.median(H.max(axis=0)), full=(0.9, 1.0))
 print(f"iterations {result.nit}  ({result.message})")
 print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho})  time {lesson.elapsed():.1f} s")
 
@@ -173,6 +230,8 @@ print(f"final loss {result.fun:.4f}  mean rho_hat {rho_hat.mean():.4f} (rho {rho
 # - `03_sparse_filters`: after the full run, most tiles are oriented edges or bars at many orientations
 #   and positions; in quick mode they are still blurry.
 # - `03_rho_hat_histogram`: the values bunch near the dashed target line.
+# - `03_kl_penalty_curve`: left, UFLDL's curve, zero at 0.2 and rising faster towards 0 than towards 1; right,
+#   the trained units' dots in the flat bottom of the curve for ρ = 0.01.
 #
 # ## Exercises
 #

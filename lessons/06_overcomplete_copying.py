@@ -18,7 +18,7 @@ jupytext (percent format). Full mode: six 49-100-49 autoencoders on 2000 Fashion
 #
 # **Key terms:** overcomplete (过完备), undercomplete (欠完备), identity function (恒等函数),
 # regularized autoencoder (正则自编码器), weight decay (权重衰减), sparse autoencoder (稀疏自编码器),
-# denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian 矩阵).
+# denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian矩阵).
 #
 # ## The copying problem (§14.1)
 #
@@ -157,32 +157,37 @@ lesson.show(fig, "06_identity_measures")
 # the identity: higher copy errors off the data than the plain model's, a smaller trace of the Jacobian — the
 # denoising and contractive models most, in this setting. The price is paid on the data too
 # (the validation column), which is why the weights of these terms are chosen on a validation set when a task
-# is given (lessons 09 and 12).
+# is given (lessons 09 and 12). Quick mode (a few iterations on few images) checks only that every model
+# reconstructs the validation garments better than their mean (relative copy error below 1); none of its
+# models is near the identity yet, so its other numbers are only reported.
 
 # %%
 for name, row in table.items():
-    lesson.expect(f"{name}: relative copy error, validation garments", row["validation"], quick=(0, 10),
+    lesson.expect(f"{name}: relative copy error, validation garments", row["validation"], quick=(0, 1.0),
                   full=(0, 0.15), fmt=".4f")
-lesson.expect("linear: relative copy error, noise", table["linear"]["uniform noise"], quick=(0, 10), full=(0, 0.3),
-              fmt=".4f")
+lesson.expect("linear: relative copy error, noise", table["linear"]["uniform noise"], full=(0, 0.3), fmt=".4f")
 others = [n for n in table if n != "linear"]
 lesson.expect("linear: patch copy error / the lowest of the other models'", table["linear"]["natural-image patches"]
-              / min(table[n]["natural-image patches"] for n in others), quick=(0, 100), full=(0, 1.0), fmt=".3f")
-lesson.expect("linear: tr(J_r)/d", table["linear"]["trace"], quick=(-1, 2), full=(0.8, 1.05), fmt=".3f")
-lesson.expect("plain: relative copy error, noise", table["plain"]["uniform noise"], quick=(0, 10), full=(0, 0.7),
-              fmt=".4f")
+              / min(table[n]["natural-image patches"] for n in others), full=(0, 1.0), fmt=".3f")
+lesson.expect("linear: tr(J_r)/d", table["linear"]["trace"], full=(0.8, 1.05), fmt=".3f")
+lesson.expect("plain: relative copy error, noise", table["plain"]["uniform noise"], full=(0, 0.7), fmt=".4f")
 lesson.expect("plain / linear: noise copy error", table["plain"]["uniform noise"] / table["linear"]["uniform noise"],
-              quick=(0, 100), full=(1.0, 100), fmt=".3f")
+              full=(1.0, 100), fmt=".3f")
 for name in ("weight decay", "sparse", "denoising", "contractive"):
-    lesson.expect(f"{name}: relative copy error, noise", table[name]["uniform noise"], quick=(0, 10), full=(0, 1.2),
-                  fmt=".4f")
+    lesson.expect(f"{name}: relative copy error, noise", table[name]["uniform noise"], full=(0, 1.2), fmt=".4f")
     lesson.expect(f"{name} / plain: noise copy error", table[name]["uniform noise"] / table["plain"]["uniform noise"],
-                  quick=(0, 100), full=(1.0, 100), fmt=".3f")
-    lesson.expect(f"{name}: tr(J_r)/d", table[name]["trace"], quick=(-1, 2), full=(-0.1, 1.0), fmt=".3f")
-    lesson.expect(f"{name} / plain: tr(J_r)/d", table[name]["trace"] / table["plain"]["trace"], quick=(-100, 100),
-                  full=(-0.2, 1.0), fmt=".3f")
+                  full=(1.0, 100), fmt=".3f")
+    lesson.expect(f"{name}: tr(J_r)/d", table[name]["trace"], full=(-0.1, 1.0), fmt=".3f")
+    lesson.expect(f"{name} / plain: tr(J_r)/d", table[name]["trace"] / table["plain"]["trace"], full=(-0.2, 1.0),
+                  fmt=".3f")
+# "the denoising and contractive models most": both of them against both of the other two regularisers
+lesson.expect("noise copy error: lower of (denoising, contractive) / higher of (weight decay, sparse)",
+              min(table[n]["uniform noise"] for n in ("denoising", "contractive"))
+              / max(table[n]["uniform noise"] for n in ("weight decay", "sparse")), full=(1.0, 100), fmt=".3f")
+lesson.expect("tr(J_r)/d: higher of (denoising, contractive) / lower of (weight decay, sparse)",
+              max(table[n]["trace"] for n in ("denoising", "contractive"))
+              / min(table[n]["trace"] for n in ("weight decay", "sparse")), full=(0.0, 1.0), fmt=".3f")
 
-# %% [markdown]
 # ## What to look for in the figures
 #
 # - `06_reconstructions`: the first three columns are garments — every model reconstructs them. Columns 4–6 are

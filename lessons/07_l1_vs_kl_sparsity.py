@@ -190,28 +190,34 @@ for name, model in models.items():
 # - the ReLU code is the only one with exact zeros (a large fraction); no sigmoid code has any;
 # - the penalties cost reconstruction: both sparse sigmoid autoencoders reconstruct worse than the plain one.
 #
-# Quick mode (one epoch on 500 images) checks that the ReLU code has exact zeros and the sigmoid codes none.
+# Quick mode (one epoch on 500 images) already shows the two penalties lowering the mean activation below the
+# plain code's, the KL rates less spread than the L1 ones, the cost in reconstruction, the ReLU code's exact
+# zeros and the sigmoid codes' none, and checks these; the KL code's mean is not yet near ρ there, and the test
+# errors themselves are only reported in quick mode. In both modes more than half of the ReLU units are dead
+# (below 0.05 for every test image): L1 is satisfied by silencing units altogether.
 
 # %%
 lesson.expect("Laplace: |scipy − formula|", abs(by_scipy - by_formula), quick=(0.0, 1e-10), full=(0.0, 1e-10),
               fmt=".1e")
 for name in CONFIGS:
     lesson.expect(f"{name}: test bce_per_pixel", bce[name], full=(0.2, 0.5))
-lesson.expect("KL: mean activation", stats["KL"]["mean"], quick=(0.0, 1.0), full=(0.03, 0.08))
+lesson.expect("KL: mean activation", stats["KL"]["mean"], full=(0.03, 0.08))
 lesson.expect("KL spread of rho_hat / L1-sigmoid spread", stats["KL"]["spread"] / stats["L1 sigmoid"]["spread"],
-              quick=(0.0, np.inf), full=(0.0, 1.0), fmt=".3g")
-lesson.expect("KL mean activation / plain", stats["KL"]["mean"] / stats["plain"]["mean"], quick=(0.0, np.inf),
+              quick=(0.0, 1.0), full=(0.0, 1.0), fmt=".3g")
+lesson.expect("KL mean activation / plain", stats["KL"]["mean"] / stats["plain"]["mean"], quick=(0.0, 1.0),
               full=(0.0, 1.0), fmt=".3g")
 lesson.expect("L1 sigmoid mean activation / plain", stats["L1 sigmoid"]["mean"] / stats["plain"]["mean"],
-              quick=(0.0, np.inf), full=(0.0, 1.0), fmt=".3g")
+              quick=(0.0, 1.0), full=(0.0, 1.0), fmt=".3g")
 lesson.expect("L1 relu: fraction of exact zeros", stats["L1 relu"]["zero"], quick=(0.05, 1.0), full=(0.3, 1.0))
 lesson.expect("smallest sigmoid pre-activation − expit's zero threshold", min_z - zero_expit,
               quick=(0.0, np.inf), full=(0.0, np.inf), fmt=".1f")
 lesson.expect("sigmoid codes: fraction of exact zeros (all three)",
               max(stats[n]["zero"] for n in ("plain", "KL", "L1 sigmoid")), quick=(0.0, 0.0), full=(0.0, 0.0))
-lesson.expect("L1 relu: dead units", stats["L1 relu"]["dead"], fmt=".0f")
-lesson.expect("KL bce / plain bce", bce["KL"] / bce["plain"], full=(1.0, 2.0), fmt=".3g")
-lesson.expect("L1 sigmoid bce / plain bce", bce["L1 sigmoid"] / bce["plain"], full=(1.0, 2.0), fmt=".3g")
+lesson.expect("L1 relu: dead units", stats["L1 relu"]["dead"], quick=(n_hidden // 2, n_hidden), full=(n_hidden // 2, n_hidden),
+              fmt=".0f")
+lesson.expect("KL bce / plain bce", bce["KL"] / bce["plain"], quick=(1.0, 2.0), full=(1.0, 2.0), fmt=".3g")
+lesson.expect("L1 sigmoid bce / plain bce", bce["L1 sigmoid"] / bce["plain"], quick=(1.0, 2.0), full=(1.0, 2.0),
+              fmt=".3g")
 
 # %% [markdown]
 # ## What to look for in the figures

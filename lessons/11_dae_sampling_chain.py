@@ -16,7 +16,7 @@ with jupytext (percent format). Full mode: a 2-128-2 denoising autoencoder (ReLU
 # **Prerequisites:** lessons 09 (the denoising autoencoder) and 10 (the denoising score field).
 #
 # **Key terms:** denoising autoencoder (去噪自编码器), score (得分), score matching (得分匹配),
-# Markov chain (马尔可夫链), Markov chain Monte Carlo (马尔可夫链蒙特卡罗), stationary distribution (稳态分布),
+# Markov chain (马尔可夫链), Markov chain Monte Carlo (马尔可夫链蒙特卡罗), stationary distribution (平稳分布),
 # manifold (流形), corruption process (损坏过程), Langevin dynamics (朗之万动力学), generative model (生成模型).
 #
 # ## The score and score matching (§14.5.1)
@@ -30,12 +30,14 @@ with jupytext (percent format). Full mode: a 2-128-2 denoising autoencoder (ReLU
 # which Hyvärinen rewrote, by integration by parts, without the unknown data score. Vincent (2011) showed that
 # a *denoising* autoencoder with Gaussian corruption $\tilde x = x + \varepsilon$, $\varepsilon \sim \mathcal N(0, \sigma^2 I)$, and
 # squared error is score matching of a particular model on the noised density (*denoising score matching*);
-# Alain & Bengio (2014) showed that for small $\sigma$ the optimal reconstruction satisfies
+# Alain & Bengio (2014, Theorem 1) showed that for a smooth, positive data density the reconstruction function
+# $r^*_\sigma$ that minimises the *expected* denoising loss satisfies
 #
-# $$ r(x) - x \approx \sigma^2\, \nabla_x \log p(x) , $$
+# $$ r^*_\sigma(x) - x = \sigma^2\, \nabla_x \log p(x) + o(\sigma^2) \qquad \text{as } \sigma \to 0 , $$
 #
 # which lesson 10 measured on a circle: the reconstruction displacement *is* an estimate of the score, scaled
-# by $\sigma^2$ (Goodfellow et al. Fig. 14.4).
+# by $\sigma^2$ (Goodfellow et al. Fig. 14.4); a trained network approaches $r^*_\sigma$, and at a finite σ it
+# estimates the score of the noised density $p_\sigma$ (lesson 10, step 4).
 #
 # ## From a score to samples: the corrupt-reconstruct chain
 #
@@ -201,7 +203,7 @@ lesson.expect("samples' distance / data's distance", d_samples.mean() / d_data.m
               fmt=".3f")
 share = np.histogram(t_samples, bins=t_bins)[0] / len(t_samples)
 lesson.expect("stretches of the spiral holding at least 2 % of the samples (of 12)", np.sum(share >= 0.02),
-              quick=(1, 12), full=(8, 12), fmt=".0f")
+              quick=(8, 12), full=(8, 12), fmt=".0f")
 
 # %% [markdown]
 # ## What to look for in the figures

@@ -1,4 +1,4 @@
-"""Lesson 13: for small Gaussian noise, the denoising error is the clean error plus σ²‖∂r/∂x‖²_F.
+"""Lesson 13: for small Gaussian noise, the denoising error is the clean error + σ²‖∂r/∂x‖²_F + σ²(r − x)·Δr + O(σ⁴).
 
 Run as a script (``python lessons/13_dae_and_cae.py [--quick] [--out DIR]``) or open it as a notebook
 with jupytext (percent format). Full mode: a 784-128-784 DAE on 10 000 Fashion-MNIST images for 30 epochs,
@@ -6,11 +6,13 @@ with jupytext (percent format). Full mode: a 784-128-784 DAE on 10 000 Fashion-M
 points, 20 draws.
 """
 # %% [markdown]
-# # 13 · The denoising criterion is a contractive penalty on r (Alain & Bengio)
+# # 13 · The denoising criterion as a contractive penalty on r, and what it leaves out
 #
 # **What you will learn:** how a Taylor expansion turns the denoising error into the clean error plus a
-# contractive penalty $\sigma^2\lVert J_r\rVert_F^2$ on the whole reconstruction; which term that relation
-# neglects and when it matters; how to test an asymptotic relation numerically (antithetic noise,
+# contractive penalty $\sigma^2\lVert J_r\rVert_F^2$ on the whole reconstruction, plus a second term
+# $\sigma^2(r - x)\cdot\Delta r$ of the same order, plus $O(\sigma^4)$ — training with input noise as Tikhonov
+# regularisation (Bishop 1995); which term Alain & Bengio's relation neglects, how large it is on held-out
+# images and where it vanishes; how to test an asymptotic relation numerically (antithetic noise,
 # Monte-Carlo standard errors, the excess over the clean error); where the relation holds exactly (the
 # reconstruction's fixed points).
 #
@@ -18,8 +20,9 @@ points, 20 draws.
 # contractive penalty on the code).
 #
 # **Key terms:** denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器),
-# Jacobian matrix (Jacobian 矩阵), Frobenius norm (Frobenius 范数), Taylor expansion (泰勒展开),
-# Gaussian noise (高斯噪声), Monte Carlo (蒙特卡罗), standard error (标准误差), fixed point (不动点).
+# Jacobian matrix (Jacobian矩阵), Frobenius norm (Frobenius 范数), Taylor expansion (泰勒展开),
+# Gaussian noise (高斯噪声), Monte Carlo (蒙特卡罗), standard error (标准误差), fixed point (不动点),
+# Tikhonov regularization (Tikhonov正则).
 #
 # ## The expansion, step by step
 #
@@ -36,9 +39,13 @@ points, 20 draws.
 # $$ \mathbb E\|r(x+\varepsilon) - x\|^2 = \|r(x) - x\|^2 + \sigma^2 \|J_r(x)\|_F^2
 #    + \sigma^2 (r(x) - x)\cdot \Delta r(x) + O(\sigma^4). $$
 #
-# 4. Alain & Bengio keep the first two terms (the third vanishes when $r(x) \approx x$): **training a DAE with
-#    small noise is training a clean autoencoder with a contractive penalty $\sigma^2\lVert J_r\rVert^2_F$ on the whole
-#    reconstruction** (a CAE, lesson 12, penalises $\lVert\partial h/\partial x\rVert^2_F$ on the code instead).
+# 4. Bishop (1995) derived this expansion for networks trained with input noise, and called the result
+#    Tikhonov regularisation: the noise adds a penalty on the derivatives of the network. Alain & Bengio keep
+#    the first two terms, which is exact to order $\sigma^2$ only where $r(x) = x$ (there the third term
+#    vanishes): **to second order in σ, and where $r(x) \approx x$, training a DAE with small noise is training a
+#    clean autoencoder with a contractive penalty $\sigma^2\lVert J_r\rVert^2_F$ on the whole reconstruction** (a
+#    CAE, lesson 12, penalises $\lVert\partial h/\partial x\rVert^2_F$ on the code instead). Elsewhere the relation
+#    misses by the term $\sigma^2(r - x)\cdot\Delta r$, which is of the same order σ² as the penalty.
 #
 # We check this numerically on a trained model as σ shrinks. The measurement uses antithetic noise pairs
 # $(\varepsilon, -\varepsilon)$, which cancel the term linear in $\varepsilon$ exactly
@@ -127,10 +134,11 @@ table_eval, neglected_eval = relation_table(X_eval, "held-out points")
 
 # %% [markdown]
 # The neglected term σ²(r − x)·Δr is of the same order σ² as the Jacobian term, so its share of the
-# excess does not shrink with σ: at small σ, A&B's relative error tends to
-# E[(r − x)·Δr] / E[‖J_r‖²_F + (r − x)·Δr] (printed above as a ratio to the Jacobian term), while the
-# full second-order prediction's error falls towards zero (the O(σ⁴) remainder) until the Monte-Carlo
-# noise dominates. Alain & Bengio's two-term relation is exact at second order only where r(x) = x.
+# excess does not shrink with σ. Write $J = E\lVert J_r\rVert_F^2$ and $L = E[(r - x)\cdot\Delta r]$: the excess
+# tends to $\sigma^2(J + L)$, so at small σ A&B's relative error (excess − σ²J)/excess tends to $L/(J + L)$
+# (the table above prints $L/J$), while the full second-order prediction's error falls towards zero (the
+# O(σ⁴) remainder) until the Monte-Carlo noise dominates. Alain & Bengio's two-term relation is exact at
+# second order only where r(x) = x.
 #
 # ## Where r(x) = x: the fixed points of the reconstruction
 #
@@ -171,10 +179,10 @@ lesson.show(fig, "13_dae_and_cae")
 #
 # - **At held-out points A&B's relation misses by several per cent**, and not from Monte-Carlo noise (its
 #   standard error is a fraction of a per cent): the neglected term $\sigma^2(r - x)\cdot\Delta r$ is of order
-#   $\sigma^2$, like the Jacobian term, so it does not shrink with σ. Its share — the ratio
-#   $E[(r - x)\cdot\Delta r]/E\lVert J_r\rVert_F^2$, expected between −15 % and −3 % — is what A&B's error tends to. The
-#   term is not small because $r(x)$ is far from $x$ on held-out images: the assumption $r(x) \approx x$ is what
-#   fails.
+#   $\sigma^2$, like the Jacobian term, so it does not shrink with σ. Its size relative to the Jacobian term,
+#   $L/J$, is expected between −15 % and −3 %, and A&B's error at σ = 0.01 agrees with its limit $L/(J + L)$ to
+#   within a percentage point. The term is not small because $r(x)$ is far from $x$ on held-out images: the
+#   assumption $r(x) \approx x$ is what fails.
 # - **With the neglected term included** (closed-form $\Delta r$), the second-order prediction agrees with the
 #   measurement within 1 %.
 # - **Where $r(x) \approx x$** — at the fixed points, where the neglected term is below 1 % of the Jacobian term —
@@ -186,7 +194,14 @@ lesson.show(fig, "13_dae_and_cae")
 # clean error dominates it; the excess is the honest quantity to compare. Quick mode (one epoch, 20 noise
 # draws) checks only that the second-order prediction holds within 10 % at held-out points and A&B's
 # within 10 % at the fixed points: its barely trained DAE is far from the data, so the held-out numbers
-# differ from the full run's.
+# differ from the full run's, and the others are only reported there.
+#
+# **What to take away.** Read with λ = σ², the two-term relation says that a denoising autoencoder trained
+# with small noise minimises, near the data, the clean error plus $\lambda\lVert J_r\rVert_F^2$: a contractive penalty on
+# the *reconstruction*. Alain & Bengio (2014) prove that the minimiser over all functions of that penalised
+# error (for a smooth, positive density, as λ → 0) satisfies $r(x) - x = \lambda\nabla\log p(x) + o(\lambda)$: it
+# estimates the score, as lesson 10's DAE does. Lesson 10 measures the Jacobian such a score estimator must
+# have: contracting across the data manifold, not along it.
 
 # %%
 def rel_error(table, column, row=-1):
@@ -198,6 +213,9 @@ lesson.expect("held-out: neglected term / Jacobian term", neglected_eval, full=(
               fmt="+.2%")
 lesson.expect("held-out, σ = 0.01: A&B relative error", rel_error(table_eval, 3),
               full=(-0.15, -0.03), fmt="+.2%")
+lesson.expect("held-out, σ = 0.01: A&B relative error − its limit L/(J + L)",
+              rel_error(table_eval, 3) - neglected_eval / (1 + neglected_eval), quick=(-0.03, 0.03),
+              full=(-0.01, 0.01), fmt="+.2%")
 lesson.expect("held-out, σ = 0.01: second-order relative error", rel_error(table_eval, 4), quick=(-0.1, 0.1),
               full=(-0.01, 0.01), fmt="+.2%")
 lesson.expect("held-out, σ = 0.01: Monte-Carlo s.e. / excess", table_eval[-1, 2] / table_eval[-1, 1],
@@ -232,6 +250,8 @@ lesson.expect("fixed points, σ = 0.3: A&B relative error", rel_error(table_star
 #
 # - Goodfellow, Bengio & Courville, *Deep Learning*, §14.5 (denoising autoencoders; 《深度学习》14.5
 #   去噪自编码器详解) and §14.7 (contractive autoencoders; 14.7 收缩自编码器).
+# - C. M. Bishop (1995), "Training with noise is equivalent to Tikhonov regularization", *Neural Computation*
+#   7(1), 108–116 (the expansion, for networks trained with input noise).
 # - G. Alain & Y. Bengio (2014), "What regularized auto-encoders learn from the data-generating
 #   distribution", *JMLR* 15 (the relation tested here).
 # - S. Rifai et al. (2011), "Contractive auto-encoders", *ICML*; A. Ng et al., UFLDL tutorial:

@@ -170,18 +170,18 @@ lesson.show(fig, "14_reconstruction_function")
 # from the data (outside $[-1.2, 1.0]$) $r$ is nearly flat too: everything is mapped back to the nearest cluster.
 
 # %%
-lesson.expect("validation denoising loss, learned r", val_learned, quick=(0, 0.5), full=(0, 1.1 * val_optimal),
-              fmt=".5f")
+lesson.expect("validation denoising loss, learned r", val_learned, quick=(0, 1.1 * val_optimal),
+              full=(0, 1.1 * val_optimal), fmt=".5f")
 lesson.expect("validation denoising loss, optimal r*", val_optimal, quick=(0, 0.1), full=(0, 0.1), fmt=".5f")
-lesson.expect("number of stable fixed points", len(stable), quick=(1, 5), full=(3, 3), fmt=".0f")
-lesson.expect("number of unstable fixed points", len(unstable), quick=(0, 4), full=(2, 2), fmt=".0f")
+lesson.expect("number of stable fixed points", len(stable), quick=(3, 3), full=(3, 3), fmt=".0f")
+lesson.expect("number of unstable fixed points", len(unstable), quick=(2, 2), full=(2, 2), fmt=".0f")
 nearest = np.abs(stable[:, None] - MU[None, :]).min(axis=0) if len(stable) else np.full(3, np.inf)
-lesson.expect("largest distance from a cluster to the nearest stable fixed point", nearest.max(), quick=(0, 3),
+lesson.expect("largest distance from a cluster to the nearest stable fixed point", nearest.max(), quick=(0, 0.1),
               full=(0, 0.1), fmt=".3f")
-lesson.expect("largest |slope r'(x)| at a cluster", np.abs(slope_at_data).max(), quick=(0, 2), full=(0, 0.3),
+lesson.expect("largest |slope r'(x)| at a cluster", np.abs(slope_at_data).max(), quick=(0, 0.5), full=(0, 0.3),
               fmt=".3f")
 lesson.expect("largest slope r'(x) between clusters", np.gradient(r_learned, grid)[(grid > MU[0]) & (grid < MU[-1])].max(),
-              quick=(0, 50), full=(1.5, 50), fmt=".3f")
+              quick=(1.5, 50), full=(1.5, 50), fmt=".3f")
 
 # %% [markdown]
 # ## What to look for in the figure

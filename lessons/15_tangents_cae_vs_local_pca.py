@@ -1,8 +1,9 @@
 """Lesson 15: the tangent plane a contractive autoencoder learns, next to local PCA (Fashion-MNIST).
 
 Run as a script (``python lessons/15_tangents_cae_vs_local_pca.py [--quick] [--out DIR]``) or open it as a
-notebook with jupytext (percent format). Full mode: tied CAEs with 1000 code units on 20 000 training images,
-20 epochs, the contraction weight chosen on a validation split; quick mode: 50 units, 1000 images, 1 epoch.
+notebook with jupytext (percent format). Full mode: tied CAEs with 500 code units on 10 000 training images,
+10 epochs, the contraction weight chosen among three (5, 20, 50) on 50 validation images; the test scored on 100;
+quick mode: 50 units, 800 images, 1 epoch.
 """
 # %% [markdown]
 # # 15 · Tangents of the data manifold: CAE versus local PCA
@@ -14,7 +15,7 @@ notebook with jupytext (percent format). Full mode: tied CAEs with 1000 code uni
 # **Prerequisites:** lessons 12 (the contractive autoencoder and its Jacobian), 13 (DAE and CAE) and 14 (the
 # manifold hypothesis); lesson 05 (PCA).
 #
-# **Key terms:** manifold (流形), tangent plane (切平面), Jacobian matrix (Jacobian 矩阵), singular value
+# **Key terms:** manifold (流形), tangent plane (切平面), Jacobian matrix (Jacobian矩阵), singular value
 # decomposition (奇异值分解), contractive autoencoder (收缩自编码器), principal components analysis (主成分分析),
 # nearest neighbour (最近邻), validation set (验证集), test set (测试集).
 #
@@ -61,9 +62,10 @@ lesson = Lesson(__doc__, name="15_tangents_cae_vs_local_pca", needs=("fashion-mn
 QUICK = lesson.quick
 
 rng = np.random.default_rng(14)
-N_TRAIN, N_HIDDEN, EPOCHS = (800, 50, 1) if QUICK else (20000, 1000, 20)
-N_VAL, N_SCORE = (50, 10) if QUICK else (2000, 100)       # validation images; points scored per set
-LAMBDAS = (1.0, 2.0) if QUICK else (1.0, 2.0, 5.0)
+N_TRAIN, N_HIDDEN, EPOCHS = (800, 50, 1) if QUICK else (10000, 500, 10)
+N_VAL, N_SCORE = (50, 10) if QUICK else (2000, 100)       # validation images; test points scored
+N_SCORE_VAL = 10 if QUICK else 50                          # validation points scored per λ
+LAMBDAS = (1.0, 2.0) if QUICK else (5.0, 20.0, 50.0)
 RHO, BETA = 0.05, 3.0
 N_TANGENTS, K_NEIGHBOURS = 4, (30 if QUICK else 100)
 
@@ -101,13 +103,13 @@ def smallest_angles(model, points, planes):
                      for x, P in zip(points, planes)])
 
 
-val_points = X_val[:N_SCORE]
+val_points = X_val[:N_SCORE_VAL]
 val_planes = local_pca_planes(val_points)                  # computed once, shared by every λ
 models, val_angle = {}, {}
 for lam in LAMBDAS:
     models[lam] = train_cae(lam)
     val_angle[lam] = smallest_angles(models[lam], val_points, val_planes).mean()
-    lesson.stamp(f"λ = {lam}: mean smallest angle on {N_SCORE} validation images {val_angle[lam]:.1f}°")
+    lesson.stamp(f"λ = {lam}: mean smallest angle on {N_SCORE_VAL} validation images {val_angle[lam]:.1f}°")
 best = min(val_angle, key=val_angle.get)
 cae = models[best]
 print(f"chosen on the validation split: λ = {best}")
@@ -124,7 +126,7 @@ test_angles = smallest_angles(cae, test_points, local_pca_planes(test_points))
 R = [manifold.tangent_angles(np.linalg.qr(rng.normal(size=(784, N_TANGENTS)))[0].T,
                              np.linalg.qr(rng.normal(size=(784, N_TANGENTS)))[0].T).min() for _ in range(N_SCORE)]
 H_test = cae.encode(X_test[:N_SCORE])
-saturated = np.mean((H_test < 0.05) | (H_test > 0.95))
+off = np.mean(H_test < 0.05)                               # the fraction of (unit, image) pairs off
 
 # %% [markdown]
 # ## Tangents at a few test images
@@ -163,28 +165,30 @@ lesson.show(fig, "15_smallest_angles")
 # %% [markdown]
 # ## Results
 #
-# In full mode the mean smallest angle between the CAE's and local PCA's planes on the test images is expected
-# far below that of random planes (which is above 80°): the two estimates share at least one direction
-# approximately, not four (the larger angles, printed per image above, are much larger). Quick mode (50
-# units, one epoch) only checks that the measurement runs and is below the random level.
+# In full mode the λ chosen on the validation images lies inside the grid (not at its edge, where a better
+# value could lie beyond), and most code values are off ($h < 0.05$) at a test image, as the sparsity
+# penalty asks. The mean smallest angle between the CAE's and local PCA's planes on the test images is
+# expected far below that of random planes (which is above 80°): the two estimates share at least one
+# direction approximately, not four (the larger angles, printed per image above, are much larger). Quick
+# mode (50 units, one epoch) only checks that the measurement runs and is below the random level; its λ and
+# its fraction of off values are only reported.
 
 # %%
-lesson.expect("chosen λ (validation)", best, quick=(min(LAMBDAS), max(LAMBDAS)), full=(min(LAMBDAS), max(LAMBDAS)))
-lesson.expect("mean smallest angle, CAE vs local PCA, test (°)", test_angles.mean(), quick=(0, 85), full=(15, 50),
+lesson.expect("chosen λ (validation)", best, full=(20.0, 20.0), fmt="g")        # inside the grid 5, 20, 50
+lesson.expect("mean smallest angle, CAE vs local PCA, test (°)", test_angles.mean(), quick=(0, 80), full=(25, 45),
               fmt=".1f")
-lesson.expect("mean smallest angle, random planes (°)", np.mean(R), quick=(75, 90), full=(75, 90), fmt=".1f")
-lesson.expect("fraction of saturated code values (h < 0.05 or h > 0.95), test", saturated, quick=(0, 1),
-              full=(0.3, 1.0), fmt=".2f")
+lesson.expect("mean smallest angle, random planes (°)", np.mean(R), quick=(80, 90), full=(80, 90), fmt=".1f")
+lesson.expect("fraction of code values below 0.05, test", off, full=(0.5, 1.0), fmt=".2f")
 
-# %% [markdown]
 # ## What to look for in the figures
 #
-# - `15_tangents_cae_vs_local_pca`: in full mode the CAE's tangents are red/blue pairs along the garment's
-#   outline (shoulders and sleeves of a top, the edges of trouser legs, the sole line of a shoe): an outline
-#   moving. Local PCA's are sharper (pixel-thin edges), because they are differences of actual neighbours; the
-#   CAE's are smoother, mixtures of a few learned filters. Some CAE tangents are a broad blob over the whole
-#   frame: a "which kind of garment" direction rather than a local deformation. In quick mode the tangents are
-#   still noisy.
+# - `15_tangents_cae_vs_local_pca`: local PCA's tangents follow each image's own outline pixel by pixel
+#   (red/blue bands along a shirt's shoulders, a trouser's legs, a shoe's sole: the outline moving), because
+#   they are differences of actual neighbours. The CAE's are broad and smooth, mixtures of a few learned
+#   filters: in full mode the first is a blob over the whole frame (a brightness or "which kind of garment"
+#   direction), the next ones coarse garment shapes (two trouser legs, the mass of a shoe), and they change
+#   less from image to image than local PCA's. That is why only the *smallest* angle is small: the two planes
+#   share about one direction. In quick mode the CAE's tangents are still noise.
 # - `15_smallest_angles`: the blue histogram (CAE vs local PCA) lies well to the left of the grey one
 #   (random planes).
 #

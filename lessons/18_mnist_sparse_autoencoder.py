@@ -1,8 +1,8 @@
 """Lesson 18: UFLDL's MNIST sparse autoencoder (784-196, KL sparsity, L-BFGS), on Fashion-MNIST.
 
 Run as a script (``python lessons/18_mnist_sparse_autoencoder.py [--quick] [--out DIR]``) or open it
-as a notebook with jupytext (percent format). Full mode: 10 000 training images, 400 L-BFGS iterations;
-quick mode: 800 images, 10 iterations.
+as a notebook with jupytext (percent format). Full mode: 5000 training images (UFLDL: 10 000), 400 L-BFGS
+iterations; quick mode: 800 images, 10 iterations.
 """
 # %% [markdown]
 # # 18 · UFLDL's sparse autoencoder on digits — and on clothes
@@ -21,7 +21,7 @@ quick mode: 800 images, 10 iterations.
 # | | UFLDL (MNIST exercise) |
 # |---|---|
 # | architecture | 784 → 196 → 784, sigmoid code and sigmoid output |
-# | data | the first 10 000 training images, pixels in [0, 1] |
+# | data | the first 10 000 training images, pixels in [0, 1] (here: 5000, to keep the run within minutes) |
 # | loss | $\frac1m\sum_i \tfrac12\lVert\hat x^{(i)}-x^{(i)}\rVert^2$ |
 # | weight decay | $\frac\lambda2(\lVert W_1\rVert^2+\lVert W_2\rVert^2)$, $\lambda = 3\times10^{-3}$ |
 # | sparsity | $\beta\sum_j \mathrm{KL}(\rho\,\Vert\,\hat\rho_j)$, $\rho = 0.1$, $\beta = 3$ |
@@ -39,8 +39,8 @@ quick mode: 800 images, 10 iterations.
 #    $\delta^{(2)} = \big(\delta^{(3)}W_2^\top + \frac\beta m(-\frac\rho{\hat\rho} + \frac{1-\rho}{1-\hat\rho})\big)\circ H\circ(1-H)$,
 #    $\nabla_{W_2} = H^\top\delta^{(3)} + \lambda W_2$, $\nabla_{W_1} = X^\top\delta^{(2)} + \lambda W_1$.
 # 3. "Vectorised" means every line is one matrix product over all $m$ samples at once — three products of
-#    size $m\times784\times196$ per evaluation — rather than a loop over samples; that is what makes 10 000
-#    images and 400 iterations feasible. We train in float32 (the gradient checks elsewhere in npae are float64).
+#    size $m\times784\times196$ per evaluation — rather than a loop over samples; that is what makes thousands
+#    of images and 400 iterations feasible. We train in float32 (the gradient checks elsewhere in npae are float64).
 
 # %%
 import numpy as np
@@ -56,7 +56,7 @@ from npae.training.lbfgs import train_lbfgs
 lesson = Lesson(__doc__, name="18_mnist_sparse_autoencoder", needs=("fashion-mnist",))
 QUICK = lesson.quick
 
-N_IMAGES = 800 if QUICK else 10_000
+N_IMAGES = 800 if QUICK else 5000
 MAXITER = 10 if QUICK else 400
 N_HIDDEN, RHO, LAMBDA, BETA = 196, 0.1, 3e-3, 3.0
 
@@ -105,17 +105,18 @@ lesson.show(fig, "18_rho_hat_histogram")
 # Expected after UFLDL's 400 iterations: the mean $\hat\rho_j$ within 0.02 of ρ = 0.1; a small fraction of the
 # code values above 0.5 (each image is explained by a few of the 196 units); the reconstruction error on
 # held-out test images (scored once) close to the training one — 196 units and weight decay do not overfit
-# 10 000 images. Quick mode checks that the loss fell.
+# 5000 images. Quick mode (ten iterations) already shows the rates near ρ, few values above 0.5 and no
+# overfitting, and checks these and that the loss fell; its error itself is only checked for sanity.
 
 # %%
 lesson.expect("final loss (training)", result.fun, quick=(0.0, loss_before), full=(3.0, 12.0))
-lesson.expect("mean rho_hat", rho_hat.mean(), quick=(0.0, 1.0), full=(0.08, 0.12), fmt=".3f")
-lesson.expect("fraction of code values above 0.5", np.mean(H > 0.5), quick=(0.0, 1.0), full=(0.02, 0.2), fmt=".3f")
+lesson.expect("mean rho_hat", rho_hat.mean(), quick=(0.08, 0.12), full=(0.08, 0.12), fmt=".3f")
+lesson.expect("fraction of code values above 0.5", np.mean(H > 0.5), quick=(0.0, 0.2), full=(0.02, 0.2), fmt=".3f")
 train_err = reconstruction_error(model, X, kind="squared_error")
 test_err = reconstruction_error(model, X_test, kind="squared_error")
 lesson.expect("reconstruction error (squared_error: ½‖x̂−x‖² per image), training", train_err, quick=(0, 100),
               full=(2.0, 10.0))
-lesson.expect("reconstruction error (squared_error), test / training", test_err / train_err, quick=(0.5, 2.0),
+lesson.expect("reconstruction error (squared_error), test / training", test_err / train_err, quick=(0.9, 1.2),
               full=(0.9, 1.2), fmt=".3f")
 
 # %% [markdown]

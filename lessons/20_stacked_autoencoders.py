@@ -1,7 +1,7 @@
 """Lesson 20: stacked autoencoders — greedy layer-wise pretraining, first- and second-layer features.
 
 Run as a script (``python lessons/20_stacked_autoencoders.py [--quick] [--out DIR]``) or open it as a notebook
-with jupytext (percent format). Full mode: two sparse autoencoders 784-200-200 on 10 000 Fashion-MNIST images
+with jupytext (percent format). Full mode: two sparse autoencoders 784-200-200 on 5000 Fashion-MNIST images
 (float32, 300 L-BFGS iterations each); quick mode: 800 images, 50 hidden units, 20 iterations.
 """
 # %% [markdown]
@@ -12,7 +12,7 @@ with jupytext (percent format). Full mode: two sparse autoencoders 784-200-200 o
 #
 # **Prerequisites:** lessons 03 and 18 (the sparse autoencoder on images), 02 (the backward recurrence).
 #
-# **Key terms:** stacked autoencoder (堆叠自编码器), greedy layer-wise unsupervised pretraining
+# **Key terms:** stacked autoencoder (栈式自编码器), greedy layer-wise unsupervised pretraining
 # (贪心逐层无监督预训练), representation (表示), feature (特征), vanishing gradient (梯度消失),
 # sparse autoencoder (稀疏自编码器).
 #
@@ -48,7 +48,7 @@ QUICK = lesson.quick
 
 rng = np.random.default_rng(0)
 X_all, _ = lesson.fashion_mnist("train", dtype=np.float32)
-X = X_all[:800] if QUICK else X_all[:10000]
+X = X_all[:800] if QUICK else X_all[:5000]
 X_test, _ = lesson.fashion_mnist("test", dtype=np.float32)
 X_test = X_test[:200 if QUICK else 10000]
 N_HIDDEN = 50 if QUICK else 200
@@ -115,16 +115,17 @@ lesson.show(show_images(np.vstack([sample, models[0].reconstruct(sample), unroll
 #
 # Expected: both layers' mean activations near the target 0.1; the test reconstruction error (scored once)
 # through two layers larger than through one — every code loses something, and layer 2 was trained to
-# reconstruct layer-1 codes, not images.
+# reconstruct layer-1 codes, not images. Quick mode (20 iterations) already shows both, and checks them; its
+# reconstruction error is only checked for sanity.
 
 # %%
 err1 = reconstruction_error(models[0], X_test, kind="squared_error")
 err2 = reconstruction_error(unrolled, X_test, kind="squared_error")
-lesson.expect("layer 1 mean rho_hat", codes[0].mean(), quick=(0.0, 1.0), full=(0.08, 0.12), fmt=".3f")
-lesson.expect("layer 2 mean rho_hat", codes[1].mean(), quick=(0.0, 1.0), full=(0.08, 0.12), fmt=".3f")
+lesson.expect("layer 1 mean rho_hat", codes[0].mean(), quick=(0.08, 0.12), full=(0.08, 0.12), fmt=".3f")
+lesson.expect("layer 2 mean rho_hat", codes[1].mean(), quick=(0.08, 0.12), full=(0.08, 0.12), fmt=".3f")
 lesson.expect("test reconstruction error through layer 1 (squared_error: ½‖x̂−x‖²)", err1, quick=(0, 100),
               full=(2.0, 10.0))
-lesson.expect("through layers 1 and 2 / through layer 1", err2 / err1, quick=(0.5, 10.0), full=(1.0, 5.0), fmt=".3f")
+lesson.expect("through layers 1 and 2 / through layer 1", err2 / err1, quick=(1.0, 5.0), full=(1.0, 5.0), fmt=".3f")
 
 # %% [markdown]
 # ## What to look for in the figures

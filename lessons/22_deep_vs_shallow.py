@@ -1,8 +1,9 @@
 """Lesson 22: a deep autoencoder against a shallow one with the same code size (Fashion-MNIST).
 
 Run as a script (``python lessons/22_deep_vs_shallow.py [--quick] [--out DIR]``) or open it as a notebook with
-jupytext (percent format). Full mode: 784-128-64-32 (greedy pretraining, then fine-tuning), the same network
-from a random start, and 784-32, all on 60 000 images in float32 with minibatch Adam; quick mode: 800 images.
+jupytext (percent format). Full mode: 784-128-64-32 (greedy pretraining, 3 epochs a layer, then 8 epochs of
+fine-tuning), the same network from a random start (8 epochs), and 784-32 (17 epochs), all on 30 000 images in
+float32 with minibatch Adam; quick mode: 800 images.
 """
 # %% [markdown]
 # # 22 · Deep versus shallow autoencoders
@@ -15,7 +16,7 @@ from a random start, and 784-32, all on 60 000 images in float32 with minibatch 
 # **Prerequisites:** lessons 02 (backprop), 20 (stacked autoencoders and greedy pretraining), 21 (fine-tuning).
 #
 # **Key terms:** deep autoencoder (深度自编码器), depth (深度), unsupervised pretraining (无监督预训练),
-# fine-tuning (精调), tied weights (绑定权重), cross-entropy (交叉熵), back-propagation (反向传播),
+# fine-tuning (精调), tied weights (绑定的权重), cross-entropy (交叉熵), back-propagation (反向传播),
 # representational power (表示能力).
 #
 # ## The derivation
@@ -24,6 +25,9 @@ from a random start, and 784-32, all on 60 000 images in float32 with minibatch 
 #    $a^{(l)} = \sigma(a^{(l-1)}W^{(l)} + b^{(l)})$ for $l = 1, \dots, 2K$: layers 1–3 go
 #    $784\to128\to64\to32$ (the code is $a^{(3)}$), layers 4–6 mirror them back to 784, and $\hat x = a^{(6)}$.
 #    A shallow autoencoder is the case $K = 1$: each code unit is one squashed linear projection of the image.
+#    (These are the sizes of the Keras blog's deep autoencoder; its recipe — ReLU units, Adadelta, no
+#    pretraining — and the wiring of its code are trained in lesson 17. Here the units are sigmoids, as in
+#    Hinton & Salakhutdinov's deep autoencoders, so that pretraining can be compared.)
 #    Depth lets the code be a much more nonlinear function of $x$, and the reconstruction of the code
 #    (Goodfellow et al. §14.3).
 # 2. **The loss and its first delta.** The Bernoulli cross-entropy
@@ -59,9 +63,11 @@ X, _ = lesson.fashion_mnist("train", dtype=np.float32)
 X_test, _ = lesson.fashion_mnist("test", dtype=np.float32)
 if QUICK:
     X, X_test = X[:800], X_test[:200]
+else:
+    X = X[:30000]                                  # half the training split: the full mode within its time budget
 SIZES = [784, 128, 64, 32]
 PRETRAIN_EPOCHS = 1 if QUICK else 3
-EPOCHS = 2 if QUICK else 20
+EPOCHS = 2 if QUICK else 8
 print(f"train {X.shape}, test {X_test.shape}; deep {'-'.join(map(str, SIZES + SIZES[-2::-1]))}, shallow 784-32-784")
 
 # %% [markdown]
@@ -121,10 +127,12 @@ lesson.show(show_images(np.vstack([sample, shallow.reconstruct(sample), scratch.
 #
 # Test reconstruction errors, in the loss the models were trained on (`cross_entropy`: summed over the 784
 # pixels, mean over images) and in `squared_error` (½‖x̂ − x‖² per image). Expected in full mode: fine-tuning
-# lowers the pretrained network's error a lot (the unrolled stack is only a starting point); the pretrained deep
-# autoencoder ends below the shallow one with the same 32-unit code. Whether the deep network from a random
-# start catches up within the same epochs is what the ratio `scratch / pretrained` measures. Quick mode checks
-# only that fine-tuning lowered the error.
+# lowers the pretrained network's training error by more than 5 % (the unrolled stack is only a starting
+# point); the pretrained deep autoencoder ends below the shallow one with the same 32-unit code. Whether the
+# deep network from a random start catches up within the same epochs is what the ratio `scratch / pretrained`
+# measures: in this run it does not (it ends above the pretrained one). Quick mode (two
+# epochs on 800 images) already shows all three: fine-tuning lowers the error, the pretrained deep network ends
+# below the shallow one, and the one from a random start above the pretrained one; each is checked there.
 
 # %%
 errors = {name: reconstruction_error(model, X_test, kind="cross_entropy")
@@ -134,12 +142,12 @@ for name, model in (("shallow 784-32-784", shallow), ("deep, random start", scra
     print(f"{name:32s} test cross_entropy {reconstruction_error(model, X_test, kind='cross_entropy'):8.2f}   "
           f"squared_error {reconstruction_error(model, X_test, kind='squared_error'):7.3f}")
 lesson.expect("training cross-entropy after / before fine-tuning",
-              reconstruction_error(deep, X, kind="cross_entropy") / before_fine_tuning, quick=(0.0, 1.0),
-              full=(0.0, 0.9), fmt=".3f")
+              reconstruction_error(deep, X, kind="cross_entropy") / before_fine_tuning, quick=(0.0, 0.95),
+              full=(0.0, 0.95), fmt=".3f")
 lesson.expect("test cross-entropy, pretrained deep / shallow", errors["pretrained"] / errors["shallow"],
-              quick=(0.5, 2.0), full=(0.8, 1.0), fmt=".3f")
+              quick=(0.5, 1.0), full=(0.8, 1.0), fmt=".3f")
 lesson.expect("test cross-entropy, deep from scratch / pretrained deep", errors["scratch"] / errors["pretrained"],
-              quick=(0.5, 2.0), full=(0.95, 1.3), fmt=".3f")
+              quick=(1.0, 2.0), full=(1.0, 1.3), fmt=".3f")
 
 # %% [markdown]
 # ## What to look for in the figure

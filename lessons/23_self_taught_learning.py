@@ -1,7 +1,7 @@
 """Lesson 23: self-taught learning — features learned on some classes, used to classify others.
 
 Run as a script (``python lessons/23_self_taught_learning.py [--quick] [--out DIR]``) or open it as a notebook
-with jupytext (percent format). Full mode: a sparse autoencoder 784-200 on 10 000 Fashion-MNIST training images
+with jupytext (percent format). Full mode: a sparse autoencoder 784-200 on 5000 Fashion-MNIST training images
 of classes 5-9 (300 L-BFGS iterations), a softmax on its features for classes 0-4; quick mode: 50 units, a few
 hundred images, 20 iterations.
 """
@@ -61,7 +61,7 @@ QUICK = lesson.quick
 
 N_HIDDEN = 50 if QUICK else 200
 ITERATIONS = 20 if QUICK else 300
-N_UNLABELLED = 400 if QUICK else 10000
+N_UNLABELLED = 400 if QUICK else 5000
 SOFTMAX_ITERATIONS = 30 if QUICK else 200
 
 X, y = lesson.fashion_mnist("train", dtype=np.float32)
@@ -100,14 +100,16 @@ _ = train_lbfgs(learned, ae.encode(X_lab), y_lab, maxiter=SOFTMAX_ITERATIONS, ve
 # Test accuracy on classes 0-4 (scored once). Expected in full mode: both well above chance (0.2); the
 # self-taught features not better than the pixels by more than a few points, and possibly worse — on
 # Fashion-MNIST the classes to recognise (tops, trousers, dresses, coats) share less with the classes the features
-# were learned on than digits share with digits. The run says which way it goes.
+# were learned on than digits share with digits. The run says which way it goes. In quick mode (50 units,
+# 20 iterations on 400 images) the features are barely trained: both accuracies are checked for sanity, and
+# their difference is only reported.
 
 # %%
 acc_raw = lesson.expect("test accuracy, softmax on raw pixels (classes 0-4)", accuracy(raw, X_test, y_test),
                         quick=(0.3, 1.0), full=(0.80, 0.92))
 acc_learned = lesson.expect("test accuracy, softmax on self-taught features (classes 0-4)",
                             accuracy(learned, ae.encode(X_test), y_test), quick=(0.3, 1.0), full=(0.75, 0.92))
-lesson.expect("self-taught − pixels", acc_learned - acc_raw, quick=(-1.0, 1.0), full=(-0.15, 0.04), fmt="+.4f")
+lesson.expect("self-taught − pixels", acc_learned - acc_raw, full=(-0.15, 0.04), fmt="+.4f")
 
 # %% [markdown]
 # ## What to look for in the figure

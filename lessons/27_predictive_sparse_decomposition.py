@@ -25,7 +25,7 @@ images, 5 epochs each; quick mode: 2000 patches, 800 images, 1 epoch.
 # 2. **PSD** (Kavukcuoglu, Ranzato & LeCun 2008) trains, at the same time, a fast encoder
 #    $f(x) = g \circ \tanh(xW + b)$ to *predict* the optimal code. The energy (a mean over samples):
 #
-# $$E = \frac1m\sum_i \lVert x_i - h_i D\rVert^2 + \lambda\lVert h_i\rVert_1 + \gamma\lVert h_i - f(x_i)\rVert^2 .$$
+# $$E = \frac1m\sum_i \big(\lVert x_i - h_i D\rVert^2 + \lambda\lVert h_i\rVert_1 + \gamma\lVert h_i - f(x_i)\rVert^2\big) .$$
 #
 # 3. **Inference** minimises $E$ over $h$ with $D, f$ fixed. Split $E$ into the smooth part
 #    $s(h) = \lVert x - hD\rVert^2 + \gamma\lVert h - f(x)\rVert^2$, with
@@ -111,6 +111,13 @@ def fit_and_measure(model, X_train, X_held, name, stem):
     return F, H, stats, curves
 
 
+def steps_to_plateau(curves, label, tolerance=0.01):
+    """The first step count at which a curve is within ``tolerance`` of the lowest energy any curve reaches."""
+    plateau = min(values.min() for values in curves.values())
+    reached = [k for k, e in zip(STEPS, curves[label]) if e <= plateau * (1 + tolerance)]
+    return reached[0] if reached else STEPS[-1] + 1
+
+
 def cold_steps_to_match(curves):
     """How many FISTA steps from h = 0 reach the energy that f(x) has with no step at all."""
     target = curves["FISTA from f(x)"][0]
@@ -161,19 +168,25 @@ lesson.show(show_images(np.clip(recon, 0, 1), (28, 28), ncols=8, title="rows: x,
 #
 # Expected in full mode: the optimised code $h^*$ is sparse (a small fraction of non-zeros); $f(x)$ is close to
 # it but not equal (tanh never outputs an exact 0); and inference from $0$ needs several FISTA steps to reach
-# the energy that $f(x)$ has before any step. The reconstruction error of $f(x)$ can be as low as $h^*$'s or
-# lower: $f(x)$ is not sparse, so it pays more in $\lambda\lVert h\rVert_1$ and less in $\lVert x - hD\rVert^2$;
-# $h^*$ minimises the sum.
+# the energy that $f(x)$ has before any step. From a cold start FISTA reaches the plateau (within 1 % of the
+# lowest energy any curve reaches) in fewer steps than ISTA. The reconstruction error of $f(x)$ can be as low
+# as $h^*$'s or lower: $f(x)$ is not sparse, so it pays more in $\lambda\lVert h\rVert_1$ and less in
+# $\lVert x - hD\rVert^2$; $h^*$ minimises the sum. Quick mode (one epoch) shows $h^*$ sparse and the warm and
+# cold starts ending on the same plateau, and checks these; the other numbers are only reported there.
 
 # %%
 for name, stats, curves in (("patches", patch_stats, patch_curves), ("Fashion-MNIST", fashion_stats, fashion_curves)):
-    lesson.expect(f"{name}: fraction of non-zeros in h*", stats["nonzero"], quick=(0.0, 1.0), full=(0.0, 0.5),
+    lesson.expect(f"{name}: fraction of non-zeros in h*", stats["nonzero"], quick=(0.0, 0.5), full=(0.0, 0.5),
                   fmt=".3f")
-    lesson.expect(f"{name}: ‖f(x) − h*‖ / ‖h*‖", stats["rel"], quick=(0.0, 2.0), full=(0.0, 0.8), fmt=".3f")
-    lesson.expect(f"{name}: FISTA steps from 0 to reach f(x)'s energy", cold_steps_to_match(curves),
-                  quick=(0, 201), full=(2, 50), fmt=".0f")
+    lesson.expect(f"{name}: ‖f(x) − h*‖ / ‖h*‖", stats["rel"], full=(0.0, 0.8), fmt=".3f")
+    lesson.expect(f"{name}: FISTA steps from 0 to reach f(x)'s energy", cold_steps_to_match(curves), full=(2, 50),
+                  fmt=".0f")
     lesson.expect(f"{name}: energy after the last FISTA step count, from f(x) / from 0", curves["FISTA from f(x)"][-1] /
-                  curves["FISTA from 0"][-1], quick=(0.5, 1.5), full=(0.9, 1.01), fmt=".4f")
+                  curves["FISTA from 0"][-1], quick=(0.9, 1.01), full=(0.9, 1.01), fmt=".4f")
+    fista_cold, ista_cold = steps_to_plateau(curves, "FISTA from 0"), steps_to_plateau(curves, "ISTA from 0")
+    print(f"{name}: steps from 0 to the plateau: FISTA {fista_cold}, ISTA {ista_cold}")
+    lesson.expect(f"{name}: steps from 0 to the plateau, FISTA / ISTA", fista_cold / ista_cold, full=(0.0, 0.9),
+                  fmt=".3f")
 
 # %% [markdown]
 # ## What to look for in the figures

@@ -19,11 +19,12 @@ uses 500 sweeps, 400 images and 4 epochs.
 # **Key terms:** recirculation (再循环), back-propagation (反向传播), autoencoder (自编码器),
 # encoder (编码器), decoder (解码器), gradient descent (梯度下降), cross-entropy (交叉熵).
 #
-# Goodfellow et al. open chapter 14 by noting that autoencoders are usually trained by back-propagation,
-# "but they may also be trained using recirculation (Hinton and McClelland, 1988), a learning algorithm based
-# on comparing the activations of the network on the original input to the activations on the reconstructed
-# input. Recirculation is regarded as more biologically plausible than back-propagation but is rarely used
-# for machine learning applications." This lesson builds it and measures the "rarely used".
+# Goodfellow et al. open chapter 14 by noting that autoencoders are usually trained by back-propagation, and
+# then: "Unlike general feedforward networks, autoencoders may also be trained using recirculation (Hinton
+# and McClelland, 1988), a learning algorithm based on comparing the activations of the network on the
+# original input to the activations on the reconstructed input. Recirculation is regarded as more
+# biologically plausible than back-propagation, but is rarely used for machine learning applications." This
+# lesson builds it and measures the "rarely used".
 #
 # ## The rule
 #
@@ -40,32 +41,42 @@ uses 500 sweeps, 400 images and 4 epochs.
 # \end{aligned} $$
 #
 # and each weight changes by *its presynaptic activity times the change of its postsynaptic unit between the
-# two passes*:
+# two passes*, averaged over the $m$ rows of a batch (the paper states the rule for one pattern; the mean makes
+# the learning rate ε mean the same thing at every batch size, as for our losses):
 #
-# $$ \Delta W_2 = \varepsilon\, h(1)^\top \big(x(0) - x(2)\big), \qquad
-#    \Delta W_1 = \varepsilon\, x(2)^\top \big(h(1) - h(3)\big), $$
+# $$ \Delta W_2 = \frac{\varepsilon}{m}\, h(1)^\top \big(x(0) - x(2)\big), \qquad
+#    \Delta W_1 = \frac{\varepsilon}{m}\, x(2)^\top \big(h(1) - h(3)\big), $$
 #
-# with the biases changed by the differences alone. $\lambda$ (the *regression*, 0.75 in the paper) keeps
-# the second visible state close to the input.
+# with the biases changed by the differences alone, $\Delta b_2 = \frac\varepsilon m \sum_i \big(x(0) - x(2)\big)_i$ and
+# $\Delta b_1 = \frac\varepsilon m \sum_i \big(h(1) - h(3)\big)_i$. Here ε is the learning rate and $\lambda$ (the
+# *regression*, 0.75 in the paper) keeps the second visible state close to the input.
 #
 # ## How close is it to gradient descent?
 #
 # Write $\hat x = \sigma(h(1) W_2 + b_2)$. Then $x(0) - x(2) = (1-\lambda)(x - \hat x)$, so
 #
-# $$ \Delta W_2 = \varepsilon (1-\lambda)\, h^\top (x - \hat x) = -\varepsilon(1-\lambda)\,\frac{\partial J_{\text{CE}}}{\partial W_2}, $$
+# $$ \Delta W_2 = \frac{\varepsilon (1-\lambda)}{m}\, h^\top (x - \hat x) = -\varepsilon(1-\lambda)\,\frac{\partial J_{\text{CE}}}{\partial W_2}, $$
 #
-# **exactly** the gradient step of the Bernoulli cross-entropy $J_{\text{CE}}$ (lesson 08: its $\delta^{(3)}$ is
-# $\hat x - x$). For the encoder, expand $h(3)$ around $h(1)$: $x(2) - x(0) = -(1-\lambda)(x - \hat x)$ is small
-# when $\lambda$ is near 1, so
+# **exactly** the gradient step of the Bernoulli cross-entropy $J_{\text{CE}}$, the mean over the rows of lesson 08's
+# $-\log p_{\text{decoder}}$ (its $\delta^{(3)}$ is $\frac1m(\hat x - x)$), with step $\varepsilon(1-\lambda)$. This reading is
+# this lesson's own: Hinton & McClelland relate the rule to the squared reconstruction error, whose gradient
+# through sigmoid output units would carry an extra factor $\hat x(1-\hat x)$; with the cross-entropy that
+# factor cancels (lesson 17, step 2) and the match is exact. For the encoder, expand $h(3)$ around $h(1)$ in
+# the small input change $x(2) - x(0) = -(1-\lambda)(x - \hat x)$ (small when $\lambda$ is near 1):
 #
-# $$ h(1) - h(3) \approx (1-\lambda)\, \sigma'(z_1) \circ \big((x - \hat x) W_1\big), \qquad\text{whereas}\qquad
-#    -\delta^{(2)} = \sigma'(z_1) \circ \big((x - \hat x) W_2^\top\big) . $$
+# $$ h(1) - h(3) = (1-\lambda)\, \sigma'(z_1) \circ \big((x - \hat x) W_1\big) + O\big(\lVert(1-\lambda)(x - \hat x)\rVert^2\big),
+#    \qquad\text{whereas}\qquad -m\,\delta^{(2)} = \sigma'(z_1) \circ \big((x - \hat x) W_2^\top\big), $$
 #
-# The two agree when $W_1 = W_2^\top$: recirculation uses the forward weights where back-propagation uses the
-# transposed backward ones. It is therefore *not* the gradient of any loss — a gradient check would fail by
-# design — but it is a descent direction as long as the weights stay close enough to symmetric. We measure
-# both: the **cosine between the update and −∇J** (∇J from npae's backprop) over training, and the cosine
-# between $W_1$ and $W_2^\top$.
+# row by row, with $m\,\delta^{(2)}$ the error of one row ($\delta^{(2)}$ carries the $1/m$ of the mean). So
+# $\Delta W_1 = \frac\varepsilon m x(2)^\top(h(1) - h(3))$ agrees with the gradient step $-\varepsilon(1-\lambda)\,\partial J/\partial W_1$
+# only to first order in $(1-\lambda)(x - \hat x)$ (multiplying by $x(2)$ where the gradient has $x(0)$ adds another
+# second-order term), and only when $W_1 = W_2^\top$: recirculation uses the forward weights where
+# back-propagation uses the transposed backward ones. So the update is not $-\nabla J$, and a gradient check
+# against $J$ would fail by design. (Whether it is the gradient of *some* other loss is a different question,
+# which this lesson does not settle; nothing in its derivation makes it one.) It is a descent direction for $J$
+# as long as its cosine with $-\nabla J$ is positive, which depends on how close to symmetric the weights stay.
+# We measure both: the **cosine between the update and −∇J** (∇J from npae's backprop) over training, and the
+# cosine between $W_1$ and $W_2^\top$.
 #
 # In npae: `npae/training/recirculation.py` — `recirculation_update` (the four lines above),
 # `gradient_cosine`, and `train_recirculation` (the minibatch loop of lesson 04 stepping along the update).
@@ -213,12 +224,14 @@ lesson.show(fig, "28_reconstructions")
 # ## Results
 #
 # The numbers below are computed by this run. On the 4-2-4 encoder both rules find a code that separates
-# the four patterns and reach about the same cross-entropy. The update's cosine with −∇J starts near 1 (small
-# random weights: the first-order expansion is accurate and $W_1$, $W_2^\top$ are both near 0), falls as the
-# weights grow, and stays positive: every step goes downhill, though not along the steepest direction. On the
-# images, each rule with its own validated learning rate reaches the same test error within a few per cent
-# (the ratio below): on this small, shallow problem, not following the gradient exactly costs little. Note
-# which run ends with the *more* symmetric weights: the cosine of $W_1$ with $W_2^\top$ is printed for both.
+# the four patterns and reach about the same cross-entropy. The update's cosine with −∇J starts near 1 (above
+# 0.95: small random weights, so the first-order expansion is accurate and $W_1$, $W_2^\top$ are both near 0),
+# falls as the weights grow, and stays above 0.5: every step goes downhill, though not along the steepest
+# direction. On the images the cosine stays above 0.3 (measured once per epoch, on 500 training images), and
+# each rule with its own validated learning rate reaches the same test error within a few per cent (the ratio
+# below): on this small, shallow problem, not following the gradient exactly costs little. In full mode
+# backprop's weights end *more* symmetric than recirculation's (the cosine of $W_1$ with $W_2^\top$ is printed for
+# both; in quick mode only reported).
 # The test-set errors (Keras' per-pixel binary cross-entropy, the normalisation named by
 # `reconstruction_error`) are measured once, after the choices were made on the validation images.
 
@@ -228,18 +241,19 @@ lesson.expect("4-2-4 recirculation: final cross-entropy", r4["model"].loss(X4), 
 lesson.expect("4-2-4 backprop: final cross-entropy", b4["model"].loss(X4), quick=(0.0, 0.5), full=(0.0, 0.05))
 lesson.expect("4-2-4 recirculation: patterns reconstructed on their own unit",
               np.sum(r4["model"].reconstruct(X4).argmax(axis=1) == np.arange(4)), quick=(4, 4), full=(4, 4), fmt=".0f")
-lesson.expect("4-2-4: cosine(update, -grad J) at the start", r4["cos"][0], quick=(0.5, 1.0), full=(0.5, 1.0), fmt=".3f")
-lesson.expect("4-2-4: smallest cosine(update, -grad J) during training", r4["cos"].min(), quick=(0.0, 1.0),
-              full=(0.0, 1.0), fmt=".3f")
+lesson.expect("4-2-4: cosine(update, -grad J) at the start", r4["cos"][0], quick=(0.95, 1.0), full=(0.95, 1.0),
+              fmt=".3f")
+lesson.expect("4-2-4: smallest cosine(update, -grad J) during training", r4["cos"].min(), quick=(0.5, 1.0),
+              full=(0.5, 1.0), fmt=".3f")
 rc, bp = runs["recirculation"], runs["backprop"]
-lesson.expect("images: smallest cosine(update, -grad J) during training", rc["cos"].min(), quick=(0.0, 1.0),
-              full=(0.0, 1.0), fmt=".3f")
-lesson.expect("images: mean cosine(update, -grad J) over training", rc["cos"].mean(), quick=(0.0, 1.0),
-              full=(0.2, 1.0), fmt=".3f")
-lesson.expect("images: cos(W1, W2^T) at the end, recirculation", rc["sym"][-1], quick=(-1.0, 1.0), full=(0.3, 0.8),
-              fmt=".3f")
-lesson.expect("images: cos(W1, W2^T) at the end, backprop", bp["sym"][-1], quick=(-1.0, 1.0), full=(0.5, 1.0),
-              fmt=".3f")
+lesson.expect("images: smallest cosine(update, -grad J) during training", rc["cos"].min(), quick=(0.3, 1.0),
+              full=(0.3, 1.0), fmt=".3f")
+lesson.expect("images: mean cosine(update, -grad J) over training", rc["cos"].mean(), quick=(0.5, 1.0),
+              full=(0.5, 0.8), fmt=".3f")
+lesson.expect("images: cos(W1, W2^T) at the end, recirculation", rc["sym"][-1], full=(0.3, 0.8), fmt=".3f")
+lesson.expect("images: cos(W1, W2^T) at the end, backprop", bp["sym"][-1], full=(0.5, 1.0), fmt=".3f")
+lesson.expect("images: cos(W1, W2^T) at the end, backprop − recirculation", bp["sym"][-1] - rc["sym"][-1],
+              full=(0.0, 1.0), fmt="+.3f")
 test_rc = reconstruction_error(rc["model"], X_test, kind="bce_per_pixel")
 test_bp = reconstruction_error(bp["model"], X_test, kind="bce_per_pixel")
 untrained = reconstruction_error(Autoencoder(196, 32, loss="cross_entropy", rng=np.random.default_rng(0)), X_test,

@@ -2,7 +2,7 @@
 
 Run as a script (``python lessons/31_semantic_hashing.py [--quick] [--out DIR]``) or open it as a notebook with
 jupytext (percent format). Full mode: the 60 000 training images as the database, 2000 test queries, 16/32/64-bit
-codes, 12 epochs; quick mode: 800 images, 100 queries, 16 bits, 1 epoch.
+codes, 6 epochs; quick mode: 800 images, 100 queries, 16 bits, 1 epoch.
 """
 # %% [markdown]
 # # 31 · Semantic hashing
@@ -60,7 +60,7 @@ if QUICK:
 queries = rng.permutation(len(X_test))[:100 if QUICK else 2000]
 X_q, y_q = X_test[queries], y_test[queries]
 BITS = (16,) if QUICK else (16, 32, 64)
-EPOCHS = 1 if QUICK else 12
+EPOCHS = 1 if QUICK else 6
 K, NOISE_STD = 100, 4.0
 mu, sigma = X_train.mean(axis=0), X_train.std()
 
@@ -125,19 +125,21 @@ lesson.show(fig, "31_semantic_hashing")
 #
 # Expected in full mode: most code values of the noise-trained autoencoder are saturated (below 0.1 or above
 # 0.9), so thresholding costs little; at the same number of bits its codes retrieve more same-class neighbours
-# than random projections, and more than PCA signs. Quick mode checks only that all three are above chance.
+# than random projections, and more than PCA signs. Quick mode (one epoch on 800 images) already shows all
+# three — most code values saturated, the autoencoder ahead of both baselines, all three above chance — and
+# checks them.
 
 # %%
 H16 = learned[BITS[0]][1]
 lesson.expect(f"{BITS[0]} bits: fraction of code values below 0.1 or above 0.9", np.mean((H16 < 0.1) | (H16 > 0.9)),
-              quick=(0.0, 1.0), full=(0.7, 1.0), fmt=".3f")
+              quick=(0.5, 1.0), full=(0.7, 1.0), fmt=".3f")
 for method in METHODS:
     lesson.expect(f"{BITS[0]} bits: precision@{K}, {method}", table[method, BITS[0]], quick=(0.1, 1.0),
                   full=(0.3, 0.9), fmt=".3f")
 lesson.expect(f"{BITS[0]} bits: autoencoder − LSH", table["autoencoder", BITS[0]] - table["LSH", BITS[0]],
-              quick=(-1.0, 1.0), full=(0.0, 0.5), fmt="+.3f")
+              quick=(0.0, 0.5), full=(0.0, 0.5), fmt="+.3f")
 lesson.expect(f"{BITS[0]} bits: autoencoder − PCA", table["autoencoder", BITS[0]] - table["PCA", BITS[0]],
-              quick=(-1.0, 1.0), full=(0.0, 0.5), fmt="+.3f")
+              quick=(0.0, 0.5), full=(0.0, 0.5), fmt="+.3f")
 
 # %% [markdown]
 # ## What to look for in the figure
