@@ -20,7 +20,7 @@ Fashion-MNIST images for up to 10 epochs each, two more 20-D VAEs for β = 0.25 
 #
 # **Key terms:** variational autoencoder (变分自编码器), latent variable model (潜变量模型), prior (先验),
 # posterior (后验), evidence lower bound (证据下界), KL divergence (KL 散度), Jensen's inequality (Jensen 不等式),
-# reparameterisation (重参数化), stochastic encoder (随机编码器), stochastic decoder (随机解码器),
+# reparametrization (重参数化), stochastic encoder (随机编码器), stochastic decoder (随机解码器),
 # generative model (生成模型), denoising autoencoder (去噪自编码器).
 #
 # ## A latent variable model and its bound

@@ -19,7 +19,7 @@ jupytext (percent format). Full mode: a spiral (one-hidden-layer regressions, th
 # shallow) and 27 (predictive sparse decomposition).
 #
 # **Key terms:** universal approximation theorem (万能近似定理), feedforward network (前馈网络), depth (深度),
-# deep autoencoder (深度自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (雅可比矩阵),
+# deep autoencoder (深度自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian矩阵),
 # chain rule (链式法则), greedy layer-wise pretraining (贪心逐层预训练), predictive sparse decomposition (预测稀疏分解),
 # representation learning (表示学习).
 #

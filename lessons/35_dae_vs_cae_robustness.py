@@ -17,7 +17,7 @@ curves on 300 test images; quick mode: 800 images, 32 units, 2 epochs, 40 test i
 # **Prerequisites:** lessons 09 (the denoising autoencoder), 12 (the contractive autoencoder), 13 (the denoising
 # criterion as a contractive penalty on $r$) and 16 (Jacobian spectra and contraction curves).
 #
-# **Key terms:** denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (雅可比矩阵),
+# **Key terms:** denoising autoencoder (去噪自编码器), contractive autoencoder (收缩自编码器), Jacobian matrix (Jacobian矩阵),
 # Frobenius norm (Frobenius 范数), Gaussian noise (高斯噪声), Taylor expansion (泰勒展开).
 #
 # ## What each penalty sees
