@@ -188,6 +188,7 @@ lesson.expect("tr(J_r)/d: higher of (denoising, contractive) / lower of (weight 
               max(table[n]["trace"] for n in ("denoising", "contractive"))
               / min(table[n]["trace"] for n in ("weight decay", "sparse")), full=(0.0, 1.0), fmt=".3f")
 
+# %% [markdown]
 # ## What to look for in the figures
 #
 # - `06_reconstructions`: the first three columns are garments — every model reconstructs them. Columns 4–6 are

@@ -256,6 +256,7 @@ for sigma, fit in fits.items():
     lesson.expect(f"σ = {sigma}: (c/σ² against p) / s²/(s²+σ²)", fit["p"][0] / smoothing, full=(0.85, 1.15),
                   fmt=".3f")
 
+# %% [markdown]
 # ## What to look for in the figures
 #
 # - `10_denoising_score_field`: on the right, the exact field points radially towards the ring and vanishes

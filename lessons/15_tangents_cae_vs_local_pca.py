@@ -180,6 +180,7 @@ lesson.expect("mean smallest angle, CAE vs local PCA, test (°)", test_angles.me
 lesson.expect("mean smallest angle, random planes (°)", np.mean(R), quick=(80, 90), full=(80, 90), fmt=".1f")
 lesson.expect("fraction of code values below 0.05, test", off, full=(0.5, 1.0), fmt=".2f")
 
+# %% [markdown]
 # ## What to look for in the figures
 #
 # - `15_tangents_cae_vs_local_pca`: local PCA's tangents follow each image's own outline pixel by pixel

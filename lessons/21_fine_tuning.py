@@ -251,6 +251,7 @@ lesson.expect("largest |contractive − plain| over the seeds, fine-tuned", np.m
 lesson.expect("seeds in which contractive pretraining is ahead after fine-tuning", sum(d > 0 for d in diffs),
               fmt=".0f")
 
+# %% [markdown]
 # ## What to look for in the figure
 #
 # - `21_fine_tuning_accuracy`: the fine-tuned curve starts on the dashed line (at epoch 0 it *is* the

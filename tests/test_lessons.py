@@ -106,6 +106,15 @@ def lesson_start(path):
     raise AssertionError(f"{path.name} constructs no Lesson")
 
 
+def test_no_markdown_heading_inside_a_code_cell():
+    """A "# ## What to look for" left after a code cell's last line is a code comment, not prose: the book shows it
+    as code and the Chinese edition cannot translate it. Every heading starts a markdown cell."""
+    import jupytext
+    wrong = [(lesson.name, line) for lesson in LESSONS for cell in jupytext.read(lesson).cells
+             if cell.cell_type == "code" for line in cell.source.splitlines() if re.match(r"# #{1,4} \S", line)]
+    assert not wrong, f"headings inside code cells (put '# %% [markdown]' before them): {wrong}"
+
+
 def test_every_lesson_reading_fashion_mnist_declares_it():
     wrong = [lesson.name for lesson in LESSONS
              if ("fashion-mnist" in declared_needs(lesson)) != ("lesson.fashion_mnist(" in lesson.read_text("utf-8"))]

@@ -306,12 +306,18 @@ def conv2d_backward(delta, cols, input_shape, W, padding, need_dX=True):
 class Conv2D:
     """A convolution layer of :class:`~npae.models.conv_autoencoder.ConvAutoencoder`: parameters ``W`` and ``b``.
 
+    Its :meth:`forward` and :meth:`backward` are the model's building blocks: they run behind the model's
+    checks and check nothing themselves (call :func:`conv2d_forward` / :func:`conv2d_backward` to have the
+    arguments checked).
+
     Parameters
     ----------
     in_channels, out_channels : int ≥ 1
+        Channels of the layer's input and output.
     kernel_size : int ≥ 1
         Square kernels kh = kw = ``kernel_size``.
     padding : {"same", "valid"}
+        "same" pads with zeros so that the output keeps the input's height and width; "valid" does not pad.
 
     Raises
     ------
@@ -319,10 +325,6 @@ class Conv2D:
         For a size that is not an integer (bools and floats included).
     ValueError
         For a size below 1 or an unknown padding.
-
-    Its :meth:`forward` and :meth:`backward` are the model's building blocks: they run behind the model's
-    checks and check nothing themselves (call :func:`conv2d_forward` / :func:`conv2d_backward` to have the
-    arguments checked).
     """
 
     def __init__(self, in_channels, out_channels, kernel_size=3, padding="same"):

@@ -15,7 +15,7 @@ from npae.exercises.i18n import DOMAIN, LOCALE_DIR
 
 PACKAGE = Path(__file__).parent
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
-#: The extraction's keywords: the messages' hooks and markers (plural/ngettext_ with a singular and a plural).
+#: The extraction's keywords: the messages' hooks and markers (``plural`` and ``ngettext_`` take a singular and a plural).
 KEYWORDS = ("_", "N_", "gettext_", "plural:2,3", "ngettext_:1,2")
 
 

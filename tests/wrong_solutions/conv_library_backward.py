@@ -15,7 +15,7 @@ def conv2d_backward(delta, X, W, padding):
     C_out, _, kh, kw = W.shape
     (top, bottom), (left, right) = padding_amounts(kh, padding), padding_amounts(kw, padding)
     Xp = np.pad(X, ((0, 0), (0, 0), (top, bottom), (left, right)))
-    cols = im2col(Xp, kh, kw)
+    cols = im2col(Xp, kh, kw).T                    # one row per output pixel (npae.core.conv gives columns)
     D = delta.transpose(0, 2, 3, 1).reshape(-1, C_out)
     dXp = col2im(D @ W.reshape(C_out, -1), Xp.shape, kh, kw)
     return {"X": dXp[:, :, top:top + H, left:left + W_in], "W": (D.T @ cols).reshape(W.shape),

@@ -10,7 +10,7 @@ padding; a cross-correlation, as in every deep-learning library)::
 
 where Xp is X with ``padding_amounts(kh, padding)`` zeros added above and below and
 ``padding_amounts(kw, padding)`` left and right (an even kernel puts its extra zero after). It is one
-matrix product on the patch matrix ``cols = im2col(Xp, kh, kw)``, of shape (n·H_out·W_out, C_in·kh·kw), whose
+matrix product on the patch matrix ``cols = im2col(Xp, kh, kw).T``, of shape (n·H_out·W_out, C_in·kh·kw), whose
 row (i, y, x) is the patch Xp[i, :, y:y+kh, x:x+kw] flattened in (c, p, q) order::
 
     Z as rows (i, y, x) by columns o  =  cols @ W.reshape(C_out, C_in·kh·kw)ᵀ + b          (2)
@@ -67,7 +67,7 @@ def conv2d_forward(X, W, b, padding):
     (top, bottom), (left, right) = padding_amounts(kh, padding), padding_amounts(kw, padding)
     Xp = np.pad(X, ((0, 0), (0, 0), (top, bottom), (left, right)))
     H_out, W_out = Xp.shape[2] - kh + 1, Xp.shape[3] - kw + 1
-    cols = im2col(Xp, kh, kw)
+    cols = im2col(Xp, kh, kw).T                    # one row per output pixel (npae.core.conv gives columns)
     Z = (cols @ W.reshape(C_out, -1).T + b).reshape(n, H_out, W_out, C_out).transpose(0, 3, 1, 2)
     return Z, cols
 
