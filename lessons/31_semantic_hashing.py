@@ -125,9 +125,9 @@ lesson.show(fig, "31_semantic_hashing")
 #
 # Expected in full mode: most code values of the noise-trained autoencoder are saturated (below 0.1 or above
 # 0.9), so thresholding costs little; at the same number of bits its codes retrieve more same-class neighbours
-# than random projections, and more than PCA signs. Quick mode (one epoch on 800 images) already shows all
-# three — most code values saturated, the autoencoder ahead of both baselines, all three above chance — and
-# checks them.
+# than random projections, and more than PCA signs. Quick mode (one epoch on 800 images, 100 queries) shows
+# most code values saturated and all three above chance, and checks them; there the autoencoder is only level
+# with the baselines (within 0.05 either way, which it checks), ahead of them in full mode.
 
 # %%
 H16 = learned[BITS[0]][1]
@@ -137,9 +137,9 @@ for method in METHODS:
     lesson.expect(f"{BITS[0]} bits: precision@{K}, {method}", table[method, BITS[0]], quick=(0.1, 1.0),
                   full=(0.3, 0.9), fmt=".3f")
 lesson.expect(f"{BITS[0]} bits: autoencoder − LSH", table["autoencoder", BITS[0]] - table["LSH", BITS[0]],
-              quick=(0.0, 0.5), full=(0.0, 0.5), fmt="+.3f")
+              quick=(-0.05, 0.5), full=(0.0, 0.5), fmt="+.3f")
 lesson.expect(f"{BITS[0]} bits: autoencoder − PCA", table["autoencoder", BITS[0]] - table["PCA", BITS[0]],
-              quick=(0.0, 0.5), full=(0.0, 0.5), fmt="+.3f")
+              quick=(-0.05, 0.5), full=(0.0, 0.5), fmt="+.3f")
 
 # %% [markdown]
 # ## What to look for in the figure
