@@ -17,10 +17,11 @@ The "bare products" time is these five products alone, on arrays of the same sha
 preallocated outputs: the BLAS cost with no allocation and no elementwise pass. ``path / bare products`` is
 the overhead factor of everything the implementation adds (1.0 would be a free lunch).
 
-Two *floors* are timed too: the bare products plus one sigmoid pass over an (m, n_visible) array, into a
-preallocated output, its rows split between the cores, once with ``scipy.special.expit`` (what the readable
-path uses) and once with the fast path's σ (NumPy's ``exp``, :func:`npae.perf.autoencoder.sigmoid`). An
-implementation computing x̂ = σ(Z2) that way cannot go below its floor.
+Two *floors* are timed too: the bare products plus one sigmoid pass over an (m, n_hidden) and an
+(m, n_visible) array (the code H = σ(Z1) and the reconstruction x̂ = σ(Z2)), into preallocated outputs, their
+rows split between the cores, once with ``scipy.special.expit`` (what the readable path uses) and once with
+the fast path's σ (NumPy's ``exp``, :func:`npae.perf.autoencoder.sigmoid`). An implementation computing both
+sigmoids that way cannot go below its floor; the loss, the deltas and the penalties come on top.
 
 Lines, with the targets of issue 23 (``met`` / ``MISSED`` is printed beside each):
 
@@ -37,7 +38,19 @@ The repeats of the things compared are interleaved (A B A B ...), so that noise 
 hits both; each figure is a median over the repeats, after one warm-up call of each. Every timed call
 starts after a pause of ``PAUSE`` seconds: after a multi-threaded product, OpenBLAS's worker threads
 spin (busy-wait for more work) for about 0.1 s before they sleep, and PyTorch's OpenMP threads for up to
-0.2 s. Without the pause, the call timed right after them would find the cores taken. The printed ratio is
+0.2 s. Without the pause, the call timed right after them would find the cores taken.
+
+Each timed call also comes right after an untimed call of the same function (then the pause), as a step of
+a training loop comes right after the previous step. Without it, the previous call of the same function ran
+a whole round earlier (several seconds at the MNIST-like size), and a virtual machine that reports freed
+memory to its host (Linux's free page reporting, which the course's machines use) has by then handed the
+memory that call freed back to the host: mapping it again costs the next call far more than in a training
+loop. ``benchmarks/bench_fresh_memory.py`` measures that effect on its own.
+
+At UFLDL's size a call takes a few milliseconds, and the first milliseconds after a pause run slower on this
+kind of machine (a virtual machine whose idle processors halt: the second core joins late). Each measurement
+there is ``CALLS_IN_A_ROW`` calls in a row, timed together, as L-BFGS makes them in the main job; the line
+"one call after the pause" prints the single-call figure beside it. The printed ratio is
 the ratio of the medians; [lo–hi] is the range of the per-repeat ratios (A_i / B_i). The load average
 (1 min) at the end of each measurement is printed with it: on a shared machine, read the ratios, not the
 absolute times.
@@ -70,10 +83,11 @@ from npae import perf  # noqa: E402
 from npae.core.corruption import masking  # noqa: E402
 from npae.core.penalties import Contractive, KLSparsity, WeightDecay  # noqa: E402
 from npae.models.autoencoder import Autoencoder  # noqa: E402
-from npae.perf.autoencoder import sigmoid as fast_sigmoid  # noqa: E402
+from npae.perf.autoencoder import release_scratch, sigmoid as fast_sigmoid  # noqa: E402
 from npae.perf.parallel import map_chunks, num_threads, single_threaded_blas, split_rows  # noqa: E402
 
 PAUSE = 0.25    # seconds before each timed call: longer than OpenBLAS's spin after a product (see above)
+CALLS_IN_A_ROW = 10    # calls per measurement at UFLDL's size, as L-BFGS makes them (see above)
 LAMBDA, RHO, BETA = 1e-4, 0.01, 3.0
 
 
@@ -81,22 +95,25 @@ def loadavg():
     return f"load {os.getloadavg()[0]:.2f}"
 
 
-def interleaved(functions, repeats):
+def interleaved(functions, repeats, calls=1):
     """Time each function ``repeats`` times, interleaved (f1 f2 ... f1 f2 ...), after one warm-up call each.
 
-    Each timed call comes after a pause of ``PAUSE`` seconds (see the module's docstring).
+    Each measurement is an untimed call of the function, a pause of ``PAUSE`` seconds, then ``calls`` calls
+    in a row, timed together (see the module's docstring).
 
-    Returns a dict name -> list of wall times in seconds (time.perf_counter).
+    Returns a dict name -> list of wall times per call in seconds (time.perf_counter).
     """
     for f in functions.values():
         f()
     times = {name: [] for name in functions}
     for _ in range(repeats):
         for name, f in functions.items():
+            f()                                   # the previous step, as in a training loop
             time.sleep(PAUSE)
             t0 = time.perf_counter()
-            f()
-            times[name].append(time.perf_counter() - t0)
+            for _ in range(calls):
+                f()
+            times[name].append((time.perf_counter() - t0) / calls)
     return times
 
 
@@ -137,21 +154,26 @@ def bare_products(m, n, k, dtype, rng):
 
 
 def products_and_sigmoid(m, n, k, dtype, rng, sigmoid):
-    """The bare products, then ``sigmoid(Z2, out=A)`` once over an (m, n) array, rows split between the cores.
+    """The bare products, then ``sigmoid`` once over an (m, k) and an (m, n) array, rows split between the cores.
 
-    The least an implementation that computes x̂ = σ(Z2) with that sigmoid must do: the five products plus one
-    pass over the decoder's (m, n_visible) pre-activations, into a preallocated output, on every core as the
-    fast path runs its chunks. Nothing else (no bias, no loss, no delta, no allocation).
+    The least an implementation that computes H = σ(Z1) and x̂ = σ(Z2) with that sigmoid must do: the five
+    products plus one pass over the code's (m, n_hidden) and the decoder's (m, n_visible) pre-activations, into
+    preallocated outputs, on every core as the fast path runs its chunks. Nothing else (no bias, no loss, no
+    delta, no allocation).
     """
     products = bare_products(m, n, k, dtype, rng)
-    Z2 = (rng.random((m, n)) - 0.5).astype(dtype)
-    A = np.empty_like(Z2)
+    Z1, Z2 = (rng.random((m, k)) - 0.5).astype(dtype), (rng.random((m, n)) - 0.5).astype(dtype)
+    H, X_hat = np.empty_like(Z1), np.empty_like(Z2)
     chunks = split_rows(m)
+
+    def both(rows):
+        sigmoid(Z1[rows], out=H[rows])
+        sigmoid(Z2[rows], out=X_hat[rows])
 
     def floor():
         products()
         with single_threaded_blas(len(chunks) > 1):
-            map_chunks(lambda rows: sigmoid(Z2[rows], out=A[rows]), chunks)
+            map_chunks(both, chunks)
     return floor
 
 
@@ -195,17 +217,22 @@ def bench_sparse(m, n, k, dtype, repeats, rng, use_torch):
     torch_step = torch_loss_and_grads(model, X) if use_torch and n > 100 else None
     if torch_step is not None:
         functions["pytorch"] = torch_step
-    times = interleaved(functions, repeats)
     mnist = n > 100
+    calls = 1 if mnist else CALLS_IN_A_ROW
+    times = interleaved(functions, repeats, calls)
     head = f"sparse AE {m}x{n}, {k} hidden, {np.dtype(dtype).name:7s}:"
     print(f"{head} fast path {ms(times, 'fast')}  bare products {ms(times, 'products')}  ratio "
           f"{ratio_text(times, 'fast', 'products')}  {target_text(ratio(times, 'fast', 'products'), 1.25 if mnist else 2.0)}"
-          f"  ({loadavg()})", flush=True)
+          f"  ({loadavg()}{'' if mnist else f'; per call, {calls} calls in a row'})", flush=True)
+    if not mnist:
+        one = interleaved({"fast": functions["fast"], "products": functions["products"]}, repeats)
+        print(f"    one call after the pause: fast path {ms(one, 'fast')}  bare products {ms(one, 'products')}  ratio "
+              f"{ratio_text(one, 'fast', 'products')}", flush=True)
     readable_target = f"  {target_text(ratio(times, 'readable', 'products'), 2.0)}" if mnist else ""
     print(f"    readable Autoencoder.loss_and_grads {ms(times, 'readable')}, ratio "
           f"{ratio_text(times, 'readable', 'products')}{readable_target}", flush=True)
     for floor in ("expit floor", "exp floor"):
-        print(f"    {floor}: bare products + {floor.split()[0]} over ({m}, {n}) {ms(times, floor)}, ratio "
+        print(f"    {floor}: bare products + {floor.split()[0]} over ({m}, {k}) and ({m}, {n}) {ms(times, floor)}, ratio "
               f"{ratio_text(times, floor, 'products')}; fast path / {floor.split()[0]} floor "
               f"{ratio_text(times, 'fast', floor)}", flush=True)
     if mnist and use_torch:
@@ -256,9 +283,11 @@ def bench_variants(m, n, k, repeats, rng):
           f"{ratio_text(times, 'denoising', 'plain')}")
     for name, penalties in (("plain tied AE", []), ("contractive AE", [Contractive(0.1)])):
         model = Autoencoder(n, k, tied=True, penalties=penalties, rng=rng)
+        release_scratch()                                 # a first call: its scratch memory counted
         peak = peak_memory(lambda: perf.loss_and_grads(model, X))
         print(f"{head} peak memory of a first {name} call: {peak / 2**20:6.1f} MiB = {peak / X.nbytes:.2f} x X "
-              f"({X.nbytes / 2**20:.1f} MiB)", flush=True)
+              f"({X.nbytes / 2**20:.1f} MiB), of which kept between calls {release_scratch() / 2**20:.1f} MiB",
+              flush=True)
 
 
 def bench_main_job():

@@ -1613,6 +1613,7 @@ def _register_all():
     for prefix in ("npae.perf", "npae.perf.autoencoder"):
         none_entry(f"{prefix}.knows", "a predicate: any object is a valid argument (False for what the fast path "
                                       "does not know)")
+    none_entry("npae.perf.autoencoder.release_scratch", "no arguments (frees the fast path's kept memory)")
 
     # ---------------------------------------------------------------- chapter 14: stochastic, sampling, recirculation
     @entry("npae.analysis.sampling.dae_chain", {

@@ -180,6 +180,50 @@ def test_fast_path_never_writes_what_the_caller_owns():
         np.testing.assert_array_equal(old, new)
 
 
+def test_what_the_fast_path_returns_never_shares_memory_with_its_scratch():
+    model, X, T, N = _problem("sigmoid", ("squared_error", "sigmoid"), True, "all four", m=1300, seed=5)
+    first = perf.loss_and_grads(model, X, T, code_noise=N, block_size=100)
+    kept = {name: g.copy() for name, g in first[1].items()}
+    for m in (1300, 2600, 40):                                    # the same shapes, larger, smaller: scratch reused
+        Xm = np.resize(X[::-1], (m, X.shape[1]))
+        _assert_same(perf.loss_and_grads(model, Xm, block_size=100), model.loss_and_grads(Xm))
+    for name, g in first[1].items():
+        np.testing.assert_array_equal(g, kept[name], err_msg=name)
+
+
+def test_threads_calling_the_fast_path_at_once_each_get_their_own_result():
+    import threading
+    problems = [_problem("sigmoid", ("cross_entropy", "sigmoid"), False, "all four", m=1100 + 300 * i, seed=i)
+                for i in range(4)]
+    expected = [model.loss_and_grads(X, T) for model, X, T, _ in problems]
+    results = [[] for _ in problems]
+
+    def work(i):
+        model, X, T, _ = problems[i]
+        for _ in range(15):
+            results[i].append(perf.loss_and_grads(model, X, T, block_size=64))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(problems))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for got, want in zip(results, expected):
+        assert len(got) == 15
+        for result in got:
+            _assert_same(result, want)
+
+
+def test_release_scratch_gives_the_kept_memory_back():
+    from npae.perf.autoencoder import release_scratch
+    model, X, T, N = _problem("sigmoid", ("squared_error", "sigmoid"), False, "kl", m=1300)
+    release_scratch()
+    perf.loss_and_grads(model, X)
+    assert release_scratch() >= X.shape[0] * model.n_hidden * X.itemsize   # at least the code H
+    assert release_scratch() == 0
+    _assert_same(perf.loss_and_grads(model, X), model.loss_and_grads(X))
+
+
 def test_fast_path_in_float32_agrees_and_stays_float32():
     rng = np.random.default_rng(4)
     model = Autoencoder(30, 8, penalties=[WeightDecay(1e-3), KLSparsity(0.1, 3.0), Contractive(0.1)],
