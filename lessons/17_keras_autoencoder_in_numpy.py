@@ -362,8 +362,9 @@ lesson.show(show_images(np.concatenate([originals, sparse_model.reconstruct(orig
 # MNIST), more than doubles the share of exact zeros, and costs less than 2 % of validation reconstruction.
 # The two mean code values are only reported; the claims are their ratios.
 #
-# The blog's deep model: the written wiring has 136 688 parameters against the intended one's 222 384 (the two
-# layers it leaves out hold 10 432 more); these counts are exact. After 8 epochs both deep networks reconstruct
+# The blog's deep model: the written wiring has 136 688 parameters against the intended one's 222 384: the two
+# layers it leaves out (32→64 and 64→128) hold 10 432 of the difference, and its output layer, reading 32 codes
+# instead of 128 units, the rest; these counts are exact. After 8 epochs both deep networks reconstruct
 # the validation images better than the 784-32-784 model after the same 8 epochs, and the written wiring is
 # within 5 % of the intended one — here even slightly ahead: the slip does not show in the loss. Nothing in a
 # learning curve reveals that two of the six layers are never trained; only reading the graph (or counting the

@@ -208,7 +208,8 @@ for seed in SEEDS:
 # minibatch KL term larger on average than the full-batch one (Jensen), and the averaged minibatch gradient
 # different from the full-batch gradient. How large the KL bias is relative to the term depends on how close
 # the rates are to ρ: after full-mode pretraining every ρ̂ⱼ is near ρ = 0.1, the full-batch term is small, and
-# the batches' scatter of ρ̂ⱼ around it costs *more* than the term itself (between half and three times it);
+# the batches' scatter of ρ̂ⱼ around it adds a bias of the same order as the term itself (between half and three
+# times it);
 # after quick mode's single epoch the rates are far from ρ, the term is large, and the bias a small fraction
 # of it. For the 1000-label comparison, the difference between contractive and plain pretraining after
 # fine-tuning, averaged over the three seeds, is expected within a point either way, and so is each seed's

@@ -68,8 +68,8 @@ Fashion-MNIST images for up to 10 epochs each, two more 20-D VAEs for β = 0.25 
 #
 # ## The gradient, line by line
 #
-# The decoder is lesson 22's recurrence. At the output, $\delta^{(5)} = \partial J/\partial z^{(5)} = \frac1m(\sigma(Z_4) - X)$ (Bernoulli) or
-# $\frac1m(Z_4 - X)/s^2$ (Gaussian); then $\delta^{(4)} = (\delta^{(5)} W_4^\top) \circ f'(z^{(4)})$ and $\partial J/\partial H = \delta^{(4)} W_3^\top$, the
+# The decoder is lesson 22's recurrence. At the output, $\delta^{(5)} = \partial J/\partial z^{(5)} = \frac1m(\sigma(Z^{(5)}) - X)$ (Bernoulli) or
+# $\frac1m(Z^{(5)} - X)/s^2$ (Gaussian), $Z^{(5)}$ holding the rows $z^{(5)}$; then $\delta^{(4)} = (\delta^{(5)} W_4^\top) \circ f'(z^{(4)})$ and $\partial J/\partial H = \delta^{(4)} W_3^\top$, the
 # reconstruction's pull on each code.
 #
 # 7. **Through the reparameterisation.** $\partial h_j/\partial\mu_j = 1$ and $\partial h_j/\partial\log\sigma_j^2 = \tfrac12\sigma_j\varepsilon_j$, so the
