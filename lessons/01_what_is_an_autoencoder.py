@@ -166,7 +166,7 @@ lesson.show(display_network(model.params["W1"], title=f"W1[:, j] of the 16 hidde
 # %% [markdown]
 # ## Results
 #
-# The first two numbers are only reported, as the yard sticks of the others. The claims: the untrained
+# The first two numbers are only reported, as the yardsticks of the others. The claims: the untrained
 # network (small random weights, outputs close to grey) reconstructs *worse* than the mean patch;
 # training lowers $J$ below its starting value and below the mean patch's error, in both modes; after the
 # full 200 iterations the ratio of its error to the mean patch's is below one half. The ranges each number

@@ -14,7 +14,7 @@ iterations; quick mode: 800 images, 10 iterations.
 # **Prerequisites:** lessons 02 (backprop), 03 (the sparse autoencoder, KL penalty) and 04 (L-BFGS).
 #
 # **Key terms:** sparse autoencoder (稀疏自编码器), KL divergence (KL 散度), weight decay (权重衰减),
-# feature (特征), hidden unit (隐藏单元), L-BFGS (L-BFGS), vectorisation (向量化), overcomplete (过完备).
+# feature (特征), hidden unit (隐藏单元), L-BFGS (L-BFGS), vectorisation (向量化).
 #
 # UFLDL's exercise *Vectorization* reuses the sparse autoencoder of the first exercise on MNIST digits:
 #

@@ -29,7 +29,8 @@ the convolutional layers and models (:mod:`npae.gradcheck.cases_conv`), quick mo
 # $$ Z[i, o, y, x] = b_o + \sum_{c, p, q} X_p[i, c, y + p, x + q]\; W[o, c, p, q], $$
 #
 # with $X_p$ the input padded with zeros — "same" padding keeps the size (a 3×3 kernel adds one zero on
-# each side), "valid" adds none (the output shrinks by $k - 1$).
+# each side), "valid" adds none (the output shrinks by $k - 1$). Each output channel $Z[i, o]$ is a *feature map*:
+# the image of where kernel $o$ responds.
 #
 # **im2col.** Put every $k\times k$ patch (all channels) of the input into one *column* of a matrix `cols`
 # of shape $(C_{in} k^2,\; n H_{out} W_{out})$, one column per output pixel of every image. Then the

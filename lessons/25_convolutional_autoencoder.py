@@ -192,7 +192,7 @@ lesson.show(show_images(np.concatenate(rows), (28, 28), ncols=10,
 #   were smooth silhouettes with the grey level of each garment but no print or checks; the dense and deep
 #   outputs kept the outlines but were grainy, the dense ones most; and no model kept the "Lee" print or the
 #   checked pattern. The conv model's validation curve stayed below both dense ones at every epoch and ended
-#   near the PyTorch line.)
+#   within the PyTorch band.)
 #
 # ## Exercises
 #

@@ -249,7 +249,7 @@ print(f"a shallow code matches the deep 32-unit code's error at k ≈ {k_match:.
 #
 # Four 784-128-32 encoders, all tied sigmoid autoencoders with cross-entropy, Adam, on 10 000 images (raw pixels: the
 # Jacobian is taken with respect to them), the contractive weight fixed in advance at $\lambda = 1$ per layer (lesson 35
-# measured its cost at 3 % of the reconstruction), none chosen on the test images:
+# measures what it costs the reconstruction), none chosen on the test images:
 # a greedy stack of plain autoencoders; a greedy stack of CAEs (each layer on the codes of the one below); the same
 # 784-128-32 trained jointly with the same two penalties and the reconstruction of $x$ through the whole network
 # (`npae/models/deep_contractive.py`, its gradient checked in `python -m npae.gradcheck`); and the joint one without

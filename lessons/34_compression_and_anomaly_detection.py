@@ -38,7 +38,7 @@ without one class; quick mode: 800 images, 2 code sizes.
 #
 # If the training images come from a distribution $p$, the autoencoder's error is small where $p$ has its mass and has
 # no reason to be small elsewhere. The reconstruction error is then a score for **anomaly detection**: flag $x$ when
-# $s(x) = \lVert x - g(f(x))\rVert^2$ exceeds a threshold $t$. Each $t$ gives a false-positive rate (normal images flagged) and a
+# $s(x) = \tfrac12\lVert x - r(x)\rVert^2$, with $r(x) = g(f(x))$ the reconstruction, exceeds a threshold $t$. Each $t$ gives a false-positive rate (normal images flagged) and a
 # true-positive rate (anomalies flagged); the ROC curve traces both over all $t$, and its area is the probability that
 # a random anomaly scores above a random normal image (1 separates perfectly, 0.5 is chance; `npae/analysis/anomaly.py`).
 # Two tests: a Fashion-MNIST class the model never saw, against the nine it did; and digit-like strokes (drawn by code,
@@ -362,7 +362,7 @@ lesson.expect("mean detection rate at that threshold", np.mean(list(detection.va
 # ## Exercises
 #
 # - Score the stroke digits with a VAE's −ELBO (lesson 32) instead of the reconstruction error. Is the AUC higher?
-# - Normalise the score by the image's ink, $s(x)/\lVert x\rVert^2$: which test benefits, and why?
+# - The relative squared error divides by the image's ink, $\lVert x\rVert^2$: which of the two tests does it help, and why?
 # - Give the autoencoder 4 bits per code unit and twice the units (the same bits): which is better?
 # - Hold out two similar classes at once (sandal and sneaker): what happens to their AUC?
 #
