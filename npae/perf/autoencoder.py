@@ -157,8 +157,8 @@ def _scratch(name, shape, dtype):
 
     The buffer grows to the largest size asked for and is reused by the next call in the same thread with the
     same name, so it stays mapped in memory (point 5 of the module's docstring). Two names never share memory,
-    nor do two threads; the array is valid until the thread asks for ``name`` again. :func:`release_scratch`
-    gives the memory back.
+    nor do two threads; the array is valid until the thread asks for ``name`` again. A thread's buffers outlive
+    it (a later thread given the same identifier reuses them) until :func:`release_scratch` gives the memory back.
     """
     key, size = (threading.get_ident(), name, np.dtype(dtype)), int(np.prod(shape))
     buffer = _buffers.get(key)
